@@ -1,0 +1,154 @@
+import { ConfigError } from './config-error.js';
+import { isLoopbackHost } from '../checks/loopback.js';
+
+export interface Argon2Parameters {
+  /** memory cost in KiB */
+  memoryKiB: number;
+  iterations: number;
+  parallelism: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** issuer without trailing slash, e.g. https://erp.example.com/id */
+  issuer: string;
+  /** path part of the issuer without trailing slash ('' for a root issuer) */
+  issuerPath: string;
+  issuerIsHttps: boolean;
+  databaseUrl: string;
+  instanceName: string;
+  logLevel: string;
+  keyEncryptionSecret: string | undefined;
+  /** audiences put into access tokens */
+  apiAudiences: string[];
+  authorizationCodeLifetimeSeconds: number;
+  interactionLifetimeSeconds: number;
+  sessionIdleLifetimeSeconds: number;
+  sessionAbsoluteLifetimeSeconds: number;
+  /** how long a cached Trusted Application record may be served (kill switch latency) */
+  clientCacheSeconds: number;
+  argon2: Argon2Parameters;
+  /** trust X-Forwarded-* headers (behind a reverse proxy) */
+  trustProxy: boolean;
+  allowHttpIssuer: boolean;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new ConfigError(name, `${name} must be a whole number between ${min} and ${max}, got "${raw}".`);
+  }
+  const value = Number(raw.trim());
+  if (value < min || value > max) {
+    throw new ConfigError(name, `${name} must be between ${min} and ${max}, got ${value}.`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `${name} must be true or false, got "${env[name]}".`);
+}
+
+function parseIssuer(raw: string, allowHttp: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('ISSUER_URL', `ISSUER_URL must be an absolute URL such as https://erp.example.com/id, got "${raw}".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('ISSUER_URL', `ISSUER_URL must use https, got "${url.protocol}".`);
+  }
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) {
+    throw new ConfigError('ISSUER_URL', 'ISSUER_URL must not contain a query or a fragment (OpenID Connect Discovery 3).');
+  }
+  if (url.username || url.password) {
+    throw new ConfigError('ISSUER_URL', 'ISSUER_URL must not contain user credentials.');
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowHttp) {
+    throw new ConfigError(
+      'ISSUER_URL',
+      `ISSUER_URL "${raw}" uses http on a non-loopback host; use https, or set ALLOW_HTTP_ISSUER=true for development only.`,
+    );
+  }
+  return url;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const allowHttpIssuer = flag(env, 'ALLOW_HTTP_ISSUER');
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const issuerUrl = parseIssuer(env.ISSUER_URL?.trim() || 'http://localhost:8080', allowHttpIssuer);
+  const issuerPath = issuerUrl.pathname.replace(/\/+$/, '');
+  const issuer = `${issuerUrl.origin}${issuerPath}`;
+
+  const databaseUrl = env.DATABASE_URL?.trim() || 'sqlite:./data/trustgate.db';
+  if (!/^sqlite:.+/.test(databaseUrl) && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      `DATABASE_URL must be sqlite:<path> or postgres://user@host:port/database, got "${redactUrl(databaseUrl)}".`,
+    );
+  }
+
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}".`);
+  }
+
+  const keyEncryptionSecret = env.KEY_ENCRYPTION_SECRET || undefined;
+  if (keyEncryptionSecret !== undefined && keyEncryptionSecret.length < 16) {
+    throw new ConfigError('KEY_ENCRYPTION_SECRET', 'KEY_ENCRYPTION_SECRET must be at least 16 characters long.');
+  }
+
+  const apiAudiences = (env.API_AUDIENCE?.trim() || 'erp-api').split(/[\s,]+/).filter(Boolean);
+  if (apiAudiences.some((a) => !/^[\x21-\x7e]+$/.test(a))) {
+    throw new ConfigError('API_AUDIENCE', 'API_AUDIENCE must be a space- or comma-separated list of printable names.');
+  }
+
+  const hostDefault = isLoopbackHost(issuerUrl.hostname) ? 'localhost' : '0.0.0.0';
+  const config: Config = {
+    port,
+    host: env.HOST?.trim() || hostDefault,
+    issuer,
+    issuerPath,
+    issuerIsHttps: issuerUrl.protocol === 'https:',
+    databaseUrl,
+    instanceName: env.INSTANCE_NAME?.trim() || 'Trustgate',
+    logLevel,
+    keyEncryptionSecret,
+    apiAudiences,
+    authorizationCodeLifetimeSeconds: integer(env, 'AUTHORIZATION_CODE_LIFETIME', 60, 1, 600),
+    interactionLifetimeSeconds: integer(env, 'INTERACTION_LIFETIME', 600, 30, 3600),
+    sessionIdleLifetimeSeconds: integer(env, 'SESSION_IDLE_LIFETIME', 3600, 60, 31 * 86400),
+    sessionAbsoluteLifetimeSeconds: integer(env, 'SESSION_ABSOLUTE_LIFETIME', 36000, 60, 366 * 86400),
+    clientCacheSeconds: integer(env, 'CLIENT_CACHE_SECONDS', 2, 0, 5),
+    argon2: {
+      memoryKiB: integer(env, 'ARGON2_MEMORY_KIB', 19456, 1024, 4 * 1024 * 1024),
+      iterations: integer(env, 'ARGON2_ITERATIONS', 2, 1, 100),
+      parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    trustProxy: flag(env, 'TRUST_PROXY'),
+    allowHttpIssuer,
+  };
+  if (config.sessionAbsoluteLifetimeSeconds < config.sessionIdleLifetimeSeconds) {
+    throw new ConfigError(
+      'SESSION_ABSOLUTE_LIFETIME',
+      'SESSION_ABSOLUTE_LIFETIME must be at least SESSION_IDLE_LIFETIME.',
+    );
+  }
+  return Object.freeze(config);
+}
+
+/** Hide a password in a connection string before showing it. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,49 @@
+export type ClientType = 'public' | 'confidential';
+export type UserKind = 'internal' | 'community';
+
+/** A registered app (the seed's Trusted Application). `clientId` is its ApplicationUri. */
+export interface TrustedApplication {
+  clientId: string;
+  displayName: string;
+  clientType: ClientType;
+  loginRedirectUris: string[];
+  logoutRedirectUris: string[];
+  allowInternalUsers: boolean;
+  allowCommunityUsers: boolean;
+  /** API scopes the app may request (protocol scopes are always allowed, offline_access only with refresh tokens) */
+  scopes: string[];
+  allowRefreshTokens: boolean;
+  requireConsent: boolean;
+  accessTokenLifetime: number;
+  refreshTokenLifetime: number;
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ClientSecret {
+  id: string;
+  clientId: string;
+  secretHash: string;
+  description: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export const DEFAULT_ACCESS_TOKEN_LIFETIME = 3600;
+export const DEFAULT_REFRESH_TOKEN_LIFETIME: Record<ClientType, number> = {
+  confidential: 30 * 86400,
+  public: 86400,
+};
+
+/** Protocol scopes every app may request (offline_access also needs allowRefreshTokens). */
+export const PROTOCOL_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+export function allowsUserKind(app: TrustedApplication, kind: UserKind): boolean {
+  return kind === 'internal' ? app.allowInternalUsers : app.allowCommunityUsers;
+}
+
+export function isSecretActive(secret: ClientSecret, now: number): boolean {
+  return secret.revokedAt === null && (secret.expiresAt === null || secret.expiresAt > now);
+}

@@ -1,0 +1,36 @@
+import type { FastifyReply } from 'fastify';
+
+/** Headers sent on every response. */
+export function setBaseHeaders(reply: FastifyReply): void {
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('Referrer-Policy', 'no-referrer');
+}
+
+/** Headers for server-rendered pages: strict CSP, no framing, never cached. */
+export function setPageHeaders(reply: FastifyReply, formActions: string[] = []): void {
+  const formAction = ["'self'", ...formActions.map(cspSource)].join(' ');
+  reply.header(
+    'Content-Security-Policy',
+    `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+  );
+  reply.header('X-Frame-Options', 'DENY');
+  reply.header('Cache-Control', 'no-store');
+  reply.header('Pragma', 'no-cache');
+}
+
+/** Headers for protocol responses that carry tokens or errors (RFC 6749 5.1). */
+export function setNoStore(reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store');
+  reply.header('Pragma', 'no-cache');
+}
+
+/** The origin of a URL as a CSP source expression (custom schemes become "scheme:"). */
+function cspSource(uri: string): string {
+  try {
+    const url = new URL(uri);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+    return url.protocol;
+  } catch {
+    return "'none'";
+  }
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import type { AppContext } from './context.js';
+import { installErrorHandler } from './error-handler.js';
+import { setBaseHeaders } from './security-headers.js';
+import { registerRoutes } from './routes.js';
+
+/** Largest request body accepted on any endpoint (forms and tokens are small). */
+const BODY_LIMIT = 64 * 1024;
+
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as unknown as FastifyBaseLogger,
+    // request logging is our own onResponse line (no query strings: they can carry tokens)
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: ctx.config.trustProxy,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 1024 },
+  });
+
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  await app.register(cookie);
+
+  app.addHook('onRequest', async (request, reply) => {
+    setBaseHeaders(reply);
+    reply.header('X-Request-Id', request.id);
+  });
+  // one structured line per request: never the query string, body or headers (they carry secrets)
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request',
+    );
+  });
+
+  installErrorHandler(app, ctx);
+  await registerRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,102 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AuthorizationCodesTable, Database } from './schema.js';
+import type { AuthorizationCodeRecord } from '../../domain/authorization-code.js';
+
+export class CodesStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(code: AuthorizationCodeRecord): Promise<void> {
+    await this.db.insertInto('authorization_codes').values(fromCode(code)).execute();
+  }
+
+  async get(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
+    const row = await this.db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', codeHash)
+      .executeTakeFirst();
+    return row ? toCode(row) : undefined;
+  }
+
+  /** Atomic single-use claim: true for exactly one caller, across processes and nodes. */
+  async consume(codeHash: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('authorization_codes')
+      .set({ consumed_at: at })
+      .where('code_hash', '=', codeHash)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Records what was issued from a consumed code, so a later replay can revoke it. */
+  async recordIssued(
+    codeHash: string,
+    issued: { familyId: string | null; accessJti: string; accessExpiresAt: number },
+  ): Promise<void> {
+    await this.db
+      .updateTable('authorization_codes')
+      .set({
+        issued_family_id: issued.familyId,
+        issued_access_jti: issued.accessJti,
+        issued_access_expires_at: issued.accessExpiresAt,
+      })
+      .where('code_hash', '=', codeHash)
+      .execute();
+  }
+
+  /** Removes codes that expired before `before` (bounded batch). */
+  async pruneExpired(before: number, limit = 1000): Promise<number> {
+    const doomed = this.db
+      .selectFrom('authorization_codes')
+      .select('code_hash')
+      .where('expires_at', '<', before)
+      .limit(limit);
+    const result = await this.db.deleteFrom('authorization_codes').where('code_hash', 'in', doomed).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function toCode(row: Selectable<AuthorizationCodesTable>): AuthorizationCodeRecord {
+  return {
+    codeHash: row.code_hash,
+    clientId: row.client_id,
+    userId: row.user_id,
+    redirectUri: row.redirect_uri,
+    scope: row.scope.split(' ').filter(Boolean),
+    codeChallenge: row.code_challenge,
+    codeChallengeMethod: row.code_challenge_method === 'S256' ? 'S256' : null,
+    nonce: row.nonce,
+    sid: row.sid,
+    authTime: row.auth_time,
+    amr: JSON.parse(row.amr) as string[],
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
+    issuedFamilyId: row.issued_family_id,
+    issuedAccessJti: row.issued_access_jti,
+    issuedAccessExpiresAt: row.issued_access_expires_at,
+  };
+}
+
+function fromCode(code: AuthorizationCodeRecord): AuthorizationCodesTable {
+  return {
+    code_hash: code.codeHash,
+    client_id: code.clientId,
+    user_id: code.userId,
+    redirect_uri: code.redirectUri,
+    scope: code.scope.join(' '),
+    code_challenge: code.codeChallenge,
+    code_challenge_method: code.codeChallengeMethod,
+    nonce: code.nonce,
+    sid: code.sid,
+    auth_time: code.authTime,
+    amr: JSON.stringify(code.amr),
+    created_at: code.createdAt,
+    expires_at: code.expiresAt,
+    consumed_at: code.consumedAt,
+    issued_family_id: code.issuedFamilyId,
+    issued_access_jti: code.issuedAccessJti,
+    issued_access_expires_at: code.issuedAccessExpiresAt,
+  };
+}

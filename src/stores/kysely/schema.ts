@@ -1,0 +1,169 @@
+/**
+ * Table types for Kysely. Portable across SQLite and PostgreSQL:
+ * timestamps are epoch milliseconds (bigint), booleans are 0/1 integers, lists are JSON text.
+ */
+export interface TrustedApplicationsTable {
+  client_id: string;
+  display_name: string;
+  client_type: 'public' | 'confidential';
+  login_redirect_uris: string; // JSON string[]
+  logout_redirect_uris: string; // JSON string[]
+  allow_internal_users: number;
+  allow_community_users: number;
+  scopes: string; // space-delimited
+  allow_refresh_tokens: number;
+  require_consent: number;
+  access_token_lifetime: number; // seconds
+  refresh_token_lifetime: number; // seconds
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ClientSecretsTable {
+  id: string;
+  client_id: string;
+  secret_hash: string; // base64url SHA-256 of the secret
+  description: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface UsersTable {
+  id: string; // UUID, the subject
+  login: string;
+  login_key: string; // lower-cased login, unique
+  display_name: string;
+  email: string | null;
+  email_verified: number;
+  locale: string | null;
+  kind: 'internal' | 'community';
+  is_admin: number;
+  enabled: number;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string; // JSON
+  private_key: string; // PKCS#8 PEM, or an encrypted envelope (JSON) when encrypted = 1
+  encrypted: number;
+  created_at: number;
+  /** when a newer key replaced it as the signing key (null: current or never used) */
+  retired_at: number | null;
+  /** after this time the public key is no longer published (null: keep) */
+  publish_until: number | null;
+}
+
+export interface SessionsTable {
+  id_hash: string; // SHA-256 of the cookie value
+  sid: string; // public session id (ID token `sid`)
+  user_id: string;
+  auth_time: number; // epoch seconds
+  amr: string; // JSON string[]
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number; // absolute expiry
+  ended_at: number | null;
+}
+
+export interface InteractionsTable {
+  id: string; // random, appears in the page URL
+  browser_hash: string; // SHA-256 of the interaction cookie that binds it to one browser
+  csrf_hash: string; // SHA-256 of the CSRF token carried by its forms
+  client_id: string;
+  request: string; // JSON of the validated authorization request
+  user_id: string | null; // set once the user signed in during this interaction
+  session_id_hash: string | null;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+}
+
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scope: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  nonce: string | null;
+  sid: string;
+  auth_time: number;
+  amr: string; // JSON string[]
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  /** what was issued from it, so a replay can revoke it (RFC 6749 4.1.2) */
+  issued_family_id: string | null;
+  issued_access_jti: string | null;
+  issued_access_expires_at: number | null;
+}
+
+export interface RefreshFamiliesTable {
+  id: string;
+  client_id: string;
+  user_id: string;
+  scope: string; // scope granted at sign-in (upper bound for every refresh)
+  sid: string;
+  auth_time: number;
+  amr: string;
+  nonce: string | null;
+  created_at: number;
+  expires_at: number; // absolute: original sign-in + lifetime
+  revoked_at: number | null;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  family_id: string;
+  scope: string; // scope of the access tokens this token yields
+  created_at: number;
+  consumed_at: number | null;
+  /** jti and expiry of the access token issued alongside this refresh token */
+  access_jti: string | null;
+  access_expires_at: number | null;
+}
+
+export interface ConsentsTable {
+  user_id: string;
+  client_id: string;
+  scopes: string; // space-delimited, union of granted scopes
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ThrottlesTable {
+  key: string; // e.g. "login:<login_key>" or "ip:<address>"
+  failures: number;
+  window_started_at: number;
+  locked_until: number | null;
+  updated_at: number;
+}
+
+export interface RevokedAccessTokensTable {
+  jti: string;
+  expires_at: number;
+  revoked_at: number;
+}
+
+export interface Database {
+  trusted_applications: TrustedApplicationsTable;
+  client_secrets: ClientSecretsTable;
+  users: UsersTable;
+  signing_keys: SigningKeysTable;
+  sessions: SessionsTable;
+  interactions: InteractionsTable;
+  authorization_codes: AuthorizationCodesTable;
+  refresh_families: RefreshFamiliesTable;
+  refresh_tokens: RefreshTokensTable;
+  consents: ConsentsTable;
+  throttles: ThrottlesTable;
+  revoked_access_tokens: RevokedAccessTokensTable;
+}

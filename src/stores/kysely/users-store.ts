@@ -1,0 +1,68 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, UsersTable } from './schema.js';
+import { loginKey, type User } from '../../domain/user.js';
+
+export class UsersStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async getById(id: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toUser(row) : undefined;
+  }
+
+  async getByLogin(login: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('login_key', '=', loginKey(login)).executeTakeFirst();
+    return row ? toUser(row) : undefined;
+  }
+
+  async list(): Promise<User[]> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('login_key').execute();
+    return rows.map(toUser);
+  }
+
+  async insert(user: User): Promise<void> {
+    await this.db.insertInto('users').values(fromUser(user)).execute();
+  }
+
+  async update(user: User): Promise<boolean> {
+    const { id, created_at, ...values } = fromUser(user);
+    void created_at;
+    const result = await this.db.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+}
+
+function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id,
+    login: row.login,
+    displayName: row.display_name,
+    email: row.email,
+    emailVerified: row.email_verified === 1,
+    locale: row.locale,
+    kind: row.kind,
+    isAdmin: row.is_admin === 1,
+    enabled: row.enabled === 1,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function fromUser(user: User): UsersTable {
+  return {
+    id: user.id,
+    login: user.login,
+    login_key: loginKey(user.login),
+    display_name: user.displayName,
+    email: user.email,
+    email_verified: user.emailVerified ? 1 : 0,
+    locale: user.locale,
+    kind: user.kind,
+    is_admin: user.isAdmin ? 1 : 0,
+    enabled: user.enabled ? 1 : 0,
+    password_hash: user.passwordHash,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
