@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context.js';
 import { registerHealth } from '../endpoints/health/route.js';
+import { registerDiscovery } from '../endpoints/discovery/route.js';
+import { registerJwks } from '../endpoints/jwks/route.js';
+import { registerAuthorize } from '../endpoints/authorize/route.js';
+import { registerInteraction } from '../interaction/routes.js';
+import { registerEndSession } from '../endpoints/end-session/route.js';
+import { registerToken } from '../endpoints/token/route.js';
+import { registerUserinfo } from '../endpoints/userinfo/route.js';
+import { registerRevocation } from '../endpoints/revocation/route.js';
+import { registerIntrospection } from '../endpoints/introspection/route.js';
 
 /**
  * The route table. Protocol endpoints live under the issuer's path (e.g. /id/connect/token);
@@ -10,8 +19,15 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   registerHealth(app, ctx);
   await app.register(
     async (issuer) => {
-      void issuer;
-      // endpoint registrations go here, e.g. registerDiscovery(issuer, ctx);
+      registerDiscovery(issuer, ctx);
+      registerJwks(issuer, ctx);
+      registerAuthorize(issuer, ctx);
+      registerInteraction(issuer, ctx);
+      registerEndSession(issuer, ctx);
+      registerToken(issuer, ctx);
+      registerUserinfo(issuer, ctx);
+      registerRevocation(issuer, ctx);
+      registerIntrospection(issuer, ctx);
     },
     { prefix: ctx.config.issuerPath },
   );

@@ -1,0 +1,58 @@
+import argon2 from 'argon2';
+import type { Argon2Parameters } from '../config/config.js';
+
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 1024;
+
+/** Hashes a password with argon2id (parameters from configuration; OWASP defaults). */
+export async function hashPassword(password: string, params: Argon2Parameters): Promise<string> {
+  return argon2.hash(password, {
+    type: argon2.argon2id,
+    memoryCost: params.memoryKiB,
+    timeCost: params.iterations,
+    parallelism: params.parallelism,
+  });
+}
+
+let dummyHash: Promise<string> | undefined;
+let dummyParams: string | undefined;
+
+/**
+ * Verifies a password. With `hash` undefined (unknown user) it verifies against a dummy hash of the
+ * same cost, so the answer takes as long whether or not the user exists.
+ */
+export async function verifyPassword(
+  hash: string | undefined,
+  password: string,
+  params: Argon2Parameters,
+): Promise<boolean> {
+  if (password.length > MAX_PASSWORD_LENGTH) return false;
+  if (hash === undefined) {
+    const key = JSON.stringify(params);
+    if (!dummyHash || dummyParams !== key) {
+      dummyParams = key;
+      dummyHash = hashPassword('trustgate-dummy-password-for-unknown-users', params);
+    }
+    await argon2.verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  try {
+    return await argon2.verify(hash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** Returns a reason the password is refused, or undefined when it is acceptable. */
+export function passwordProblem(password: string, login: string): string | undefined {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    return `the password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
+  }
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    return `the password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
+  }
+  if (password.normalize('NFC').toLowerCase() === login.normalize('NFC').toLowerCase()) {
+    return 'the password must not be the login itself';
+  }
+  return undefined;
+}

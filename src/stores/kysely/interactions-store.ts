@@ -1,0 +1,7 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+// placeholder: the sign-in helper implements this store
+export class InteractionsStore {
+  constructor(private readonly db: Kysely<Database>) {}
+}

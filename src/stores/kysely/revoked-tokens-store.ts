@@ -1,0 +1,7 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+// placeholder: the token helper implements this store
+export class RevokedTokensStore {
+  constructor(private readonly db: Kysely<Database>) {}
+}
