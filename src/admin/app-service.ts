@@ -1,0 +1,308 @@
+import type { Kysely } from 'kysely';
+import { AdminError } from '../errors/admin-error.js';
+import {
+  DEFAULT_ACCESS_TOKEN_LIFETIME,
+  DEFAULT_REFRESH_TOKEN_LIFETIME,
+  isSecretActive,
+  type ClientSecret,
+  type ClientType,
+  type TrustedApplication,
+} from '../domain/trusted-application.js';
+import { validateAppRegistration, type AppRegistration } from '../checks/registration/app-registration.js';
+import { checkClientSecret } from '../checks/registration/secret.js';
+import { checkDisplayName } from '../checks/registration/display-name.js';
+import { AppsStore } from '../stores/kysely/apps-store.js';
+import type { Database } from '../stores/kysely/schema.js';
+import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
+import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
+import { secretInfo, type SecretInfo } from './secret-info.js';
+
+/** Everything an administrator can set on a Trusted Application. */
+export interface AppInput {
+  /** the ApplicationUri */
+  clientId: string;
+  displayName: string;
+  clientType: ClientType;
+  /** a secret given by hand (confidential apps; at least 32 characters) */
+  secret?: string;
+  /** generate a 256-bit secret, returned once as `generatedSecret` */
+  generateSecret?: boolean;
+  loginRedirectUris: string[];
+  logoutRedirectUris: string[];
+  /** API scopes, as a list or space-delimited ("read update") */
+  scopes: string[] | string;
+  allowInternalUsers: boolean;
+  allowCommunityUsers: boolean;
+  allowRefreshTokens: boolean;
+  requireConsent: boolean;
+  /** seconds */
+  accessTokenLifetime: number;
+  /** seconds */
+  refreshTokenLifetime: number;
+  enabled: boolean;
+}
+
+/** What `create` needs; everything else has a default. */
+export type NewAppInput = Pick<AppInput, 'clientId' | 'displayName' | 'clientType' | 'loginRedirectUris'> &
+  Partial<AppInput>;
+
+/** What `update` may change (lists replace the old ones when given). */
+export type AppChanges = Partial<Omit<AppInput, 'clientId'>>;
+
+export interface AppResult {
+  app: TrustedApplication;
+  /** a generated secret: shown exactly once, never stored in clear */
+  generatedSecret?: string;
+}
+
+export interface NewSecretInput {
+  secret?: string;
+  generateSecret?: boolean;
+  /** epoch milliseconds after which the secret no longer works */
+  expiresAt?: number | null;
+  description?: string | null;
+}
+
+/**
+ * Trusted Applications: the one service layer behind the CLI (and later an admin API).
+ * Every change is validated first; a refused change throws an AdminError and changes nothing.
+ */
+export class AppService {
+  constructor(private readonly deps: AdminDeps) {}
+
+  async create(input: NewAppInput): Promise<AppResult> {
+    const clientType = input.clientType;
+    const secretValue = this.secretToAdd(input);
+    const registration = validateAppRegistration({
+      clientId: input.clientId,
+      displayName: input.displayName,
+      clientType,
+      loginRedirectUris: input.loginRedirectUris ?? [],
+      logoutRedirectUris: input.logoutRedirectUris ?? [],
+      scopes: input.scopes ?? [],
+      allowInternalUsers: input.allowInternalUsers ?? true,
+      allowCommunityUsers: input.allowCommunityUsers ?? false,
+      allowRefreshTokens: input.allowRefreshTokens ?? true,
+      requireConsent: input.requireConsent ?? true,
+      accessTokenLifetime: input.accessTokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME,
+      refreshTokenLifetime:
+        input.refreshTokenLifetime ?? DEFAULT_REFRESH_TOKEN_LIFETIME[clientType] ?? DEFAULT_REFRESH_TOKEN_LIFETIME.public,
+      hasSecret: secretValue !== undefined,
+    });
+    if (await this.deps.store.apps.get(registration.clientId)) {
+      throw new AdminError(`an app with ApplicationUri "${registration.clientId}" already exists`, 'conflict');
+    }
+    const now = this.deps.now();
+    const app: TrustedApplication = { ...registration, enabled: input.enabled ?? true, createdAt: now, updatedAt: now };
+    const secrets = secretValue === undefined ? [] : [this.newSecret(app.clientId, secretValue, {}, now)];
+    try {
+      await this.deps.store.apps.insert(app, secrets);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AdminError(`an app with ApplicationUri "${app.clientId}" already exists`, 'conflict');
+      }
+      throw error;
+    }
+    this.deps.clients?.invalidate(app.clientId);
+    return withGenerated({ app }, input.generateSecret ? secretValue : undefined);
+  }
+
+  async update(clientId: string, changes: AppChanges): Promise<AppResult> {
+    const current = await this.require(clientId);
+    const clientType = changes.clientType ?? current.clientType;
+    const secretValue = this.secretToAdd({ ...changes, clientType });
+    const secrets = await this.deps.store.apps.listSecrets(clientId);
+    const now = this.deps.now();
+    const hasActiveSecret =
+      current.clientType === 'confidential' && secrets.some((secret) => isSecretActive(secret, now));
+    // a type change moves the refresh lifetime to the new type's default unless it was customised
+    const refreshDefault =
+      current.refreshTokenLifetime === DEFAULT_REFRESH_TOKEN_LIFETIME[current.clientType]
+        ? DEFAULT_REFRESH_TOKEN_LIFETIME[clientType] ?? current.refreshTokenLifetime
+        : current.refreshTokenLifetime;
+    const registration: AppRegistration = validateAppRegistration({
+      clientId,
+      displayName: changes.displayName ?? current.displayName,
+      clientType,
+      loginRedirectUris: changes.loginRedirectUris ?? current.loginRedirectUris,
+      logoutRedirectUris: changes.logoutRedirectUris ?? current.logoutRedirectUris,
+      scopes: changes.scopes ?? current.scopes,
+      allowInternalUsers: changes.allowInternalUsers ?? current.allowInternalUsers,
+      allowCommunityUsers: changes.allowCommunityUsers ?? current.allowCommunityUsers,
+      allowRefreshTokens: changes.allowRefreshTokens ?? current.allowRefreshTokens,
+      requireConsent: changes.requireConsent ?? current.requireConsent,
+      accessTokenLifetime: changes.accessTokenLifetime ?? current.accessTokenLifetime,
+      refreshTokenLifetime: changes.refreshTokenLifetime ?? refreshDefault,
+      // a public app keeps no secrets (its old ones are revoked below)
+      hasSecret: secretValue !== undefined || (clientType === 'confidential' && hasActiveSecret),
+    });
+    const app: TrustedApplication = {
+      ...registration,
+      enabled: changes.enabled ?? current.enabled,
+      createdAt: current.createdAt,
+      updatedAt: Math.max(now, current.updatedAt),
+    };
+    await this.deps.store.db.transaction().execute(async (trx) => {
+      const apps = new AppsStore(trx);
+      if (!(await apps.update(app))) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
+      if (clientType === 'public') {
+        await trx
+          .updateTable('client_secrets')
+          .set({ revoked_at: now })
+          .where('client_id', '=', clientId)
+          .where('revoked_at', 'is', null)
+          .execute();
+      }
+      if (secretValue !== undefined) await apps.addSecret(this.newSecret(clientId, secretValue, {}, now));
+    });
+    this.deps.clients?.invalidate(clientId);
+    return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
+  }
+
+  async enable(clientId: string): Promise<TrustedApplication> {
+    return (await this.update(clientId, { enabled: true })).app;
+  }
+
+  /** The kill switch: every node refuses the app once its client cache expires (seconds). */
+  async disable(clientId: string): Promise<TrustedApplication> {
+    return (await this.update(clientId, { enabled: false })).app;
+  }
+
+  /**
+   * Deletes the app with its secrets, and everything issued to it that could outlive it: refresh-token
+   * families are revoked (so re-creating the same ApplicationUri later revives nothing), consents,
+   * pending codes and sign-ins are removed.
+   */
+  async delete(clientId: string): Promise<void> {
+    await this.require(clientId);
+    const now = this.deps.now();
+    const deleted = await this.deps.store.db.transaction().execute(async (trx) => {
+      await revokeEverythingIssuedTo(trx, clientId, now);
+      return new AppsStore(trx).delete(clientId);
+    });
+    this.deps.clients?.invalidate(clientId);
+    if (!deleted) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
+  }
+
+  async list(): Promise<TrustedApplication[]> {
+    return this.deps.store.apps.list();
+  }
+
+  async show(clientId: string): Promise<{ app: TrustedApplication; secrets: SecretInfo[] }> {
+    const app = await this.require(clientId);
+    return { app, secrets: await this.listSecrets(clientId) };
+  }
+
+  /** Adds a secret; several may be active at once so a secret can be rotated without downtime. */
+  async addSecret(clientId: string, input: NewSecretInput): Promise<{ secret: SecretInfo; generatedSecret?: string }> {
+    const app = await this.require(clientId);
+    if (app.clientType !== 'confidential') {
+      throw new AdminError(`"${clientId}" is a public app and cannot have a secret`);
+    }
+    const value = this.secretToAdd({ ...input, clientType: 'confidential' });
+    if (value === undefined) throw new AdminError('give --secret <value> or --generate-secret');
+    const now = this.deps.now();
+    if (input.expiresAt !== undefined && input.expiresAt !== null) {
+      if (!Number.isFinite(input.expiresAt) || input.expiresAt <= now) {
+        throw new AdminError('the secret expiry must be in the future');
+      }
+    }
+    const secret = this.newSecret(clientId, value, input, now);
+    await this.deps.store.apps.addSecret(secret);
+    this.deps.clients?.invalidate(clientId);
+    const result: { secret: SecretInfo; generatedSecret?: string } = { secret: secretInfo(secret, now) };
+    if (input.generateSecret) result.generatedSecret = value;
+    return result;
+  }
+
+  async listSecrets(clientId: string): Promise<SecretInfo[]> {
+    await this.require(clientId);
+    const now = this.deps.now();
+    return (await this.deps.store.apps.listSecrets(clientId)).map((secret) => secretInfo(secret, now));
+  }
+
+  /**
+   * Revokes a secret at once. Revoking the last active secret of a confidential app locks it out, so it
+   * needs `force` (add the new secret first when rotating).
+   */
+  async revokeSecret(clientId: string, secretId: string, options: { force?: boolean } = {}): Promise<SecretInfo> {
+    await this.require(clientId);
+    const now = this.deps.now();
+    const secrets = await this.deps.store.apps.listSecrets(clientId);
+    const target = secrets.find((secret) => secret.id === secretId);
+    if (!target) throw new AdminError(`app "${clientId}" has no secret with id "${secretId}"`, 'not_found');
+    if (target.revokedAt !== null) throw new AdminError(`secret "${secretId}" is already revoked`, 'conflict');
+    const othersActive = secrets.some((secret) => secret.id !== secretId && isSecretActive(secret, now));
+    if (!othersActive && isSecretActive(target, now) && !options.force) {
+      throw new AdminError(
+        `secret "${secretId}" is the app's last active secret: revoking it locks "${clientId}" out; ` +
+          'add a new secret first, or repeat with --force',
+      );
+    }
+    if (!(await this.deps.store.apps.revokeSecret(clientId, secretId, now))) {
+      throw new AdminError(`secret "${secretId}" is already revoked`, 'conflict');
+    }
+    this.deps.clients?.invalidate(clientId);
+    return secretInfo({ ...target, revokedAt: now }, now);
+  }
+
+  private async require(clientId: string): Promise<TrustedApplication> {
+    const app = await this.deps.store.apps.get(clientId);
+    if (!app) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
+    return app;
+  }
+
+  /** The secret value to store for this change, if any (validated or generated). */
+  private secretToAdd(input: { secret?: string; generateSecret?: boolean; clientType?: ClientType }): string | undefined {
+    if (input.secret !== undefined && input.generateSecret) {
+      throw new AdminError('give either --secret or --generate-secret, not both');
+    }
+    if (input.clientType === 'public' && (input.secret !== undefined || input.generateSecret)) {
+      throw new AdminError(
+        'a public app cannot have a secret (it runs in a browser or on a device and cannot keep one); ' +
+          'drop the secret or make the app confidential',
+      );
+    }
+    if (input.generateSecret) return randomToken(32);
+    if (input.secret !== undefined) return checkClientSecret(input.secret);
+    return undefined;
+  }
+
+  private newSecret(
+    clientId: string,
+    value: string,
+    input: { expiresAt?: number | null; description?: string | null },
+    now: number,
+  ): ClientSecret {
+    const description =
+      input.description === undefined || input.description === null
+        ? null
+        : checkDisplayName(input.description, 'secret description');
+    return {
+      id: randomId(),
+      clientId,
+      secretHash: sha256(value),
+      description,
+      createdAt: now,
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+    };
+  }
+}
+
+function withGenerated(result: AppResult, generated: string | undefined): AppResult {
+  return generated === undefined ? result : { ...result, generatedSecret: generated };
+}
+
+/** Removes or revokes what was issued to an app, inside the caller's transaction. */
+async function revokeEverythingIssuedTo(trx: Kysely<Database>, clientId: string, now: number): Promise<void> {
+  await trx
+    .updateTable('refresh_families')
+    .set({ revoked_at: now, revoked_reason: 'app_deleted' })
+    .where('client_id', '=', clientId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await trx.deleteFrom('consents').where('client_id', '=', clientId).execute();
+  await trx.deleteFrom('authorization_codes').where('client_id', '=', clientId).where('consumed_at', 'is', null).execute();
+  await trx.deleteFrom('interactions').where('client_id', '=', clientId).execute();
+}

@@ -1,0 +1,158 @@
+import type { Kysely } from 'kysely';
+import { AdminError } from '../errors/admin-error.js';
+import { hashPassword, passwordProblem } from '../domain/password.js';
+import type { UserKind } from '../domain/trusted-application.js';
+import type { User } from '../domain/user.js';
+import { checkDisplayName } from '../checks/registration/display-name.js';
+import { checkEmail, checkLocale, checkLogin, checkUserKind } from '../checks/registration/user-fields.js';
+import { UsersStore } from '../stores/kysely/users-store.js';
+import type { Database } from '../stores/kysely/schema.js';
+import { randomId } from '../tokens/opaque.js';
+import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
+
+/** Everything an administrator sets when creating a user. */
+export interface UserInput {
+  login: string;
+  displayName: string;
+  email: string | null;
+  emailVerified: boolean;
+  locale: string | null;
+  kind: UserKind;
+  isAdmin: boolean;
+  enabled: boolean;
+  password: string;
+}
+
+export type NewUserInput = Pick<UserInput, 'login' | 'displayName' | 'kind' | 'password'> & Partial<UserInput>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What an administrator may see of a user (never the password hash). */
+export type UserView = Omit<User, 'passwordHash'>;
+
+export function userView(user: User): UserView {
+  const { passwordHash, ...view } = user;
+  void passwordHash;
+  return view;
+}
+
+/**
+ * Users: the one service layer behind the CLI (and later an admin API). Passwords are checked with
+ * passwordProblem and hashed with argon2id; a refused change throws an AdminError and changes nothing.
+ */
+export class UserService {
+  constructor(private readonly deps: AdminDeps) {}
+
+  async create(input: NewUserInput): Promise<{ user: User }> {
+    const login = checkLogin(input.login);
+    const displayName = checkDisplayName(input.displayName, 'display name');
+    const email = input.email === undefined || input.email === null || input.email === '' ? null : checkEmail(input.email);
+    const locale = input.locale === undefined || input.locale === null || input.locale === '' ? null : checkLocale(input.locale);
+    const kind = checkUserKind(input.kind);
+    this.checkPassword(input.password, login);
+    if (await this.deps.store.users.getByLogin(login)) {
+      throw new AdminError(`a user with login "${login}" already exists`, 'conflict');
+    }
+    const now = this.deps.now();
+    const user: User = {
+      id: randomId(),
+      login,
+      displayName,
+      email,
+      emailVerified: email !== null && (input.emailVerified ?? false),
+      locale,
+      kind,
+      isAdmin: input.isAdmin ?? false,
+      enabled: input.enabled ?? true,
+      passwordHash: await hashPassword(input.password, this.deps.config.argon2),
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.deps.store.users.insert(user);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AdminError(`a user with login "${login}" already exists`, 'conflict');
+      throw error;
+    }
+    return { user };
+  }
+
+  /**
+   * Sets a new password. The user's sign-in sessions end and their refresh tokens are revoked, so a
+   * password reset after a compromise actually locks the old holder out.
+   */
+  async setPassword(loginOrId: string, password: string): Promise<User> {
+    const current = await this.require(loginOrId);
+    this.checkPassword(password, current.login);
+    const now = this.deps.now();
+    const user: User = {
+      ...current,
+      passwordHash: await hashPassword(password, this.deps.config.argon2),
+      updatedAt: Math.max(now, current.updatedAt),
+    };
+    await this.save(user, true, 'password_changed');
+    return user;
+  }
+
+  async enable(loginOrId: string): Promise<User> {
+    const current = await this.require(loginOrId);
+    const user = { ...current, enabled: true, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
+    await this.save(user, false, '');
+    return user;
+  }
+
+  /** Disables the user: sign-in is refused, sessions end and refresh tokens are revoked at once. */
+  async disable(loginOrId: string): Promise<User> {
+    const current = await this.require(loginOrId);
+    const user = { ...current, enabled: false, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
+    await this.save(user, true, 'user_disabled');
+    return user;
+  }
+
+  async list(): Promise<User[]> {
+    return this.deps.store.users.list();
+  }
+
+  async show(loginOrId: string): Promise<User> {
+    return this.require(loginOrId);
+  }
+
+  /** Finds a user by login (case-insensitive) or by id (UUID). */
+  async find(loginOrId: string): Promise<User | undefined> {
+    const byLogin = await this.deps.store.users.getByLogin(loginOrId);
+    if (byLogin) return byLogin;
+    return UUID.test(loginOrId) ? this.deps.store.users.getById(loginOrId.toLowerCase()) : undefined;
+  }
+
+  private async require(loginOrId: string): Promise<User> {
+    const user = await this.find(loginOrId);
+    if (!user) throw new AdminError(`no user with login or id "${loginOrId}"`, 'not_found');
+    return user;
+  }
+
+  private checkPassword(password: string, login: string): void {
+    const problem = typeof password === 'string' ? passwordProblem(password, login) : 'a password is required';
+    if (problem) throw new AdminError(`password refused: ${problem}`);
+  }
+
+  private async save(user: User, endAccess: boolean, reason: string): Promise<void> {
+    const now = this.deps.now();
+    await this.deps.store.db.transaction().execute(async (trx) => {
+      if (!(await new UsersStore(trx).update(user))) {
+        throw new AdminError(`no user with login or id "${user.login}"`, 'not_found');
+      }
+      if (endAccess) await endUserAccess(trx, user.id, now, reason);
+    });
+  }
+}
+
+/** Ends a user's SSO sessions and revokes their refresh-token families, inside the caller's transaction. */
+async function endUserAccess(trx: Kysely<Database>, userId: string, now: number, reason: string): Promise<void> {
+  await trx.updateTable('sessions').set({ ended_at: now }).where('user_id', '=', userId).where('ended_at', 'is', null).execute();
+  await trx
+    .updateTable('refresh_families')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

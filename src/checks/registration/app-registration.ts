@@ -1,0 +1,82 @@
+import { AdminError } from '../../errors/admin-error.js';
+import type { ClientType } from '../../domain/trusted-application.js';
+import { checkClientId } from './client-id.js';
+import { checkDisplayName } from './display-name.js';
+import { checkRedirectUris } from './redirect-uri.js';
+import { checkScopes } from './scopes.js';
+import { checkAccessTokenLifetime, checkRefreshTokenLifetime } from './lifetimes.js';
+
+/** Every setting of a Trusted Application as an administrator gives it (after defaults were applied). */
+export interface AppRegistrationInput {
+  clientId: string;
+  displayName: string;
+  clientType: string;
+  loginRedirectUris: readonly string[];
+  logoutRedirectUris: readonly string[];
+  scopes: string | readonly string[];
+  allowInternalUsers: boolean;
+  allowCommunityUsers: boolean;
+  allowRefreshTokens: boolean;
+  requireConsent: boolean;
+  accessTokenLifetime: number;
+  refreshTokenLifetime: number;
+  /** whether the app will hold at least one usable secret after this change */
+  hasSecret: boolean;
+}
+
+export interface AppRegistration {
+  clientId: string;
+  displayName: string;
+  clientType: ClientType;
+  loginRedirectUris: string[];
+  logoutRedirectUris: string[];
+  scopes: string[];
+  allowInternalUsers: boolean;
+  allowCommunityUsers: boolean;
+  allowRefreshTokens: boolean;
+  requireConsent: boolean;
+  accessTokenLifetime: number;
+  refreshTokenLifetime: number;
+}
+
+/** Validates a whole registration; the first wrong value is reported with the reason. */
+export function validateAppRegistration(input: AppRegistrationInput): AppRegistration {
+  const clientId = checkClientId(input.clientId);
+  const displayName = checkDisplayName(input.displayName, 'app name');
+  if (input.clientType !== 'public' && input.clientType !== 'confidential') {
+    throw new AdminError(`the client type must be public or confidential, got ${JSON.stringify(input.clientType)}`);
+  }
+  const clientType: ClientType = input.clientType;
+  if (clientType === 'public' && input.hasSecret) {
+    throw new AdminError(
+      'a public app cannot have a secret (it runs in a browser or on a device and cannot keep one); ' +
+        'drop the secret or make the app confidential',
+    );
+  }
+  if (clientType === 'confidential' && !input.hasSecret) {
+    throw new AdminError('a confidential app must have a secret: give --secret <value> or --generate-secret');
+  }
+  const loginRedirectUris = checkRedirectUris(input.loginRedirectUris, 'login');
+  if (loginRedirectUris.length === 0) {
+    throw new AdminError('at least one login redirect URI is required (--redirect-uri)');
+  }
+  const logoutRedirectUris = checkRedirectUris(input.logoutRedirectUris, 'logout');
+  const scopes = checkScopes(input.scopes, input.allowRefreshTokens);
+  if (!input.allowInternalUsers && !input.allowCommunityUsers) {
+    throw new AdminError('at least one kind of user must be allowed to sign in: internal and/or community users');
+  }
+  return {
+    clientId,
+    displayName,
+    clientType,
+    loginRedirectUris,
+    logoutRedirectUris,
+    scopes,
+    allowInternalUsers: input.allowInternalUsers,
+    allowCommunityUsers: input.allowCommunityUsers,
+    allowRefreshTokens: input.allowRefreshTokens,
+    requireConsent: input.requireConsent,
+    accessTokenLifetime: checkAccessTokenLifetime(input.accessTokenLifetime),
+    refreshTokenLifetime: checkRefreshTokenLifetime(input.refreshTokenLifetime),
+  };
+}
