@@ -1,0 +1,175 @@
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { BearerError, insufficientScope, invalidToken } from './bearer-error.js';
+import { IssuerKeys } from './issuer-keys.js';
+
+/** Largest access token accepted before any parsing (Trustgate tokens are about 1 KB). */
+export const MAX_TOKEN_LENGTH = 8192;
+
+export interface AccessTokenVerifierOptions {
+  /** the Trustgate issuer, exactly as in its discovery document, e.g. https://erp.example.com/id */
+  issuer: string;
+  /** the audience(s) this API answers to; a token must name at least one of them in `aud` */
+  audience: string | string[];
+  /** tolerated clock difference for exp / nbf / iat, in seconds (default 30, at most 300) */
+  clockToleranceSeconds?: number;
+  /** skip discovery and fetch keys from this URL */
+  jwksUri?: string;
+  /** minimum seconds between JWKS refetches caused by an unknown `kid` (default 30) */
+  jwksCooldownSeconds?: number;
+  /** maximum age of the cached key set in seconds (default 600) */
+  jwksCacheMaxAgeSeconds?: number;
+  /** HTTP timeout for discovery and JWKS requests in ms (default 5000) */
+  httpTimeoutMs?: number;
+  /** allow an http issuer that is not a loopback address (development only) */
+  allowInsecureHttp?: boolean;
+  /** fetch implementation (default: global fetch) */
+  fetch?: typeof fetch;
+  /** clock in epoch ms (tests) */
+  now?: () => number;
+}
+
+/** A verified access token (RFC 9068 claims, typed). */
+export interface AccessToken {
+  /** the user's stable id (UUID) */
+  subject: string;
+  clientId: string;
+  scopes: string[];
+  issuer: string;
+  audience: string[];
+  /** epoch seconds */
+  expiresAt: number;
+  issuedAt: number;
+  jti: string;
+  sid?: string;
+  authTime?: number;
+  /** 'internal' | 'community' for Trustgate tokens */
+  userKind?: string;
+  /** every claim as received */
+  claims: JWTPayload;
+}
+
+export interface AccessTokenVerifier {
+  /**
+   * Verifies a bearer token and, when `scopes` are given, that it carries all of them.
+   * Throws a BearerError (401 invalid_token, 403 insufficient_scope, 503 keys unavailable).
+   */
+  verify(token: string, options?: { scopes?: string[] }): Promise<AccessToken>;
+}
+
+/** Accepted signature algorithms: Trustgate signs access tokens with RS256 only. */
+const ALGORITHMS = ['RS256'];
+/** RFC 9068 2.2: required claims of a JWT access token. */
+const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'];
+
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  const audiences = (Array.isArray(options.audience) ? options.audience : [options.audience]).filter(Boolean);
+  if (!options.issuer) throw new TypeError('createAccessTokenVerifier: issuer is required');
+  if (audiences.length === 0) throw new TypeError('createAccessTokenVerifier: audience is required');
+  const clockTolerance = options.clockToleranceSeconds ?? 30;
+  if (!(clockTolerance >= 0 && clockTolerance <= 300)) {
+    throw new TypeError('createAccessTokenVerifier: clockToleranceSeconds must be between 0 and 300');
+  }
+  const now = options.now ?? Date.now;
+  const keys = new IssuerKeys({
+    issuer: options.issuer,
+    jwksUri: options.jwksUri,
+    cooldownMs: (options.jwksCooldownSeconds ?? 30) * 1000,
+    cacheMaxAgeMs: (options.jwksCacheMaxAgeSeconds ?? 600) * 1000,
+    timeoutMs: options.httpTimeoutMs ?? 5000,
+    discoveryRetryMs: 5000,
+    allowInsecureHttp: options.allowInsecureHttp ?? false,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    now,
+  });
+
+  return {
+    async verify(token, verifyOptions = {}) {
+      if (typeof token !== 'string' || token.length === 0) throw invalidToken('the access token is empty');
+      if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('the access token is too long');
+      if (token.split('.').length !== 3) throw invalidToken('the access token is malformed: expected a signed JWT');
+      const getKey = await keys.getKeyResolver();
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, getKey, {
+          algorithms: ALGORITHMS,
+          typ: 'at+jwt',
+          issuer: options.issuer,
+          audience: audiences,
+          clockTolerance,
+          requiredClaims: REQUIRED_CLAIMS,
+          currentDate: new Date(now()),
+        }));
+      } catch (error) {
+        throw describeFailure(error, options.issuer, audiences);
+      }
+      const accessToken = toAccessToken(payload);
+      const needed = verifyOptions.scopes ?? [];
+      const missing = needed.filter((scope) => !accessToken.scopes.includes(scope));
+      if (missing.length > 0) throw insufficientScope(needed, missing);
+      return accessToken;
+    },
+  };
+}
+
+function toAccessToken(payload: JWTPayload): AccessToken {
+  const { sub, client_id: clientId, scope, jti, sid, auth_time: authTime, user_kind: userKind } = payload;
+  if (typeof sub !== 'string' || sub === '') throw invalidToken('the access token has no valid "sub" claim');
+  if (typeof clientId !== 'string' || clientId === '') throw invalidToken('the access token has no valid "client_id" claim');
+  if (typeof jti !== 'string' || jti === '') throw invalidToken('the access token has no valid "jti" claim');
+  if (scope !== undefined && typeof scope !== 'string') throw invalidToken('the access token has a malformed "scope" claim');
+  return {
+    subject: sub,
+    clientId,
+    scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
+    issuer: payload.iss!,
+    audience: Array.isArray(payload.aud) ? payload.aud : [payload.aud!],
+    expiresAt: payload.exp!,
+    issuedAt: payload.iat!,
+    jti,
+    sid: typeof sid === 'string' ? sid : undefined,
+    authTime: typeof authTime === 'number' ? authTime : undefined,
+    userKind: typeof userKind === 'string' ? userKind : undefined,
+    claims: payload,
+  };
+}
+
+/** Maps a jose failure onto an RFC 6750 error whose description says what was wrong. */
+function describeFailure(error: unknown, issuer: string, audiences: string[]): BearerError {
+  if (error instanceof BearerError) return error;
+  if (error instanceof errors.JWTExpired) {
+    return error.claim === 'exp'
+      ? invalidToken('the access token has expired')
+      : invalidToken(`the access token's "${error.claim}" claim is out of range`);
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return invalidToken(`the access token has no "${error.claim}" claim`);
+    switch (error.claim) {
+      case 'typ':
+        return invalidToken('the token is not an access token (header "typ" must be "at+jwt")');
+      case 'iss':
+        return invalidToken(`the access token was not issued by ${issuer}`);
+      case 'aud':
+        return invalidToken(`the access token is not meant for this API (audience must include "${audiences.join('" or "')}")`);
+      case 'nbf':
+        return invalidToken('the access token is not valid yet ("nbf" is in the future)');
+      case 'iat':
+        return invalidToken('the access token was issued in the future ("iat")');
+      default:
+        return invalidToken(`the access token's "${error.claim}" claim is invalid`);
+    }
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return invalidToken('the access token is not signed with RS256');
+  }
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+    return invalidToken('the access token is signed with a key the issuer does not publish');
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return invalidToken('the access token signature is invalid');
+  }
+  if (error instanceof errors.JOSEError) {
+    // JWSInvalid, JWTInvalid, JOSENotSupported: undecodable header or claims
+    return invalidToken('the access token is malformed: expected a signed JWT');
+  }
+  throw error;
+}
