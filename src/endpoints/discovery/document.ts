@@ -1,0 +1,57 @@
+import type { Config } from '../../config/config.js';
+import { SIGNING_ALG } from '../../keys/key-ring.js';
+
+/** Paths of every endpoint, relative to the issuer (the route table registers them under its path). */
+export const ENDPOINT_PATHS = {
+  authorization: '/connect/authorize',
+  token: '/connect/token',
+  userinfo: '/connect/userinfo',
+  revocation: '/connect/revocation',
+  introspection: '/connect/introspect',
+  endSession: '/connect/endsession',
+  discovery: '/.well-known/openid-configuration',
+  jwks: '/.well-known/openid-configuration/jwks',
+} as const;
+
+/** API scopes the instance's data APIs understand (app registrations narrow them per app). */
+export const API_SCOPES = ['read', 'update'] as const;
+
+/**
+ * The OpenID Provider metadata (OpenID Connect Discovery 1.0 section 3, RFC 8414). It advertises
+ * exactly what Trustgate implements; anything not listed (implicit and hybrid flows, request objects,
+ * the claims parameter, front- and back-channel logout, pairwise subjects) is not offered.
+ */
+export function discoveryDocument(config: Pick<Config, 'issuer'>): Record<string, unknown> {
+  const at = (path: string) => `${config.issuer}${path}`;
+  return {
+    issuer: config.issuer,
+    authorization_endpoint: at(ENDPOINT_PATHS.authorization),
+    token_endpoint: at(ENDPOINT_PATHS.token),
+    userinfo_endpoint: at(ENDPOINT_PATHS.userinfo),
+    jwks_uri: at(ENDPOINT_PATHS.jwks),
+    end_session_endpoint: at(ENDPOINT_PATHS.endSession),
+    revocation_endpoint: at(ENDPOINT_PATHS.revocation),
+    introspection_endpoint: at(ENDPOINT_PATHS.introspection),
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access', ...API_SCOPES],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query', 'form_post'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [SIGNING_ALG],
+    claim_types_supported: ['normal'],
+    claims_supported: [
+      'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'amr', 'at_hash',
+      'name', 'preferred_username', 'locale', 'email', 'email_verified',
+    ],
+    prompt_values_supported: ['none', 'login', 'consent'],
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    require_request_uri_registration: false,
+    authorization_response_iss_parameter_supported: true,
+  };
+}
