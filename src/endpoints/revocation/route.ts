@@ -1,8 +1,50 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../http/context.js';
+import { setNoStore } from '../../http/security-headers.js';
+import { invalidRequest } from '../../errors/oauth-error.js';
+import { authenticateClient } from '../../checks/client-auth.js';
+import { accessTokenVerifier } from '../../tokens/access-token-verifier.js';
+import { looksLikeJwt, MAX_TOKEN_LENGTH } from '../../tokens/token-kind.js';
+import { sha256 } from '../../tokens/opaque.js';
+import { revokeFamily } from '../../grants/replay.js';
+import { readForm } from '../token/form.js';
+import { corsHeaders, registerPreflight } from '../token/cors.js';
 
-// placeholder: the token helper implements this endpoint
+/**
+ * POST {issuer}/connect/revocation (RFC 7009). A refresh token revokes its whole family (and the access
+ * tokens issued in it); an access token goes onto the jti deny list until it would have expired.
+ * Unknown, expired or foreign tokens (another client's) are not touched and still answer 200 (2.2).
+ * token_type_hint is only a hint: every kind is searched whatever it says.
+ */
 export function registerRevocation(app: FastifyInstance, ctx: AppContext): void {
-  void app;
-  void ctx;
+  app.post('/connect/revocation', { onRequest: corsHeaders }, async (request, reply) => {
+    const form = readForm(request);
+    const client = await authenticateClient(ctx, request, form);
+    const token = form.get('token');
+    if (token === undefined) throw invalidRequest('token is required');
+    const clientId = client.app.clientId;
+
+    if (token.length <= MAX_TOKEN_LENGTH) {
+      if (looksLikeJwt(token)) {
+        const claims = await accessTokenVerifier(ctx)
+          .verifySignatureAndClaims(token)
+          .catch(() => undefined);
+        if (claims && claims.client_id === clientId) {
+          await ctx.store.revokedTokens.add(claims.jti, claims.exp * 1000, ctx.now());
+        } else if (claims) {
+          request.log.info({ clientId }, 'revocation of another client\'s access token ignored');
+        }
+      } else {
+        const found = await ctx.store.refresh.find(sha256(token));
+        if (found && found.family.clientId === clientId) {
+          await revokeFamily(ctx, found.family.id, 'revoked_by_client');
+        } else if (found) {
+          request.log.info({ clientId }, 'revocation of another client\'s refresh token ignored');
+        }
+      }
+    }
+    setNoStore(reply);
+    return reply.code(200).send();
+  });
+  registerPreflight(app, '/connect/revocation', 'POST');
 }

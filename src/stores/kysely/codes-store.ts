@@ -29,6 +29,29 @@ export class CodesStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * Atomic single-use claim that also records what is being issued from the code, in one statement, so
+   * a replay that loses the claim always finds what to revoke (RFC 6749 4.1.2).
+   */
+  async consumeAndRecord(
+    codeHash: string,
+    at: number,
+    issued: { familyId: string | null; accessJti: string; accessExpiresAt: number },
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('authorization_codes')
+      .set({
+        consumed_at: at,
+        issued_family_id: issued.familyId,
+        issued_access_jti: issued.accessJti,
+        issued_access_expires_at: issued.accessExpiresAt,
+      })
+      .where('code_hash', '=', codeHash)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** Records what was issued from a consumed code, so a later replay can revoke it. */
   async recordIssued(
     codeHash: string,

@@ -1,0 +1,43 @@
+import type { FastifyRequest } from 'fastify';
+import { invalidRequest, OAuthError } from '../../errors/oauth-error.js';
+import { readForm } from '../token/form.js';
+
+/**
+ * The bearer token of a request (RFC 6750 2.1 header, or 2.2 form body on POST). Tokens in the URL
+ * are refused (they end up in logs and histories); two methods at once are invalid_request.
+ */
+export function readBearerToken(request: FastifyRequest, issuer: string): string {
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query && Object.hasOwn(query, 'access_token')) {
+    throw invalidRequest('send the access token in the Authorization header, never in the URL');
+  }
+  const header = request.headers.authorization;
+  let fromHeader: string | undefined;
+  if (header !== undefined) {
+    const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+    if (!match) {
+      throw new OAuthError('invalid_token', 'the Authorization header must be "Bearer <access token>"', {
+        status: 401,
+        wwwAuthenticate: `Bearer realm="${issuer}", error="invalid_token", error_description="the Authorization header must be 'Bearer <access token>'"`,
+      });
+    }
+    fromHeader = match[1];
+  }
+  let fromBody: string | undefined;
+  if (request.method === 'POST') {
+    const form = readForm(request, { bodyOptional: true });
+    fromBody = form.get('access_token');
+  }
+  if (fromHeader !== undefined && fromBody !== undefined) {
+    throw invalidRequest('send the access token once: in the Authorization header or in the body, not both');
+  }
+  const token = fromHeader ?? fromBody;
+  if (token === undefined) {
+    // RFC 6750 3.1: no error code when the request carried no authentication at all
+    throw new OAuthError('invalid_token', 'an access token is required: send it as "Authorization: Bearer <token>"', {
+      status: 401,
+      wwwAuthenticate: `Bearer realm="${issuer}"`,
+    });
+  }
+  return token;
+}

@@ -1,0 +1,24 @@
+import type { AppContext } from '../http/context.js';
+import type { AuthenticatedClient } from '../checks/client-auth.js';
+import type { FormParams } from '../endpoints/token/form.js';
+
+/** The JSON body of a successful token response (RFC 6749 5.1, OpenID Connect Core 3.1.3.3). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+/**
+ * A grant type: `validate()` reads and checks everything (no writes except an explicit revocation on
+ * replay) and returns a frozen validated request; `issue()` mints the tokens and performs the atomic
+ * claim (code consumption or refresh rotation) in one store transaction.
+ */
+export interface GrantHandler<Validated> {
+  readonly type: string;
+  validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams): Promise<Validated>;
+  issue(ctx: AppContext, validated: Validated): Promise<TokenResponse>;
+}

@@ -1,0 +1,120 @@
+import type { AppContext } from '../http/context.js';
+import type { AuthenticatedClient } from '../checks/client-auth.js';
+import type { FormParams } from '../endpoints/token/form.js';
+import type { TokenGrant } from '../domain/token-claims.js';
+import { judgeRefreshToken, REFRESH_REFUSED, type RefreshTokenRecord } from '../domain/refresh-family.js';
+import { invalidGrant, invalidRequest, invalidScope } from '../errors/oauth-error.js';
+import { randomToken, sha256 } from '../tokens/opaque.js';
+import { mintTokens } from '../tokens/mint.js';
+import { grantProblem, parseScopeParameter } from './subject-checks.js';
+import { inTokenTransaction } from './transaction.js';
+import { revokeFamily } from './replay.js';
+import type { GrantHandler, TokenResponse } from './grant.js';
+
+export interface ValidatedRefreshRequest {
+  readonly client: AuthenticatedClient;
+  readonly presentedHash: string;
+  readonly familyId: string;
+  /** the presented token's scope: its successor carries the same (RFC 6749 6) */
+  readonly tokenScope: string[];
+  /** the scope of the new access token (equal to or narrower than tokenScope) */
+  readonly grant: TokenGrant;
+}
+
+const MAX_TOKEN_LENGTH = 512;
+const refused = (reason: string) => invalidGrant(`${REFRESH_REFUSED}: ${reason}`);
+
+class LostClaim extends Error {}
+
+/**
+ * grant_type=refresh_token (RFC 6749 6) with rotation and reuse detection (RFC 9700 4.14.2): every
+ * refresh returns a new refresh token and consumes the presented one; a consumed token presented again
+ * revokes the whole family.
+ */
+export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
+  type: 'refresh_token',
+
+  async validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams): Promise<ValidatedRefreshRequest> {
+    const presented = form.get('refresh_token');
+    if (presented === undefined) throw invalidRequest('refresh_token is required');
+    const rawScope = form.get('scope');
+    const requested = rawScope === undefined ? undefined : parseScopeParameter(rawScope);
+    if (rawScope !== undefined && requested === undefined) throw invalidScope('the scope parameter contains invalid characters');
+    if (presented.length > MAX_TOKEN_LENGTH) throw refused('the refresh token is unknown');
+
+    const presentedHash = sha256(presented);
+    const found = await ctx.store.refresh.find(presentedHash);
+    const decision = judgeRefreshToken(found?.token, found?.family, client.app.clientId, ctx.now());
+    if (decision.kind === 'refused') throw refused(decision.reason);
+    const { token, family } = found!;
+    if (decision.kind === 'reuse') {
+      await revokeFamily(ctx, family.id, 'reuse');
+      throw refused('the refresh token was already used; every token of this sign-in is now revoked, sign the user in again');
+    }
+
+    if (!client.app.allowRefreshTokens) throw refused('the app no longer allows refresh tokens');
+    const user = await ctx.store.users.getById(family.userId);
+    const problem = grantProblem(client.app, user, token.scope);
+    if (problem) throw refused(problem);
+
+    const scope = requested && requested.length > 0 ? requested : token.scope;
+    const widened = scope.filter((value) => !token.scope.includes(value));
+    if (widened.length > 0) {
+      throw invalidScope(
+        `a refresh can only narrow the scope: ${widened.map((v) => `"${v}"`).join(', ')} was not granted to this refresh token`,
+      );
+    }
+
+    return Object.freeze({
+      client,
+      presentedHash,
+      familyId: family.id,
+      tokenScope: token.scope,
+      grant: Object.freeze({
+        clientId: client.app.clientId,
+        user: user!,
+        scope,
+        sid: family.sid,
+        authTime: family.authTime,
+        amr: family.amr,
+      }),
+    });
+  },
+
+  async issue(ctx: AppContext, request: ValidatedRefreshRequest): Promise<TokenResponse> {
+    const { app } = request.client;
+    // OpenID Connect Core 12.2: a refreshed ID token carries no nonce
+    const minted = await mintTokens(ctx, request.grant, { lifetime: app.accessTokenLifetime, nonce: null });
+    const now = ctx.now();
+    const refreshToken = randomToken(32);
+    const next: RefreshTokenRecord = {
+      tokenHash: sha256(refreshToken),
+      familyId: request.familyId,
+      scope: request.tokenScope,
+      createdAt: now,
+      consumedAt: null,
+      accessJti: minted.jti,
+      accessExpiresAt: minted.accessExpiresAt,
+    };
+    try {
+      await inTokenTransaction(ctx, async (stores) => {
+        if (!(await stores.refresh.rotate(request.presentedHash, next, now))) throw new LostClaim();
+      });
+    } catch (error) {
+      if (!(error instanceof LostClaim)) throw error;
+      // another request rotated this token first (or the family was just revoked): a reuse
+      await revokeFamily(ctx, request.familyId, 'reuse');
+      throw refused('the refresh token was already used; every token of this sign-in is now revoked, sign the user in again');
+    }
+
+    const response: TokenResponse = {
+      access_token: minted.accessToken,
+      token_type: 'Bearer',
+      expires_in: minted.expiresIn,
+      scope: request.grant.scope.join(' '),
+      refresh_token: refreshToken,
+    };
+    if (minted.idToken) response.id_token = minted.idToken;
+    return response;
+  },
+};

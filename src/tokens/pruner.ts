@@ -1,0 +1,34 @@
+import type { AppContext } from '../http/context.js';
+
+const EVERY_MS = 5 * 60_000;
+const BATCH = 500;
+/** consumed codes are kept an hour past expiry so that a late replay still revokes what they issued */
+const CODE_REPLAY_WINDOW_MS = 60 * 60_000;
+
+/**
+ * Removes expired codes, deny-list entries and dead refresh families in bounded batches, on an unref'd
+ * timer (each node prunes; the deletes are idempotent). Returns a function that stops it.
+ */
+export function startPruning(ctx: AppContext): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    pruneOnce(ctx)
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'pruning expired token records failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number }> {
+  const now = ctx.now();
+  const codes = await ctx.store.codes.pruneExpired(now - CODE_REPLAY_WINDOW_MS, BATCH);
+  const revoked = await ctx.store.revokedTokens.pruneExpired(now, BATCH);
+  const families = await ctx.store.refresh.pruneExpired(now, BATCH);
+  if (codes + revoked + families > 0) ctx.log.debug({ codes, revoked, families }, 'pruned expired token records');
+  return { codes, revoked, families };
+}
