@@ -1,0 +1,30 @@
+import { loadConfig, type Config, type Env } from '../config/config.js';
+import { openStore, type Store } from '../stores/store.js';
+import { KeyRing } from '../keys/key-ring.js';
+import type { AdminDeps } from '../admin/admin-deps.js';
+
+/** What a CLI command works with: the same configuration and store as the server. */
+export interface CliContext extends AdminDeps {
+  config: Config;
+  store: Store;
+  keys: KeyRing;
+  /** migrations this command applied before it ran */
+  migrated: string[];
+}
+
+/**
+ * Loads the configuration from the environment (the same variables as the server), opens the store,
+ * applies pending migrations (so every command works on a fresh database), runs `fn`, and closes.
+ */
+export async function withCliContext<T>(env: Env, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const config = loadConfig(env);
+  const store = await openStore(config.databaseUrl);
+  try {
+    const migrated = await store.migrate();
+    const now = Date.now;
+    const keys = new KeyRing(store.keys, config.keyEncryptionSecret, now);
+    return await fn({ config, store, keys, now, migrated });
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,140 @@
+import { Command, Option } from 'commander';
+import type { Env } from '../../config/config.js';
+import { UserService, userView } from '../../admin/user-service.js';
+import type { User } from '../../domain/user.js';
+import { AdminError } from '../../errors/admin-error.js';
+import { withCliContext } from '../cli-context.js';
+import { isoTime, printFields, printJson, printLine, printTable, yesNo } from '../output.js';
+import { readLineFromStdin } from '../read-secret.js';
+
+function userJson(user: User): Record<string, unknown> {
+  const view = userView(user);
+  return { ...view, createdAt: isoTime(view.createdAt), updatedAt: isoTime(view.updatedAt) };
+}
+
+function printUser(user: User): void {
+  printFields([
+    ['Login', user.login],
+    ['Id (sub)', user.id],
+    ['Name', user.displayName],
+    ['Email', user.email === null ? '(none)' : `${user.email}${user.emailVerified ? ' (verified)' : ''}`],
+    ['Locale', user.locale ?? '(none)'],
+    ['Kind', user.kind],
+    ['Administrator', yesNo(user.isAdmin)],
+    ['Enabled', yesNo(user.enabled)],
+    ['Created', isoTime(user.createdAt) ?? ''],
+    ['Updated', isoTime(user.updatedAt) ?? ''],
+  ]);
+}
+
+/** The password from --password or --password-stdin (exactly one of them). */
+async function passwordFrom(options: { password?: string; passwordStdin?: boolean }): Promise<string> {
+  if (options.password !== undefined && options.passwordStdin) {
+    throw new AdminError('give either --password or --password-stdin, not both');
+  }
+  if (options.passwordStdin) {
+    const password = await readLineFromStdin('Password: ');
+    if (password === '') throw new AdminError('no password on standard input');
+    return password;
+  }
+  if (options.password !== undefined) return options.password;
+  throw new AdminError('a password is required: give --password-stdin (recommended) or --password <p>');
+}
+
+export function registerUserCommands(program: Command, env: Env): void {
+  const user = program.command('user').description('manage users');
+
+  user
+    .command('create <login>')
+    .description('create a user')
+    .requiredOption('--name <text>', 'display name')
+    .option('--email <address>', 'email address')
+    .option('--email-verified', 'the email address is known to belong to the user')
+    .option('--locale <tag>', 'preferred language, e.g. en or nl-NL')
+    .addOption(new Option('--kind <kind>', 'internal (employee) or community (customer, partner)').choices(['internal', 'community']).makeOptionMandatory())
+    .option('--admin', 'the user is an administrator')
+    .option('--password-stdin', 'read the password from one line of standard input (recommended)')
+    .option('--password <password>', 'the password (visible in the process list and shell history)')
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: {
+      name: string; email?: string; emailVerified?: boolean; locale?: string; kind: 'internal' | 'community';
+      admin?: boolean; password?: string; passwordStdin?: boolean; json?: boolean;
+    }) => {
+      const password = await passwordFrom(options);
+      await withCliContext(env, async (ctx) => {
+        const { user: created } = await new UserService(ctx).create({
+          login,
+          displayName: options.name,
+          email: options.email ?? null,
+          emailVerified: options.emailVerified === true,
+          locale: options.locale ?? null,
+          kind: options.kind,
+          isAdmin: options.admin === true,
+          password,
+        });
+        if (options.json) return printJson({ user: userJson(created) });
+        printLine(`Created user ${created.login} (${created.kind}).`);
+        printUser(created);
+      });
+    });
+
+  user
+    .command('list')
+    .description('list users')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withCliContext(env, async (ctx) => {
+        const users = await new UserService(ctx).list();
+        if (options.json) return printJson(users.map(userJson));
+        printTable(
+          ['LOGIN', 'NAME', 'KIND', 'ADMIN', 'ENABLED', 'EMAIL', 'ID'],
+          users.map((u) => [u.login, u.displayName, u.kind, yesNo(u.isAdmin), yesNo(u.enabled), u.email ?? '', u.id]),
+        );
+      });
+    });
+
+  user
+    .command('show <login>')
+    .description('show a user (by login or id)')
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: { json?: boolean }) => {
+      await withCliContext(env, async (ctx) => {
+        const found = await new UserService(ctx).show(login);
+        if (options.json) return printJson({ user: userJson(found) });
+        printUser(found);
+      });
+    });
+
+  user
+    .command('set-password <login>')
+    .description("set a user's password (their sessions end and refresh tokens are revoked)")
+    .option('--password-stdin', 'read the password from one line of standard input (recommended)')
+    .option('--password <password>', 'the password (visible in the process list and shell history)')
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: { password?: string; passwordStdin?: boolean; json?: boolean }) => {
+      const password = await passwordFrom(options);
+      await withCliContext(env, async (ctx) => {
+        const changed = await new UserService(ctx).setPassword(login, password);
+        if (options.json) return printJson({ user: userJson(changed) });
+        printLine(`Password of ${changed.login} changed; their sessions ended and refresh tokens were revoked.`);
+      });
+    });
+
+  for (const [name, description] of [
+    ['enable', 'allow a user to sign in again'],
+    ['disable', 'stop a user from signing in (sessions end, refresh tokens are revoked)'],
+  ] as const) {
+    user
+      .command(`${name} <login>`)
+      .description(description)
+      .option('--json', 'print JSON')
+      .action(async (login: string, options: { json?: boolean }) => {
+        await withCliContext(env, async (ctx) => {
+          const service = new UserService(ctx);
+          const changed = name === 'enable' ? await service.enable(login) : await service.disable(login);
+          if (options.json) return printJson({ user: userJson(changed) });
+          printLine(`User ${changed.login} is ${changed.enabled ? 'enabled' : 'disabled'}.`);
+        });
+      });
+  }
+}
