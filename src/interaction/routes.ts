@@ -1,8 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/context.js';
+import { STYLESHEET } from './assets/stylesheet.js';
+import { showInteraction } from './show.js';
+import { submitLogin } from './login.js';
+import { submitConsent } from './consent.js';
+import { abortInteraction } from './abort.js';
 
-// placeholder: the sign-in helper implements the login / consent pages and the stylesheet route
+type IdParams = { Params: { id: string } };
+
+/** The sign-in pages (login, consent) of a pending interaction, and their stylesheet. */
 export function registerInteraction(app: FastifyInstance, ctx: AppContext): void {
-  void app;
-  void ctx;
+  const page = { config: { errorStyle: 'page' as const } };
+  app.get<IdParams>('/connect/interaction/:id', page, (request, reply) => showInteraction(ctx, request, reply));
+  app.post<IdParams>('/connect/interaction/:id/login', page, (request, reply) => submitLogin(ctx, request, reply));
+  app.post<IdParams>('/connect/interaction/:id/consent', page, (request, reply) => submitConsent(ctx, request, reply));
+  app.post<IdParams>('/connect/interaction/:id/abort', page, (request, reply) => abortInteraction(ctx, request, reply));
+  app.get('/assets/trustgate.css', (_request, reply) =>
+    reply
+      .header('Cache-Control', 'public, max-age=86400')
+      .type('text/css; charset=utf-8')
+      .send(STYLESHEET),
+  );
 }

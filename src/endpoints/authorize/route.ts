@@ -1,8 +1,41 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../http/context.js';
+import { OAuthError } from '../../errors/oauth-error.js';
+import { SingleParams } from './params.js';
+import { resolveTarget, validateAuthorizeRequest, type TrustedTarget } from './validate.js';
+import { redirectError } from './respond.js';
+import { startSignIn } from '../../interaction/flow.js';
 
-// placeholder: the sign-in helper implements this endpoint
+/** /connect/authorize (GET and POST): OpenID Connect Core 3.1.2, RFC 6749 4.1, RFC 7636, RFC 9207. */
 export function registerAuthorize(app: FastifyInstance, ctx: AppContext): void {
-  void app;
-  void ctx;
+  const options = { config: { errorStyle: 'page' as const } };
+  app.get('/connect/authorize', options, (request, reply) => authorize(ctx, request, reply, SingleParams.fromQuery(request)));
+  app.post('/connect/authorize', options, (request, reply) =>
+    authorize(ctx, request, reply, SingleParams.fromBody(request.body)),
+  );
+}
+
+async function authorize(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  params: SingleParams,
+): Promise<FastifyReply> {
+  let target: TrustedTarget;
+  try {
+    target = await resolveTarget(ctx, params);
+  } catch (error) {
+    const carried = (error as { target?: TrustedTarget }).target;
+    if (error instanceof OAuthError && carried) return redirectError(ctx, reply, carried.app, carried, error);
+    throw error;
+  }
+  try {
+    const validated = await validateAuthorizeRequest(ctx, target, params);
+    return await startSignIn(ctx, request, reply, target.app, validated);
+  } catch (error) {
+    if (error instanceof OAuthError && error.redirectable && error.status < 500) {
+      return redirectError(ctx, reply, target.app, target, error);
+    }
+    throw error;
+  }
 }

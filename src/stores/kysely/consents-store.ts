@@ -1,7 +1,44 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { unionScopes } from '../../domain/consent.js';
 
-// placeholder: the sign-in helper implements this store
+/** Remembered consent: per user and app, the union of the scopes the user allowed. */
 export class ConsentsStore {
   constructor(private readonly db: Kysely<Database>) {}
+
+  async get(userId: string, clientId: string): Promise<string[]> {
+    const row = await this.db
+      .selectFrom('consents')
+      .select('scopes')
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row ? row.scopes.split(' ').filter(Boolean) : [];
+  }
+
+  /** Adds scopes to the remembered grant (creating it when missing). */
+  async grant(userId: string, clientId: string, scopes: string[], now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('consents')
+        .select('scopes')
+        .where('user_id', '=', userId)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      const merged = unionScopes(row ? row.scopes.split(' ').filter(Boolean) : [], scopes).join(' ');
+      await trx
+        .insertInto('consents')
+        .values({ user_id: userId, client_id: clientId, scopes: merged, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: merged, updated_at: now }))
+        .execute();
+    });
+  }
+
+  /** Forgets a user's grant to an app (or all the user's grants). */
+  async revoke(userId: string, clientId?: string): Promise<number> {
+    let query = this.db.deleteFrom('consents').where('user_id', '=', userId);
+    if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -1,7 +1,77 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, InteractionsTable } from './schema.js';
+import type { AuthorizationRequest, Interaction } from '../../domain/interaction.js';
 
-// placeholder: the sign-in helper implements this store
+/** Pending sign-ins (the authorization request waiting for login / consent). */
 export class InteractionsStore {
   constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(interaction: Interaction): Promise<void> {
+    await this.db.insertInto('interactions').values(fromInteraction(interaction)).execute();
+  }
+
+  async get(id: string): Promise<Interaction | undefined> {
+    const row = await this.db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toInteraction(row) : undefined;
+  }
+
+  /** Records who signed in during the interaction; false once it is completed. */
+  async setUser(id: string, userId: string, sessionIdHash: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('interactions')
+      .set({ user_id: userId, session_id_hash: sessionIdHash })
+      .where('id', '=', id)
+      .where('completed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Atomic single use: true for exactly one caller. */
+  async complete(id: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('interactions')
+      .set({ completed_at: now })
+      .where('id', '=', id)
+      .where('completed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Removes interactions that expired before `before` (bounded batch). */
+  async pruneExpired(before: number, limit = 1000): Promise<number> {
+    const doomed = this.db.selectFrom('interactions').select('id').where('expires_at', '<', before).limit(limit);
+    const result = await this.db.deleteFrom('interactions').where('id', 'in', doomed).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function toInteraction(row: Selectable<InteractionsTable>): Interaction {
+  return {
+    id: row.id,
+    browserHash: row.browser_hash,
+    csrfHash: row.csrf_hash,
+    clientId: row.client_id,
+    request: JSON.parse(row.request) as AuthorizationRequest,
+    userId: row.user_id,
+    sessionIdHash: row.session_id_hash,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    completedAt: row.completed_at === null ? null : Number(row.completed_at),
+  };
+}
+
+function fromInteraction(interaction: Interaction): InteractionsTable {
+  return {
+    id: interaction.id,
+    browser_hash: interaction.browserHash,
+    csrf_hash: interaction.csrfHash,
+    client_id: interaction.clientId,
+    request: JSON.stringify(interaction.request),
+    user_id: interaction.userId,
+    session_id_hash: interaction.sessionIdHash,
+    created_at: interaction.createdAt,
+    expires_at: interaction.expiresAt,
+    completed_at: interaction.completedAt,
+  };
 }

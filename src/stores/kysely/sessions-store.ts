@@ -1,7 +1,105 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, SessionsTable } from './schema.js';
+import type { Session } from '../../domain/session.js';
 
-// placeholder: the sign-in helper implements this store
+/** SSO sessions, keyed by the SHA-256 of the cookie value; shared by every node. */
 export class SessionsStore {
   constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(session: Session): Promise<void> {
+    await this.db.insertInto('sessions').values(fromSession(session)).execute();
+  }
+
+  async get(idHash: string): Promise<Session | undefined> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    return row ? toSession(row) : undefined;
+  }
+
+  async getBySid(sid: string): Promise<Session | undefined> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('sid', '=', sid).executeTakeFirst();
+    return row ? toSession(row) : undefined;
+  }
+
+  /** Slides the idle expiry; false when the session is gone or ended. */
+  async touch(idHash: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: now })
+      .where('id_hash', '=', idHash)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * The same user signed in again: keep the session and its sid, record the new auth_time and restart
+   * the absolute lifetime. False when the session was ended meanwhile.
+   */
+  async reauthenticate(
+    idHash: string,
+    change: { authTime: number; amr: string[]; now: number; expiresAt: number },
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sessions')
+      .set({
+        auth_time: change.authTime,
+        amr: JSON.stringify(change.amr),
+        last_seen_at: change.now,
+        expires_at: change.expiresAt,
+      })
+      .where('id_hash', '=', idHash)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Ends a session; true when this call ended it. */
+  async end(idHash: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sessions')
+      .set({ ended_at: now })
+      .where('id_hash', '=', idHash)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Removes sessions that expired (or ended) before `before` (bounded batch). */
+  async pruneExpired(before: number, limit = 1000): Promise<number> {
+    const doomed = this.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where((eb) => eb.or([eb('expires_at', '<', before), eb('ended_at', '<', before)]))
+      .limit(limit);
+    const result = await this.db.deleteFrom('sessions').where('id_hash', 'in', doomed).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function toSession(row: Selectable<SessionsTable>): Session {
+  return {
+    idHash: row.id_hash,
+    sid: row.sid,
+    userId: row.user_id,
+    authTime: Number(row.auth_time),
+    amr: JSON.parse(row.amr) as string[],
+    createdAt: Number(row.created_at),
+    lastSeenAt: Number(row.last_seen_at),
+    expiresAt: Number(row.expires_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+  };
+}
+
+function fromSession(session: Session): SessionsTable {
+  return {
+    id_hash: session.idHash,
+    sid: session.sid,
+    user_id: session.userId,
+    auth_time: session.authTime,
+    amr: JSON.stringify(session.amr),
+    created_at: session.createdAt,
+    last_seen_at: session.lastSeenAt,
+    expires_at: session.expiresAt,
+    ended_at: session.endedAt,
+  };
 }

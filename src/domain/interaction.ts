@@ -1,0 +1,38 @@
+import type { PromptValue } from '../checks/prompt.js';
+
+/** An authorization request that passed every check: what the interaction carries until the code is issued. */
+export interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  responseMode: 'query' | 'form_post';
+  scope: string[];
+  state: string | null;
+  nonce: string | null;
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | null;
+  prompt: PromptValue[];
+  maxAge: number | null;
+  loginHint: string | null;
+  uiLocales: string[];
+  /** subject named by a verified id_token_hint */
+  idTokenHintSubject: string | null;
+}
+
+/** A pending sign-in, kept server-side and bound to one browser. */
+export interface Interaction {
+  id: string;
+  browserHash: string;
+  csrfHash: string;
+  clientId: string;
+  request: AuthorizationRequest;
+  /** set once a user is known (signed in here, or from a live session) */
+  userId: string | null;
+  sessionIdHash: string | null;
+  createdAt: number;
+  expiresAt: number;
+  completedAt: number | null;
+}
+
+export function isInteractionUsable(interaction: Interaction, now: number): boolean {
+  return interaction.completedAt === null && interaction.expiresAt > now;
+}

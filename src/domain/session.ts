@@ -1,0 +1,31 @@
+/** A server-side SSO session. The browser holds only an opaque random id; the store keeps its SHA-256. */
+export interface Session {
+  idHash: string;
+  /** public session id (ID token and access token `sid`); unchanged when the same user signs in again */
+  sid: string;
+  userId: string;
+  /** epoch seconds of the last active authentication */
+  authTime: number;
+  amr: string[];
+  createdAt: number;
+  lastSeenAt: number;
+  /** absolute expiry (epoch ms) */
+  expiresAt: number;
+  endedAt: number | null;
+}
+
+export interface SessionLifetimes {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+/** A session authorizes only while it is not ended, not past its absolute expiry and not idle too long. */
+export function isSessionLive(session: Session, now: number, lifetimes: SessionLifetimes): boolean {
+  return session.endedAt === null && session.expiresAt > now && session.lastSeenAt + lifetimes.idleMs > now;
+}
+
+/** OpenID Connect max_age: the last authentication must be at most maxAge seconds old. */
+export function authenticationIsFresh(authTime: number, maxAge: number | null, now: number): boolean {
+  if (maxAge === null) return true;
+  return Math.floor(now / 1000) - authTime <= maxAge;
+}

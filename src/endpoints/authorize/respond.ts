@@ -1,0 +1,79 @@
+import type { FastifyReply } from 'fastify';
+import type { AppContext } from '../../http/context.js';
+import type { AuthorizationRequest } from '../../domain/interaction.js';
+import type { Session } from '../../domain/session.js';
+import type { TrustedApplication } from '../../domain/trusted-application.js';
+import type { User } from '../../domain/user.js';
+import type { OAuthError } from '../../errors/oauth-error.js';
+import { randomToken, sha256 } from '../../tokens/opaque.js';
+import { deliverToApp, type ResponseMode } from './deliver.js';
+
+export function stylesheetPath(ctx: AppContext): string {
+  return `${ctx.config.issuerPath}/assets/trustgate.css`;
+}
+
+/**
+ * Mints the authorization code (256 random bits, stored only as its SHA-256, single use, short-lived,
+ * bound to app, redirect URI, PKCE challenge, scopes, nonce, user, sid, auth_time and amr) and sends
+ * it to the app with state and iss (RFC 9207).
+ */
+export async function issueCode(
+  ctx: AppContext,
+  reply: FastifyReply,
+  app: TrustedApplication,
+  req: AuthorizationRequest,
+  user: User,
+  session: Session,
+): Promise<FastifyReply> {
+  const now = ctx.now();
+  const code = randomToken(32);
+  await ctx.store.codes.insert({
+    codeHash: sha256(code),
+    clientId: app.clientId,
+    userId: user.id,
+    redirectUri: req.redirectUri,
+    scope: req.scope,
+    codeChallenge: req.codeChallenge,
+    codeChallengeMethod: req.codeChallengeMethod,
+    nonce: req.nonce,
+    sid: session.sid,
+    authTime: session.authTime,
+    amr: session.amr,
+    createdAt: now,
+    expiresAt: now + ctx.config.authorizationCodeLifetimeSeconds * 1000,
+    consumedAt: null,
+    issuedFamilyId: null,
+    issuedAccessJti: null,
+    issuedAccessExpiresAt: null,
+  });
+  ctx.log.info({ event: 'code_issued', clientId: app.clientId, userId: user.id, sid: session.sid }, 'authorization code issued');
+  return deliverToApp(
+    reply,
+    req.redirectUri,
+    req.responseMode,
+    { code, state: req.state, iss: ctx.config.issuer },
+    app.displayName,
+    ctx.config.instanceName,
+    stylesheetPath(ctx),
+  );
+}
+
+/** Sends an error to the app's (already verified) redirect URI with error_description, state and iss. */
+export function redirectError(
+  ctx: AppContext,
+  reply: FastifyReply,
+  app: TrustedApplication,
+  target: { redirectUri: string; responseMode: ResponseMode; state: string | null },
+  error: OAuthError,
+): FastifyReply {
+  ctx.log.info({ event: 'authorize_refused', clientId: app.clientId, error: error.code, detail: error.detail }, 'authorization refused');
+  return deliverToApp(
+    reply,
+    target.redirectUri,
+    target.responseMode,
+    { error: error.code, error_description: error.description, state: target.state, iss: ctx.config.issuer },
+    app.displayName,
+    ctx.config.instanceName,
+    stylesheetPath(ctx),
+  );
+}

@@ -1,0 +1,153 @@
+import type { AppContext } from '../../http/context.js';
+import type { AuthorizationRequest } from '../../domain/interaction.js';
+import type { TrustedApplication } from '../../domain/trusted-application.js';
+import { OAuthError, invalidRequest, unsupportedResponseType } from '../../errors/oauth-error.js';
+import { matchLoginRedirectUri, MAX_REDIRECT_URI_LENGTH } from '../../checks/redirect-uri.js';
+import { checkRequestedScopes } from '../../checks/scope.js';
+import { checkPkceRequest } from '../../checks/pkce.js';
+import { parseMaxAge, parsePrompt } from '../../checks/prompt.js';
+import { verifyIdTokenHint } from '../../checks/id-token-hint.js';
+import type { SingleParams } from './params.js';
+import type { ResponseMode } from './deliver.js';
+
+/** An error shown on our own page (HTTP 400), never sent to a redirect URI. */
+function pageError(code: string, description: string): OAuthError {
+  return new OAuthError(code, description, { status: 400, redirectable: false });
+}
+
+/** Where errors may go once the client and redirect URI are trusted. */
+export interface TrustedTarget {
+  app: TrustedApplication;
+  redirectUri: string;
+  responseMode: ResponseMode;
+  state: string | null;
+}
+
+/**
+ * Step 1: the app and the redirect URI. Until both are trusted nothing is redirected: every problem
+ * is an error page (seed: invalid_redirect_uri; a disabled app: unauthorized_client).
+ */
+export async function resolveTarget(ctx: AppContext, params: SingleParams): Promise<TrustedTarget> {
+  for (const name of ['client_id', 'redirect_uri']) {
+    if (params.isRepeated(name)) throw pageError('invalid_request', `the parameter ${name} must not be repeated`);
+  }
+  const page = (d: string) => pageError('invalid_request', d);
+  const clientId = params.get('client_id', page);
+  if (clientId === undefined) {
+    throw pageError('invalid_redirect_uri', 'the client_id parameter is missing, so the redirect URI cannot be checked');
+  }
+  const registered = clientId.length <= 512 ? await ctx.clients.get(clientId) : undefined;
+  if (!registered) {
+    throw pageError(
+      'invalid_redirect_uri',
+      `the client_id "${clientId.slice(0, 200)}" is not registered as a Trusted Application, so the redirect URI cannot be trusted`,
+    );
+  }
+  const app = registered.app;
+  if (!app.enabled) {
+    throw pageError('unauthorized_client', `the app "${app.clientId}" is disabled; it cannot sign users in`);
+  }
+  const redirectUri = params.get('redirect_uri', page);
+  if (redirectUri === undefined) {
+    throw pageError('invalid_redirect_uri', 'the redirect_uri parameter is missing; send one of the app\'s registered login redirect URIs');
+  }
+  if (redirectUri.length > MAX_REDIRECT_URI_LENGTH || !matchLoginRedirectUri(app, redirectUri)) {
+    throw pageError(
+      'invalid_redirect_uri',
+      `the redirect_uri "${redirectUri.slice(0, 300)}" is not registered for the app "${app.clientId}" (login redirect URIs must match exactly)`,
+    );
+  }
+  // from here on errors go back to the app; response_mode and state first, so they can be honoured
+  let state: string | null = null;
+  try {
+    state = params.get('state') ?? null;
+  } catch {
+    state = null;
+  }
+  let responseMode: ResponseMode = 'query';
+  let modeProblem: OAuthError | undefined;
+  try {
+    const mode = params.get('response_mode');
+    if (mode === 'form_post') responseMode = 'form_post';
+    else if (mode !== undefined && mode !== 'query') {
+      modeProblem = invalidRequest(`response_mode "${mode.slice(0, 40)}" is not supported: use query or form_post`);
+    }
+  } catch (error) {
+    modeProblem = error as OAuthError;
+  }
+  const target = { app, redirectUri, responseMode, state };
+  if (modeProblem) throw Object.assign(modeProblem, { target });
+  return target;
+}
+
+const UNSUPPORTED: Record<string, string> = {
+  request: 'request_not_supported',
+  request_uri: 'request_uri_not_supported',
+  registration: 'registration_not_supported',
+};
+
+/** Step 2: every other parameter; failures here are redirected to the app. */
+export async function validateAuthorizeRequest(
+  ctx: AppContext,
+  target: TrustedTarget,
+  params: SingleParams,
+): Promise<AuthorizationRequest> {
+  const { app } = target;
+  const repeated = params.firstRepeated();
+  if (repeated !== undefined) throw invalidRequest(`the parameter ${repeated.slice(0, 40)} must not be repeated`);
+  for (const [name, code] of Object.entries(UNSUPPORTED)) {
+    if (params.get(name) !== undefined) {
+      throw new OAuthError(code, `the ${name} parameter is not supported by this server`);
+    }
+  }
+  const responseType = params.get('response_type');
+  if (responseType === undefined) throw invalidRequest('the response_type parameter is missing: use response_type=code');
+  if (responseType !== 'code') {
+    throw unsupportedResponseType(`response_type "${responseType.slice(0, 40)}" is not supported: use response_type=code`);
+  }
+  const scope = checkRequestedScopes(app, params.get('scope'));
+  const pkce = checkPkceRequest(app, params.get('code_challenge'), params.get('code_challenge_method'));
+  const prompt = parsePrompt(params.get('prompt'));
+  const maxAge = parseMaxAge(params.get('max_age'));
+  const nonce = params.get('nonce') ?? null;
+  if (nonce !== null && nonce.length > 512) throw invalidRequest('the nonce parameter is too long (at most 512 characters)');
+  const loginHint = params.get('login_hint') ?? null;
+  if (loginHint !== null && loginHint.length > 200) throw invalidRequest('the login_hint parameter is too long (at most 200 characters)');
+  const uiLocales = parseUiLocales(params.get('ui_locales'));
+  let idTokenHintSubject: string | null = null;
+  const hint = params.get('id_token_hint');
+  if (hint !== undefined) {
+    const verified = await verifyIdTokenHint(hint, ctx.keys, ctx.config.issuer);
+    if (!verified || !verified.audiences.includes(app.clientId)) {
+      throw invalidRequest('id_token_hint is not a valid ID token issued by this server to this app');
+    }
+    idTokenHintSubject = verified.subject;
+  }
+  return Object.freeze({
+    clientId: app.clientId,
+    redirectUri: target.redirectUri,
+    responseMode: target.responseMode,
+    scope,
+    state: target.state,
+    nonce,
+    codeChallenge: pkce.codeChallenge,
+    codeChallengeMethod: pkce.codeChallengeMethod,
+    // max_age=0 asks for a fresh sign-in, like prompt=login (OpenID Connect Core 3.1.2.1)
+    prompt: maxAge === 0 && !prompt.includes('login') && !prompt.includes('none') ? [...prompt, 'login' as const] : prompt,
+    maxAge,
+    loginHint,
+    uiLocales,
+    idTokenHintSubject,
+  });
+}
+
+const LOCALE = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+
+function parseUiLocales(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const locales = value.split(' ').filter(Boolean);
+  if (locales.length > 10 || locales.some((l) => !LOCALE.test(l))) {
+    throw invalidRequest('ui_locales must be a space-separated list of BCP 47 language tags');
+  }
+  return locales;
+}

@@ -1,0 +1,26 @@
+/** The stylesheet of every page: readable, high contrast, usable from 320 px wide. */
+export const STYLESHEET = `*,*::before,*::after{box-sizing:border-box}
+html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:100%;line-height:1.5;color:#1b1f24;background:#f4f5f7}
+body{margin:0;min-width:320px}
+.instance{background:#1d3557;color:#fff;padding:.75rem 1rem;font-weight:600}
+main{max-width:28rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:.5rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}
+@media (max-width:30rem){main{margin:0;border-radius:0;box-shadow:none;padding:1rem}}
+h1{font-size:1.5rem;margin:0 0 .5rem;line-height:1.25;overflow-wrap:anywhere}
+h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
+p{overflow-wrap:anywhere}
+.lead{color:#3d4651;margin-top:0}
+.client-id{color:#5a6472;font-size:.875rem}
+form.stack{display:flex;flex-direction:column;gap:.35rem}
+label{font-weight:600;margin-top:.5rem}
+input[type=text],input[type=password]{font:inherit;padding:.6rem .7rem;border:1px solid #6b7480;border-radius:.35rem;width:100%}
+input:focus,button:focus{outline:3px solid #f4a261;outline-offset:2px}
+button{font:inherit;font-weight:600;padding:.65rem 1.1rem;border:0;border-radius:.35rem;background:#1d3557;color:#fff;cursor:pointer;margin-top:.75rem;min-height:44px}
+button.secondary,.secondary button{background:#e8eaee;color:#1b1f24}
+button.link{background:none;color:#1d3557;text-decoration:underline;padding:.5rem 0}
+.actions{display:flex;gap:.75rem;flex-wrap:wrap}
+.scopes{padding-left:1.25rem}
+.scopes li{margin:.25rem 0}
+.error{background:#fdecea;border-left:4px solid #b3261e;padding:.6rem .75rem;color:#6f1610}
+.notice{background:#eef4fb;border-left:4px solid #1d3557;padding:.6rem .75rem}
+code{overflow-wrap:anywhere}
+`;

@@ -1,0 +1,103 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../http/context.js';
+import type { AuthorizationRequest, Interaction } from '../domain/interaction.js';
+import { allowsUserKind, type TrustedApplication } from '../domain/trusted-application.js';
+import { authenticationIsFresh } from '../domain/session.js';
+import { ungrantedScopes } from '../domain/consent.js';
+import { consentRequired, loginRequired } from '../errors/oauth-error.js';
+import { randomToken, sha256 } from '../tokens/opaque.js';
+import { issueCode } from '../endpoints/authorize/respond.js';
+import { INTERACTION_COOKIE, readCookie, setInteractionCookie } from './cookies.js';
+import { csrfToken } from './csrf.js';
+import { currentSession, type LiveSession } from './sessions.js';
+
+/** Why the user must (re)authenticate before this request can complete; undefined when the session will do. */
+export function loginNeededBecause(
+  app: TrustedApplication,
+  req: AuthorizationRequest,
+  live: LiveSession | undefined,
+  now: number,
+): string | undefined {
+  if (!live) return 'the user is not signed in';
+  if (req.prompt.includes('login')) return 'prompt=login asks for a new sign-in';
+  if (!authenticationIsFresh(live.session.authTime, req.maxAge, now)) {
+    return 'the last sign-in is older than max_age';
+  }
+  if (req.idTokenHintSubject !== null && req.idTokenHintSubject !== live.user.id) {
+    return 'the signed-in user is not the user named by id_token_hint';
+  }
+  if (!allowsUserKind(app, live.user.kind)) return `the signed-in user is a ${live.user.kind} user, which this app does not allow`;
+  return undefined;
+}
+
+/** Whether the consent page must be shown for this user. */
+export async function consentNeeded(ctx: AppContext, app: TrustedApplication, req: AuthorizationRequest, userId: string) {
+  if (req.prompt.includes('consent')) return true;
+  if (!app.requireConsent) return false;
+  const granted = await ctx.store.consents.get(userId, app.clientId);
+  return ungrantedScopes(req.scope, granted).length > 0;
+}
+
+/**
+ * After /connect/authorize validated the request: complete silently from the SSO session, or start
+ * an interaction (login or consent page). prompt=none never shows a page.
+ */
+export async function startSignIn(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  app: TrustedApplication,
+  req: AuthorizationRequest,
+): Promise<FastifyReply> {
+  const live = await currentSession(ctx, request);
+  const loginReason = loginNeededBecause(app, req, live, ctx.now());
+  const silent = req.prompt.includes('none');
+  if (loginReason !== undefined) {
+    if (silent) throw loginRequired(`${loginReason} and prompt=none forbids showing the sign-in page`);
+    return startInteraction(ctx, request, reply, app, req, undefined);
+  }
+  const session = live!;
+  if (await consentNeeded(ctx, app, req, session.user.id)) {
+    if (silent) throw consentRequired('the user has not allowed this app the requested scopes and prompt=none forbids asking');
+    return startInteraction(ctx, request, reply, app, req, session);
+  }
+  await ctx.store.sessions.touch(session.session.idHash, ctx.now());
+  return issueCode(ctx, reply, app, req, session.user, session.session);
+}
+
+/** Stores the pending request, binds it to this browser and sends the browser to the interaction page. */
+async function startInteraction(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  app: TrustedApplication,
+  req: AuthorizationRequest,
+  live: LiveSession | undefined,
+): Promise<FastifyReply> {
+  const now = ctx.now();
+  const browserSecret = readCookie(request, INTERACTION_COOKIE) ?? randomToken(32);
+  const id = randomToken(24);
+  const interaction: Interaction = {
+    id,
+    browserHash: sha256(browserSecret),
+    csrfHash: sha256(csrfToken(browserSecret, id)),
+    clientId: app.clientId,
+    request: req,
+    userId: live?.user.id ?? null,
+    sessionIdHash: live?.session.idHash ?? null,
+    createdAt: now,
+    expiresAt: now + ctx.config.interactionLifetimeSeconds * 1000,
+    completedAt: null,
+  };
+  await ctx.store.interactions.insert(interaction);
+  setInteractionCookie(reply, ctx.config, browserSecret);
+  return reply.code(303).header('Cache-Control', 'no-store').header('Location', interactionUrl(ctx, id)).send();
+}
+
+export function interactionUrl(ctx: AppContext, id: string, action?: 'login' | 'consent' | 'abort'): string {
+  return `${ctx.config.issuer}/connect/interaction/${id}${action ? `/${action}` : ''}`;
+}
+
+export function interactionPath(ctx: AppContext, id: string, action?: 'login' | 'consent' | 'abort'): string {
+  return `${ctx.config.issuerPath}/connect/interaction/${id}${action ? `/${action}` : ''}`;
+}

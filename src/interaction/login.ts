@@ -1,0 +1,84 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../http/context.js';
+import { OAuthError } from '../errors/oauth-error.js';
+import { allowsUserKind } from '../domain/trusted-application.js';
+import { loginKey } from '../domain/user.js';
+import { verifyPassword } from '../domain/password.js';
+import { loadBoundInteraction } from './load.js';
+import { renderBlocked, renderLogin } from './render.js';
+import { signInSession } from './sessions.js';
+import { recordFailedAttempt, recordSuccessfulAttempt, throttleBeforeAttempt } from './throttle.js';
+import { consentNeeded, interactionUrl } from './flow.js';
+import { completeWithCode } from './complete.js';
+
+export const INVALID_CREDENTIALS = 'Invalid login or password.';
+const MAX_LOGIN_LENGTH = 200;
+
+/**
+ * POST /connect/interaction/:id/login — checks the password (same cost for unknown users), throttles
+ * failures per account and per IP, refuses disabled users and user kinds the app does not allow,
+ * then starts or renews the SSO session and continues to consent or to the app.
+ */
+export async function submitLogin(
+  ctx: AppContext,
+  request: FastifyRequest<{ Params: { id: string } }>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const bound = await loadBoundInteraction(ctx, request, request.params.id, true);
+  const { interaction, app } = bound;
+  if (interaction.userId !== null) {
+    // already signed in during this interaction (e.g. the form was sent twice): go on to the next page
+    return reply.code(303).header('Location', interactionUrl(ctx, interaction.id)).send();
+  }
+  const fail = (description: string) => new OAuthError('invalid_request', description, { redirectable: false });
+  const login = bound.form.get('login', fail)?.trim();
+  const password = bound.form.get('password', fail);
+  if (!login || !password) {
+    return renderLogin(ctx, reply, bound, { status: 400, login, error: 'Enter your login and password.' });
+  }
+  if (login.length > MAX_LOGIN_LENGTH) {
+    return renderLogin(ctx, reply, bound, { status: 400, login: '', error: INVALID_CREDENTIALS });
+  }
+  const key = loginKey(login);
+  const lockedUntil = await throttleBeforeAttempt(ctx, key, request.ip);
+  if (lockedUntil !== undefined) {
+    const minutes = Math.max(1, Math.ceil((lockedUntil - ctx.now()) / 60_000));
+    return renderLogin(ctx, reply, bound, {
+      status: 429,
+      login,
+      error: `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    });
+  }
+  const user = await ctx.store.users.getByLogin(login);
+  const ok = await verifyPassword(user?.passwordHash, password, ctx.config.argon2);
+  if (!ok || !user) {
+    await recordFailedAttempt(ctx, key, request.ip, user?.id ?? null);
+    ctx.log.info({ event: 'login_failed', clientId: app.clientId, userId: user?.id ?? null }, 'sign-in failed');
+    return renderLogin(ctx, reply, bound, { status: 401, login, error: INVALID_CREDENTIALS });
+  }
+  await recordSuccessfulAttempt(ctx, key);
+  if (!user.enabled) {
+    ctx.log.info({ event: 'login_refused', reason: 'user_disabled', clientId: app.clientId, userId: user.id }, 'sign-in refused');
+    return renderBlocked(ctx, reply, bound, 'Your account is disabled. Contact your administrator.');
+  }
+  if (!allowsUserKind(app, user.kind)) {
+    ctx.log.info({ event: 'login_refused', reason: 'user_kind', clientId: app.clientId, userId: user.id }, 'sign-in refused');
+    return renderBlocked(
+      ctx,
+      reply,
+      bound,
+      `${app.displayName} does not accept ${user.kind} accounts, so you cannot sign in to it with this account.`,
+    );
+  }
+  const session = await signInSession(ctx, request, reply, user);
+  ctx.log.info({ event: 'login_succeeded', clientId: app.clientId, userId: user.id, sid: session.sid }, 'signed in');
+  if (!(await ctx.store.interactions.setUser(interaction.id, user.id, session.idHash))) {
+    throw new OAuthError('invalid_request', 'This sign-in request was already completed. Return to the app and sign in again.', {
+      redirectable: false,
+    });
+  }
+  if (await consentNeeded(ctx, app, interaction.request, user.id)) {
+    return reply.code(303).header('Location', interactionUrl(ctx, interaction.id)).send();
+  }
+  return completeWithCode(ctx, reply, { ...bound, interaction: { ...interaction, userId: user.id } }, user, session);
+}

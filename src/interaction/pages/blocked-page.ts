@@ -1,0 +1,27 @@
+import { html } from './html.js';
+import { layout } from './layout.js';
+
+export interface BlockedPageOptions {
+  instanceName: string;
+  stylesheet: string;
+  appName: string;
+  message: string;
+  action: string;
+  csrf: string;
+}
+
+/** The user cannot sign in to this app; the only way on is back to the app (which receives access_denied). */
+export function blockedPage(o: BlockedPageOptions): string {
+  return layout({
+    title: `You cannot sign in to ${o.appName}`,
+    instanceName: o.instanceName,
+    stylesheet: o.stylesheet,
+    body: html`<h1>You cannot sign in to ${o.appName}</h1>
+<p class="error" role="alert">${o.message}</p>
+<form method="post" action="${o.action}">
+<input type="hidden" name="csrf" value="${o.csrf}">
+<input type="hidden" name="reason" value="not_allowed">
+<button type="submit">Return to ${o.appName}</button>
+</form>`,
+  });
+}

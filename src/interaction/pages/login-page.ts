@@ -1,0 +1,41 @@
+import { html } from './html.js';
+import { layout } from './layout.js';
+
+export interface LoginPageOptions {
+  instanceName: string;
+  stylesheet: string;
+  appName: string;
+  action: string;
+  cancelAction: string;
+  csrf: string;
+  login: string;
+  /** shown above the form (e.g. "Invalid login or password.") */
+  error?: string;
+  notice?: string;
+}
+
+/** The sign-in form: works without JavaScript, labelled fields, password-manager friendly. */
+export function loginPage(o: LoginPageOptions): string {
+  return layout({
+    title: `Sign in to ${o.appName}`,
+    instanceName: o.instanceName,
+    stylesheet: o.stylesheet,
+    body: html`<h1>Sign in to ${o.appName}</h1>
+<p class="lead">Use your ${o.instanceName} account.</p>
+${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
+${o.error ? html`<p class="error" role="alert" id="login-error">${o.error}</p>` : ''}
+<form method="post" action="${o.action}" class="stack">
+<input type="hidden" name="csrf" value="${o.csrf}">
+<label for="login">Login</label>
+<input id="login" name="login" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="200" value="${o.login}"${o.login ? '' : ' autofocus'}${o.error ? ' aria-describedby="login-error"' : ''}>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${o.login ? ' autofocus' : ''}>
+<button type="submit">Sign in</button>
+</form>
+<form method="post" action="${o.cancelAction}" class="secondary">
+<input type="hidden" name="csrf" value="${o.csrf}">
+<input type="hidden" name="reason" value="cancel">
+<button type="submit" class="link">Cancel and return to ${o.appName}</button>
+</form>`,
+  });
+}

@@ -1,0 +1,77 @@
+import type { FastifyReply } from 'fastify';
+import type { AppContext } from '../http/context.js';
+import type { BoundInteraction } from './load.js';
+import type { User } from '../domain/user.js';
+import { setPageHeaders } from '../http/security-headers.js';
+import { stylesheetPath } from '../endpoints/authorize/respond.js';
+import { loginPage } from './pages/login-page.js';
+import { consentPage } from './pages/consent-page.js';
+import { blockedPage } from './pages/blocked-page.js';
+import { interactionPath } from './flow.js';
+
+function send(reply: FastifyReply, status: number, redirectUri: string, body: string): FastifyReply {
+  // the redirect that follows a form submission must be allowed by form-action (Chromium enforces it)
+  setPageHeaders(reply, [redirectUri]);
+  return reply.code(status).type('text/html; charset=utf-8').send(body);
+}
+
+export function renderLogin(
+  ctx: AppContext,
+  reply: FastifyReply,
+  bound: BoundInteraction,
+  options: { status?: number; login?: string; error?: string; notice?: string } = {},
+): FastifyReply {
+  const { interaction, app, csrf } = bound;
+  return send(
+    reply,
+    options.status ?? 200,
+    interaction.request.redirectUri,
+    loginPage({
+      instanceName: ctx.config.instanceName,
+      stylesheet: stylesheetPath(ctx),
+      appName: app.displayName,
+      action: interactionPath(ctx, interaction.id, 'login'),
+      cancelAction: interactionPath(ctx, interaction.id, 'abort'),
+      csrf,
+      login: options.login ?? interaction.request.loginHint ?? '',
+      error: options.error,
+      notice: options.notice,
+    }),
+  );
+}
+
+export function renderConsent(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, user: User): FastifyReply {
+  const { interaction, app, csrf } = bound;
+  return send(
+    reply,
+    200,
+    interaction.request.redirectUri,
+    consentPage({
+      instanceName: ctx.config.instanceName,
+      stylesheet: stylesheetPath(ctx),
+      appName: app.displayName,
+      clientId: app.clientId,
+      userName: user.displayName || user.login,
+      action: interactionPath(ctx, interaction.id, 'consent'),
+      csrf,
+      scopes: interaction.request.scope,
+    }),
+  );
+}
+
+export function renderBlocked(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, message: string): FastifyReply {
+  const { interaction, app, csrf } = bound;
+  return send(
+    reply,
+    403,
+    interaction.request.redirectUri,
+    blockedPage({
+      instanceName: ctx.config.instanceName,
+      stylesheet: stylesheetPath(ctx),
+      appName: app.displayName,
+      message,
+      action: interactionPath(ctx, interaction.id, 'abort'),
+      csrf,
+    }),
+  );
+}
