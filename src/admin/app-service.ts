@@ -178,7 +178,9 @@ export class AppService {
     const now = this.deps.now();
     const deleted = await this.deps.store.db.transaction().execute(async (trx) => {
       await revokeEverythingIssuedTo(trx, clientId, now);
-      return new AppsStore(trx).delete(clientId);
+      await trx.deleteFrom('client_secrets').where('client_id', '=', clientId).execute();
+      const result = await trx.deleteFrom('trusted_applications').where('client_id', '=', clientId).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
     });
     this.deps.clients?.invalidate(clientId);
     if (!deleted) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
