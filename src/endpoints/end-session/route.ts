@@ -1,8 +1,62 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../http/context.js';
+import { OAuthError } from '../../errors/oauth-error.js';
+import { setNoStore, setPageHeaders } from '../../http/security-headers.js';
+import { SingleParams } from '../authorize/params.js';
+import { appendQuery } from '../authorize/deliver.js';
+import { stylesheetPath } from '../authorize/respond.js';
+import { signedOutPage } from '../../interaction/pages/signed-out-page.js';
+import { SESSION_COOKIE, clearSessionCookie, readCookie } from '../../interaction/cookies.js';
+import { sha256 } from '../../tokens/opaque.js';
+import { resolveLogoutTarget } from './validate.js';
 
-// placeholder: the sign-in helper implements this endpoint
+/** /connect/endsession (GET and POST): OpenID Connect RP-Initiated Logout 1.0. */
 export function registerEndSession(app: FastifyInstance, ctx: AppContext): void {
-  void app;
-  void ctx;
+  const options = { config: { errorStyle: 'page' as const } };
+  app.get('/connect/endsession', options, (request, reply) => endSession(ctx, request, reply, SingleParams.fromQuery(request)));
+  app.post('/connect/endsession', options, (request, reply) =>
+    endSession(ctx, request, reply, SingleParams.fromBody(request.body)),
+  );
+}
+
+async function endSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  params: SingleParams,
+): Promise<FastifyReply> {
+  const repeated = params.firstRepeated();
+  if (repeated !== undefined) {
+    throw new OAuthError('invalid_request', `the parameter ${repeated.slice(0, 40)} must not be repeated`, {
+      redirectable: false,
+    });
+  }
+  const page = (d: string) => new OAuthError('invalid_request', d, { redirectable: false });
+  const target = await resolveLogoutTarget(ctx, {
+    idTokenHint: params.get('id_token_hint', page),
+    clientId: params.get('client_id', page),
+    postLogoutRedirectUri: params.get('post_logout_redirect_uri', page),
+  });
+  const state = params.get('state', page);
+
+  // end the SSO session: the server-side record and the cookie
+  const cookie = readCookie(request, SESSION_COOKIE);
+  if (cookie) {
+    const idHash = sha256(cookie);
+    const session = await ctx.store.sessions.get(idHash);
+    if (await ctx.store.sessions.end(idHash, ctx.now())) {
+      ctx.log.info({ event: 'session_ended', sid: session?.sid, userId: session?.userId, clientId: target.clientId }, 'signed out');
+    }
+  }
+  clearSessionCookie(reply, ctx.config);
+
+  if (target.redirectUri !== undefined) {
+    setNoStore(reply);
+    return reply.code(303).header('Location', appendQuery(target.redirectUri, state === undefined ? {} : { state })).send();
+  }
+  setPageHeaders(reply);
+  return reply
+    .code(200)
+    .type('text/html; charset=utf-8')
+    .send(signedOutPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx), note: target.note }));
 }
