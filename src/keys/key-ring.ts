@@ -33,9 +33,11 @@ const REFRESH_MS = 10_000;
 export class KeyRing {
   private rows: SigningKeyRow[] = [];
   private loadedAt = -Infinity;
+  /** bumped on every load: the JWKS view is rebuilt per load, even when two loads share a millisecond */
+  private generation = 0;
   private loading: Promise<void> | undefined;
   private readonly privateKeys = new Map<string, KeyObject>();
-  private jwksCache: { at: number; body: { keys: JWK[] } } | undefined;
+  private jwksCache: { generation: number; body: { keys: JWK[] } } | undefined;
 
   constructor(
     private readonly store: KeysStore,
@@ -70,13 +72,13 @@ export class KeyRing {
   /** The public keys to publish: current and retired-but-still-valid ones. */
   async jwks(): Promise<{ keys: JWK[] }> {
     await this.refresh(false);
-    if (this.jwksCache && this.jwksCache.at === this.loadedAt) return this.jwksCache.body;
+    if (this.jwksCache && this.jwksCache.generation === this.generation) return this.jwksCache.body;
     const now = this.now();
     const keys = this.rows
       .filter((row) => isPublished(row, now))
       .reverse()
       .map((row) => ({ ...(JSON.parse(row.public_jwk) as JWK), kid: row.kid, alg: row.alg, use: 'sig' }));
-    this.jwksCache = { at: this.loadedAt, body: { keys } };
+    this.jwksCache = { generation: this.generation, body: { keys } };
     return this.jwksCache.body;
   }
 
@@ -116,6 +118,7 @@ export class KeyRing {
         .then((rows) => {
           this.rows = rows;
           this.loadedAt = this.now();
+          this.generation += 1;
         })
         .finally(() => {
           this.loading = undefined;
