@@ -1,0 +1,220 @@
+import type { JobResult } from '../loadgen/main.js';
+import { median, round } from './stats.js';
+
+export interface Ceilings {
+  cryptoSignPerSecond?: number;
+  joseSignPerSecond?: number;
+  argon2VerifyPerSecond?: number;
+  argon2Params?: { memoryKiB: number; iterations: number; parallelism: number };
+  bareHttp?: JobResult;
+}
+
+export interface Memory {
+  /** MB */
+  idle?: number;
+  endOfLoad?: number;
+  peak?: number;
+}
+
+export interface Summary {
+  scenario: string;
+  target: string;
+  rounds: number;
+  opsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  errorSamples: string[];
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  smoke: boolean;
+  machine: { nproc: number; cpu: string; node: string; os: string; pinned: boolean; note?: string };
+  servers: Record<string, string>;
+  options: Record<string, unknown>;
+  ceilings: Ceilings;
+  memory: Record<string, Memory>;
+  results: JobResult[];
+  halfLoad: JobResult[];
+  summary: Summary[];
+  targets: TargetCheck[];
+  seeding?: Record<string, unknown>;
+}
+
+export interface TargetCheck {
+  target: string;
+  figure: string;
+  holds: boolean | undefined;
+}
+
+/** Medians over rounds per scenario and server; errors add up. */
+export function summarize(results: JobResult[]): Summary[] {
+  const groups = new Map<string, JobResult[]>();
+  for (const r of results) {
+    const key = `${r.scenario}\u0000${r.target}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((runs) => ({
+    scenario: runs[0]!.scenario,
+    target: runs[0]!.target,
+    rounds: runs.length,
+    opsPerSecond: round(median(runs.map((r) => r.opsPerSecond)), 1),
+    p50: round(median(runs.map((r) => r.p50)), 2),
+    p99: round(median(runs.map((r) => r.p99)), 2),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    errorSamples: [...new Set(runs.flatMap((r) => r.errorSamples))].slice(0, 5),
+  }));
+}
+
+export function find(summary: Summary[], scenario: string, target: string): Summary | undefined {
+  return summary.find((s) => s.scenario === scenario && s.target === target);
+}
+
+const fmt = (value: number | undefined, digits = 0): string =>
+  value === undefined || !Number.isFinite(value) ? '–' : value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The issue's targets, checked against this run's own figures. */
+export function checkTargets(report: Omit<BenchReport, 'targets'>, names: { trustgate: string; peer: string; seeded: string }): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const s = report.summary;
+  const tg = (scenario: string) => find(s, scenario, names.trustgate);
+  const peer = (scenario: string) => find(s, scenario, names.peer);
+  const sign = report.ceilings.cryptoSignPerSecond;
+  const twoSignCeiling = sign !== undefined ? sign / 2 : undefined;
+  for (const scenario of ['refresh', 'code-exchange']) {
+    const t = tg(scenario);
+    if (t && twoSignCeiling) {
+      const need = 0.85 * twoSignCeiling;
+      checks.push({
+        target: `${scenario} ≥ 85 % of the two-signature ceiling (${fmt(need)}/s)`,
+        figure: `${fmt(t.opsPerSecond)}/s = ${fmt((100 * t.opsPerSecond) / twoSignCeiling)} % of ${fmt(twoSignCeiling)}/s`,
+        holds: t.opsPerSecond >= need,
+      });
+    }
+  }
+  for (const [scenario, factor] of [['refresh', 1.8], ['full-flow', 1.8], ['silent-authorize', 3]] as const) {
+    const t = tg(scenario);
+    const p = peer(scenario);
+    if (t && p && p.opsPerSecond > 0) {
+      const ratio = t.opsPerSecond / p.opsPerSecond;
+      checks.push({ target: `${scenario} ≥ ${factor}× oidc-provider`, figure: `${fmt(ratio, 2)}×`, holds: ratio >= factor });
+    }
+  }
+  const half = report.halfLoad.filter((r) => r.target === names.trustgate);
+  if (half.length > 0) {
+    const worst = half.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+    checks.push({
+      target: 'p99 < 10 ms at half of the maximum throughput',
+      figure: half.map((r) => `${r.scenario} ${fmt(r.p99, 1)} ms`).join(', '),
+      holds: half.every((r) => r.errors === 0 && r.p99 < 10) ? true : worst.p99 >= 10 || worst.errors > 0 ? false : undefined,
+    });
+  }
+  const login = tg('login');
+  const argon = report.ceilings.argon2VerifyPerSecond;
+  if (login && argon) {
+    checks.push({
+      target: 'login ≥ 90 % of the argon2id rate',
+      figure: `${fmt(login.opsPerSecond, 1)}/s = ${fmt((100 * login.opsPerSecond) / argon)} % of ${fmt(argon, 1)}/s`,
+      holds: login.opsPerSecond >= 0.9 * argon,
+    });
+  }
+  const memory = report.memory[names.trustgate];
+  if (memory?.idle !== undefined) checks.push({ target: 'RSS idle < 100 MB', figure: `${fmt(memory.idle)} MB`, holds: memory.idle < 100 });
+  if (memory?.peak !== undefined) checks.push({ target: 'RSS under load < 200 MB', figure: `${fmt(memory.peak)} MB peak`, holds: memory.peak < 200 });
+  const seededRows = s.filter((x) => x.target === names.seeded);
+  if (seededRows.length > 0) {
+    const worst = seededRows
+      .map((x) => ({ scenario: x.scenario, ratio: x.opsPerSecond / (tg(x.scenario)?.opsPerSecond ?? Number.NaN) }))
+      .filter((x) => Number.isFinite(x.ratio));
+    checks.push({
+      target: 'seeded store within 10 % of the empty store',
+      figure: worst.map((x) => `${x.scenario} ${fmt(100 * x.ratio)} %`).join(', '),
+      holds: worst.length > 0 && worst.every((x) => x.ratio >= 0.9),
+    });
+  }
+  return checks;
+}
+
+export function markdown(report: BenchReport, names: { trustgate: string; peer: string; seeded: string }): string {
+  const lines: string[] = [];
+  const m = report.machine;
+  lines.push(`### ${report.smoke ? 'Smoke run' : 'Run'} of ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`);
+  lines.push('');
+  lines.push(`- Command: \`${report.command}\``);
+  lines.push(`- Machine: ${m.nproc} cores, ${m.cpu}, ${m.os}, Node.js ${m.node}; ${m.pinned ? 'each server pinned to core 0 (`taskset -c 0`), the load generator to core 1 (`taskset -c 1`)' : 'NOT pinned (taskset unavailable or a single core): figures are not per core'}${m.note ? `; ${m.note}` : ''}`);
+  lines.push(`- Servers: ${Object.entries(report.servers).map(([k, v]) => `**${k}** ${v}`).join('; ')}`);
+  const o = report.options;
+  lines.push(`- Load: ${o.concurrency} concurrent clients over keep-alive connections, ${o.rounds} round(s) of ${o.warmup} s warm-up + ${o.duration} s per scenario and server, alternating servers; figures are medians over rounds`);
+  lines.push('');
+  const targets = [names.trustgate, names.peer, names.seeded].filter((t) => report.summary.some((s) => s.target === t));
+  const header = ['scenario', ...targets.flatMap((t) => [`${t} ops/s`, 'p50 ms', 'p99 ms', 'errors'])];
+  const hasPeer = targets.includes(names.peer);
+  const hasSeeded = targets.includes(names.seeded);
+  if (hasPeer) header.push('Trustgate / peer');
+  if (hasSeeded) header.push('seeded / empty');
+  lines.push(`| ${header.join(' | ')} |`);
+  lines.push(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  const scenarios = [...new Set(report.summary.map((s) => s.scenario))];
+  for (const scenario of scenarios) {
+    const cells = [scenario];
+    for (const t of targets) {
+      const row = find(report.summary, scenario, t);
+      cells.push(row ? fmt(row.opsPerSecond, row.opsPerSecond < 100 ? 1 : 0) : '–', row ? fmt(row.p50, 2) : '–', row ? fmt(row.p99, 2) : '–', row ? String(row.errors) : '–');
+    }
+    const tg = find(report.summary, scenario, names.trustgate);
+    if (hasPeer) {
+      const peer = find(report.summary, scenario, names.peer);
+      cells.push(tg && peer && peer.opsPerSecond > 0 ? `${fmt(tg.opsPerSecond / peer.opsPerSecond, 2)}×` : '–');
+    }
+    if (hasSeeded) {
+      const seeded = find(report.summary, scenario, names.seeded);
+      cells.push(tg && seeded && tg.opsPerSecond > 0 ? `${fmt((100 * seeded.opsPerSecond) / tg.opsPerSecond)} %` : '–');
+    }
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+  const c = report.ceilings;
+  lines.push('**Ceilings (same run, one core):** ' + [
+    c.cryptoSignPerSecond !== undefined ? `RS256 ${fmt(c.cryptoSignPerSecond)} signatures/s with node:crypto (${fmt(c.joseSignPerSecond)}/s through jose SignJWT), so an operation with two signatures tops out at ${fmt(c.cryptoSignPerSecond / 2)}/s` : undefined,
+    c.bareHttp ? `bare node:http JSON ${fmt(c.bareHttp.opsPerSecond)} req/s (p50 ${fmt(c.bareHttp.p50, 2)} ms, p99 ${fmt(c.bareHttp.p99, 2)} ms)` : undefined,
+    c.argon2VerifyPerSecond !== undefined ? `argon2id ${fmt(c.argon2VerifyPerSecond, 1)} verifications/s (m=${c.argon2Params?.memoryKiB} KiB, t=${c.argon2Params?.iterations}, p=${c.argon2Params?.parallelism})` : undefined,
+  ].filter(Boolean).join('; ') + '.');
+  lines.push('');
+  if (report.halfLoad.length > 0) {
+    lines.push('**Latency at half of each server\'s maximum throughput (open loop, latency from the scheduled start):**');
+    lines.push('');
+    lines.push('| scenario | server | rate asked | done/s | p50 ms | p99 ms | errors |');
+    lines.push('|---|---|---:|---:|---:|---:|---:|');
+    for (const r of report.halfLoad) {
+      lines.push(`| ${r.scenario} | ${r.target} | ${fmt(r.targetRate)} | ${fmt(r.opsPerSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} |`);
+    }
+    lines.push('');
+  }
+  lines.push('**Memory (VmRSS of the server process):**');
+  lines.push('');
+  lines.push('| server | idle MB | end of load MB | peak MB |');
+  lines.push('|---|---:|---:|---:|');
+  for (const [name, mem] of Object.entries(report.memory)) {
+    lines.push(`| ${name} | ${fmt(mem.idle)} | ${fmt(mem.endOfLoad)} | ${fmt(mem.peak)} |`);
+  }
+  lines.push('');
+  if (report.targets.length > 0) {
+    lines.push('**Targets of issue 6 in this run:**');
+    lines.push('');
+    lines.push('| target | this run | holds |');
+    lines.push('|---|---|---|');
+    for (const t of report.targets) lines.push(`| ${t.target} | ${t.figure} | ${t.holds === undefined ? '?' : t.holds ? 'yes' : '**no**'} |`);
+    lines.push('');
+  }
+  const failing = report.summary.filter((s) => s.errors > 0);
+  if (failing.length > 0) {
+    lines.push('**Errors:**');
+    lines.push('');
+    for (const s of failing) lines.push(`- ${s.scenario} on ${s.target}: ${s.errors} — ${s.errorSamples.join('; ')}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * The load generator: runs one job (one scenario against one server) and prints its result as one
+ * JSON line on stdout. Started by bench/run.ts pinned to its own core (taskset -c 1).
+ *
+ *   node dist/bench/loadgen/main.js '<job JSON>'
+ */
+import { performance } from 'node:perf_hooks';
+import { Http } from '../lib/http.js';
+import { discover, type Endpoints, type TargetInfo } from '../lib/oauth.js';
+import { closedLoop, pacedLoop, type RunResult } from './measure.js';
+import { prepare, type ScenarioContext, type ScenarioName } from './scenarios.js';
+
+export interface Job {
+  scenario: ScenarioName;
+  target: TargetInfo;
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+  /** closed loop (maximum throughput) or an open loop at `rate` operations per second */
+  mode: 'closed' | 'paced';
+  rate?: number;
+  codes: number;
+  /** bare: the URL to GET */
+  url?: string;
+}
+
+export interface JobResult extends RunResult {
+  scenario: ScenarioName;
+  target: string;
+  mode: Job['mode'];
+  setupSeconds: number;
+  notes: Record<string, number | string>;
+  /** set when the scenario could not even be prepared */
+  failed?: string;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '') as Job;
+  const origin = new URL(job.url ?? job.target.issuer).origin;
+  const http = new Http(origin, job.concurrency);
+  const notes: Record<string, number | string> = {};
+  const setupStart = performance.now();
+  let result: JobResult;
+  try {
+    const endpoints: Endpoints =
+      job.scenario === 'bare' ? { authorization: '', token: '', userinfo: '' } : await discover(http, job.target.issuer);
+    const ctx: ScenarioContext = { target: job.target, endpoints, http, concurrency: job.concurrency, codes: job.codes, url: job.url, notes };
+    const workload = await prepare(job.scenario, ctx);
+    const setupSeconds = (performance.now() - setupStart) / 1000;
+    const run =
+      job.mode === 'paced'
+        ? await pacedLoop(workload, job.rate ?? 1, job.warmupMs, job.durationMs)
+        : await closedLoop(workload, job.warmupMs, job.durationMs);
+    result = { scenario: job.scenario, target: job.target.name, mode: job.mode, setupSeconds: Math.round(setupSeconds * 10) / 10, notes, ...run };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    result = {
+      scenario: job.scenario,
+      target: job.target.name,
+      mode: job.mode,
+      setupSeconds: Math.round((performance.now() - setupStart) / 100) / 10,
+      notes,
+      ops: 0,
+      errors: 1,
+      errorSamples: [`setup failed: ${message}`],
+      seconds: 0,
+      opsPerSecond: 0,
+      p50: Number.NaN,
+      p99: Number.NaN,
+      max: Number.NaN,
+      failed: message,
+    };
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // do not wait for keep-alive sockets to close
+  process.exit(0);
+}
+
+void main();

@@ -1,0 +1,330 @@
+#!/usr/bin/env node
+/**
+ * The benchmark: Trustgate against node-oidc-provider in the same run. See bench/README.md.
+ *
+ *   npm run bench [-- options]        full comparison, writes bench/results/<timestamp>.{json,md}
+ *   npm run bench:smoke               a few seconds per scenario: fails when any scenario has errors
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+import { canPin, rssMb, runToCompletion, startServer, stopServer, waitReady, type Pinning, type ServerProcess } from './lib/processes.js';
+import { createBenchDatabase, type BenchDatabase } from './lib/databases.js';
+import { checkTargets, find, markdown, summarize, type BenchReport, type Ceilings, type Memory } from './lib/report.js';
+import type { TargetInfo } from './lib/oauth.js';
+import type { Job, JobResult } from './loadgen/main.js';
+import { SCENARIOS, type ScenarioName } from './loadgen/scenarios.js';
+import { freePort } from './lib/ports.js';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const dist = (p: string) => path.join(root, 'dist', p);
+const NAMES = { trustgate: 'trustgate', peer: 'oidc-provider', seeded: 'trustgate-seeded' };
+
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    concurrency: { type: 'string' },
+    scenarios: { type: 'string' },
+    codes: { type: 'string' },
+    postgres: { type: 'boolean', default: false },
+    seeded: { type: 'boolean', default: false },
+    families: { type: 'string', default: '1000000' },
+    apps: { type: 'string', default: '100000' },
+    'no-peer': { type: 'boolean', default: false },
+    'no-half-load': { type: 'boolean', default: false },
+    'no-ceilings': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'info' },
+    note: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+
+const smoke = args.smoke;
+const num = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
+const options = {
+  rounds: num(args.rounds, smoke ? 1 : 3),
+  duration: num(args.duration, smoke ? 1 : 10),
+  warmup: num(args.warmup, smoke ? 0.3 : 2),
+  concurrency: num(args.concurrency, smoke ? 4 : 16),
+  scenarios: (args.scenarios?.split(',').map((s) => s.trim()) ?? [...SCENARIOS]) as ScenarioName[],
+  database: args.postgres ? 'postgres' : 'sqlite',
+  seeded: args.seeded,
+  peer: !args['no-peer'],
+  halfLoad: !args['no-half-load'] && !smoke,
+  ceilings: !args['no-ceilings'],
+  logLevel: args['log-level'],
+  cpuProf: args['cpu-prof'],
+};
+for (const s of options.scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(', ')}`);
+// enough codes for warm-up + measurement at up to ~800 exchanges/s; the window ends early if they run out
+const codes = num(args.codes, Math.ceil((options.warmup + options.duration) * (smoke ? 300 : 800)));
+
+const startedAt = new Date();
+const stamp = startedAt.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+const outDir = path.resolve(args.out ?? path.join(root, 'bench', 'results'));
+const logDir = path.join(outDir, `${stamp}-logs`);
+fs.mkdirSync(logDir, { recursive: true });
+const say = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+const pinning: Pinning = { enabled: canPin(), serverCore: 0, loadCore: 1 };
+if (!pinning.enabled) say('taskset or a second core is missing: processes run unpinned (figures are not per core)');
+
+const shared = {
+  clientId: 'bench.example/app',
+  clientSecret: randomBytes(32).toString('base64url'),
+  redirectUri: 'https://bench.example/callback',
+  login: 'bench.user',
+  password: randomBytes(12).toString('base64url'),
+};
+const argonEnv = {
+  ARGON2_MEMORY_KIB: process.env.ARGON2_MEMORY_KIB ?? '19456',
+  ARGON2_ITERATIONS: process.env.ARGON2_ITERATIONS ?? '2',
+  ARGON2_PARALLELISM: process.env.ARGON2_PARALLELISM ?? '1',
+};
+const benchEnv = {
+  BENCH_CLIENT_ID: shared.clientId,
+  BENCH_CLIENT_SECRET: shared.clientSecret,
+  BENCH_REDIRECT_URI: shared.redirectUri,
+  BENCH_USER_LOGIN: shared.login,
+  BENCH_USER_PASSWORD: shared.password,
+  API_AUDIENCE: 'erp-api',
+  ...argonEnv,
+};
+const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' };
+
+const servers: ServerProcess[] = [];
+const databases: BenchDatabase[] = [];
+const memory: Record<string, Memory> = {};
+const serverLabels: Record<string, string> = {};
+const seeding: Record<string, unknown> = {};
+
+interface Running {
+  info: TargetInfo;
+  process: ServerProcess;
+  api?: ServerProcess;
+}
+
+async function startTrustgate(name: string, seed: boolean): Promise<Running> {
+  const database = await createBenchDatabase(options.database as 'sqlite' | 'postgres', name);
+  databases.push(database);
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}/id`;
+  const env = {
+    ...baseEnv,
+    ...benchEnv,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ISSUER_URL: issuer,
+    DATABASE_URL: database.url,
+    LOG_LEVEL: options.logLevel,
+    KEY_ENCRYPTION_SECRET: randomBytes(24).toString('base64url'),
+  };
+  if (seed) {
+    say(`${name}: seeding ${Number(args.families).toLocaleString('en')} refresh-token families and ${Number(args.apps).toLocaleString('en')} apps…`);
+    const out = await runToCompletion(pinning, pinning.loadCore, dist('bench/seed.js'), ['--families', args.families, '--apps', args.apps, '--quiet'], env);
+    Object.assign(seeding, JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>);
+    say(`${name}: seeded in ${String(seeding.seconds)} s`);
+  }
+  await runToCompletion(pinning, pinning.loadCore, dist('bench/servers/provision-trustgate.js'), [], env);
+  const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(logDir, `${name}-profile`)] : [];
+  const proc = startServer(pinning, name, dist('src/main.js'), env, path.join(logDir, `${name}.log`), nodeArgs);
+  servers.push(proc);
+  await waitReady(proc, `${issuer}/.well-known/openid-configuration`);
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  serverLabels[name] = `${pkg.version} (${database.label}${seed ? `, seeded with ${Number(args.families).toLocaleString('en')} refresh-token families + ${Number(args.apps).toLocaleString('en')} apps` : ''}; LOG_LEVEL=${options.logLevel}, argon2id m=${argonEnv.ARGON2_MEMORY_KIB} t=${argonEnv.ARGON2_ITERATIONS} p=${argonEnv.ARGON2_PARALLELISM})`;
+  return { info: { name, issuer, ...shared, offlineExtra: {} }, process: proc };
+}
+
+async function startPeer(): Promise<Running> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}/id`;
+  const env = { ...baseEnv, ...benchEnv, PORT: String(port), ISSUER_URL: issuer };
+  const proc = startServer(pinning, NAMES.peer, dist('bench/servers/peer.js'), env, path.join(logDir, 'oidc-provider.log'));
+  servers.push(proc);
+  await waitReady(proc, `${issuer}/.well-known/openid-configuration`);
+  const version = (createRequire(import.meta.url)('oidc-provider/package.json') as { version: string }).version;
+  serverLabels[NAMES.peer] = `${version} (in-process memory adapter without its LRU cap, same argon2id parameters)`;
+  // oidc-provider drops offline_access unless the authorization request has prompt=consent (OIDC Core 11)
+  return { info: { name: NAMES.peer, issuer, ...shared, offlineExtra: { prompt: 'consent' } }, process: proc };
+}
+
+/** The sample ERP API (examples/erp-api) pointed at one identity server; GET /api/me needs scope read. */
+async function startApi(target: Running): Promise<void> {
+  const script = dist('examples/erp-api/main.js');
+  if (!fs.existsSync(script)) return;
+  const port = await freePort();
+  const env = {
+    ...baseEnv,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ISSUER_URL: target.info.issuer,
+    API_AUDIENCE: 'erp-api',
+    LOG_LEVEL: 'silent',
+    DATABASE_PATH: path.join(logDir, `erp-api-${target.info.name}.db`),
+  };
+  const proc = startServer(pinning, `erp-api (${target.info.name})`, script, env, path.join(logDir, `erp-api-${target.info.name}.log`));
+  servers.push(proc);
+  await waitReady(proc, `http://127.0.0.1:${port}/healthz`);
+  target.api = proc;
+  target.info.apiUrl = `http://127.0.0.1:${port}/api/me`;
+}
+
+async function runJob(job: Job): Promise<JobResult> {
+  const out = await runToCompletion(pinning, pinning.loadCore, dist('bench/loadgen/main.js'), [JSON.stringify(job)], { ...baseEnv });
+  return JSON.parse(out.trim().split('\n').pop()!) as JobResult;
+}
+
+function describe(r: JobResult): string {
+  const errors = r.errors > 0 ? `, ${r.errors} errors: ${r.errorSamples.join('; ')}` : '';
+  return `${r.scenario.padEnd(16)} ${r.target.padEnd(16)} ${String(r.opsPerSecond).padStart(8)}/s  p50 ${r.p50} ms  p99 ${r.p99} ms${errors}`;
+}
+
+async function measureCeilings(): Promise<Ceilings> {
+  const ceilings: Ceilings = {};
+  const ms = smoke ? 300 : 3000;
+  say('ceilings: RS256 signatures on one core…');
+  Object.assign(ceilings, JSON.parse(await runToCompletion(pinning, pinning.serverCore, dist('bench/ceilings/rs256.js'), [String(ms)])));
+  say('ceilings: argon2id on one core…');
+  const argon = JSON.parse(await runToCompletion(pinning, pinning.serverCore, dist('bench/ceilings/argon2.js'), [String(ms)], { ...baseEnv, ...argonEnv })) as {
+    verifyPerSecond: number;
+    params: Ceilings['argon2Params'];
+  };
+  ceilings.argon2VerifyPerSecond = argon.verifyPerSecond;
+  ceilings.argon2Params = argon.params;
+  say('ceilings: bare node:http on one core…');
+  const port = await freePort();
+  const bare = startServer(pinning, 'bare-http', dist('bench/servers/bare-http.js'), { ...baseEnv, PORT: String(port) }, path.join(logDir, 'bare-http.log'));
+  try {
+    await waitReady(bare, `http://127.0.0.1:${port}/`);
+    const info: TargetInfo = { name: 'bare-http', issuer: `http://127.0.0.1:${port}`, ...shared, offlineExtra: {} };
+    ceilings.bareHttp = await runJob({
+      scenario: 'bare', target: info, concurrency: options.concurrency, warmupMs: options.warmup * 1000,
+      durationMs: Math.min(options.duration, 5) * 1000, mode: 'closed', codes: 0, url: `http://127.0.0.1:${port}/`,
+    });
+  } finally {
+    await stopServer(bare);
+  }
+  return ceilings;
+}
+
+function sampleMemory(targets: Running[], key: keyof Memory): void {
+  for (const t of targets) {
+    const entry = (memory[t.info.name] ??= {});
+    const rss = rssMb(t.process.pid);
+    if (rss !== undefined) entry[key] = rss;
+    try {
+      const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${t.process.pid}/status`, 'utf8'))?.[1];
+      if (hwm) entry.peak = Math.round((Number(hwm) / 1024) * 10) / 10;
+    } catch {
+      // the process is gone
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  for (const file of ['src/main.js', 'bench/loadgen/main.js', 'bench/servers/peer.js']) {
+    if (!fs.existsSync(dist(file))) throw new Error(`dist/${file} is missing: run "npm run build && node bench/build.mjs" first (npm run bench does)`);
+  }
+  say(`logs in ${path.relative(process.cwd(), logDir)}`);
+  const targets: Running[] = [];
+  targets.push(await startTrustgate(NAMES.trustgate, false));
+  if (options.peer) targets.push(await startPeer());
+  if (options.seeded) targets.push(await startTrustgate(NAMES.seeded, true));
+  if (options.scenarios.includes('api')) {
+    for (const t of targets) await startApi(t);
+    if (!targets.some((t) => t.info.apiUrl)) say('api: dist/examples/erp-api/main.js is missing; the api scenario is skipped');
+  }
+  await sleep(smoke ? 200 : 2000);
+  sampleMemory(targets, 'idle');
+
+  const ceilings = options.ceilings ? await measureCeilings() : {};
+  const results: JobResult[] = [];
+  const baseJob = { concurrency: options.concurrency, warmupMs: options.warmup * 1000, durationMs: options.duration * 1000, codes };
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const scenario of options.scenarios) {
+      // alternate which server goes first from one round to the next
+      const order = round % 2 === 1 ? targets : [...targets].reverse();
+      for (const t of order) {
+        if (scenario === 'api' && !t.info.apiUrl) continue;
+        const result = await runJob({ ...baseJob, scenario, target: t.info, mode: 'closed' });
+        results.push(result);
+        say(`round ${round}/${options.rounds} ${describe(result)}`);
+      }
+    }
+  }
+
+  const halfLoad: JobResult[] = [];
+  if (options.halfLoad) {
+    const summary = summarize(results);
+    for (const scenario of options.scenarios.filter((s) => s !== 'login')) {
+      for (const t of targets) {
+        if (scenario === 'api' && !t.info.apiUrl) continue;
+        const max = find(summary, scenario, t.info.name)?.opsPerSecond;
+        if (!max || !(max > 0)) continue;
+        const result = await runJob({ ...baseJob, scenario, target: t.info, mode: 'paced', rate: max / 2 });
+        halfLoad.push(result);
+        say(`half load ${describe(result)}`);
+      }
+    }
+  }
+  sampleMemory(targets, 'endOfLoad');
+
+  const summary = summarize(results);
+  const partial: Omit<BenchReport, 'targets'> = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: `npm run ${smoke ? 'bench:smoke' : 'bench'}${process.argv.slice(2).filter((a) => a !== '--smoke').length ? ` -- ${process.argv.slice(2).filter((a) => a !== '--smoke').join(' ')}` : ''}`,
+    smoke,
+    machine: {
+      nproc: os.availableParallelism(),
+      cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      os: `${os.type()} ${os.release()}`,
+      pinned: pinning.enabled,
+      note: args.note,
+    },
+    servers: serverLabels,
+    options: { ...options, codes },
+    ceilings,
+    memory,
+    results,
+    halfLoad,
+    summary,
+    seeding: options.seeded ? seeding : undefined,
+  };
+  const report: BenchReport = { ...partial, targets: smoke ? [] : checkTargets(partial, NAMES) };
+  const table = markdown(report, NAMES);
+  fs.writeFileSync(path.join(outDir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, `${stamp}.md`), `${table}\n`);
+  process.stdout.write(`${table}\n`);
+  say(`wrote ${path.relative(process.cwd(), path.join(outDir, `${stamp}.json`))} and .md`);
+
+  const failed = summary.filter((s) => s.errors > 0);
+  const skipped = options.scenarios.filter((s) => !summary.some((x) => x.scenario === s));
+  if (failed.length > 0) say(`FAILED: errors in ${failed.map((s) => `${s.scenario} on ${s.target}`).join(', ')}`);
+  if (skipped.length > 0) say(`FAILED: scenarios that did not run: ${skipped.join(', ')}`);
+  return failed.length > 0 || skipped.length > 0 ? 1 : 0;
+}
+
+async function cleanup(): Promise<void> {
+  await Promise.all(servers.map((s) => stopServer(s).catch(() => undefined)));
+  for (const db of databases) await db.drop().catch((error: unknown) => say(`could not drop a database: ${String(error)}`));
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  say(`error: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);
