@@ -1,0 +1,121 @@
+// The example SPA (public client): runs in the browser, signs in with oidc-client-ts (code flow +
+// PKCE), calls the ERP API directly (CORS) and renews its access token with the rotating refresh
+// token. Bundled by esbuild (see server.ts); configuration comes from /config.json.
+import { ErrorResponse, UserManager, type User } from 'oidc-client-ts';
+
+interface SpaConfig {
+  issuer: string;
+  clientId: string;
+  apiUrl: string;
+  scope: string;
+  /** start renewing this many seconds before the access token expires */
+  renewBeforeSeconds: number;
+}
+
+const $ = (id: string) => document.getElementById(id)!;
+let refreshCount = 0;
+
+function show(section: 'signed-in' | 'signed-out') {
+  $('signed-in').hidden = section !== 'signed-in';
+  $('signed-out').hidden = section !== 'signed-out';
+}
+
+function status(text: string, isError = false) {
+  $('status').textContent = text;
+  $('status').className = isError ? 'error' : 'muted';
+}
+
+async function callApi<T>(user: User, config: SpaConfig, path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(`${config.apiUrl}${path}`, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${user.access_token}` },
+  });
+  if (!res.ok) {
+    throw new Error(`the API answered ${res.status}: ${res.headers.get('www-authenticate') ?? (await res.text())}`);
+  }
+  return (await res.json()) as T;
+}
+
+interface Order { number: string; customerName: string; description: string; status: string }
+
+async function render(manager: UserManager, config: SpaConfig) {
+  const user = await manager.getUser();
+  if (!user || user.expired && !user.refresh_token) {
+    show('signed-out');
+    return;
+  }
+  show('signed-in');
+  $('user-name').textContent = String(user.profile.name ?? user.profile.preferred_username ?? user.profile.sub);
+  $('refresh-count').textContent = String(refreshCount);
+  $('token-expiry').textContent = user.expires_at ? new Date(user.expires_at * 1000).toISOString() : '';
+  try {
+    const orders = await callApi<Order[]>(user, config, '/api/sales-orders');
+    const list = $('orders');
+    list.replaceChildren(
+      ...(orders.length
+        ? orders.map((o) => {
+            const li = document.createElement('li');
+            li.textContent = `${o.number} · ${o.customerName} · ${o.description} (${o.status})`;
+            return li;
+          })
+        : [Object.assign(document.createElement('li'), { textContent: 'You have no sales orders yet.' })]),
+    );
+    const me = await callApi<{ sub: string; scopes: string[] }>(user, config, '/api/me');
+    $('me').textContent = JSON.stringify(me, null, 2);
+    $('api-status').textContent = `API data loaded at ${new Date().toISOString()}`;
+  } catch (error) {
+    $('api-status').textContent = error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function main() {
+  const config = (await (await fetch('/config.json')).json()) as SpaConfig;
+  const origin = window.location.origin;
+  const manager = new UserManager({
+    authority: config.issuer,
+    client_id: config.clientId,
+    redirect_uri: `${origin}/callback`,
+    post_logout_redirect_uri: `${origin}/signed-out`,
+    response_type: 'code',
+    scope: config.scope,
+    loadUserInfo: true,
+    // renew with the refresh token (offline_access) shortly before the access token expires
+    automaticSilentRenew: true,
+    accessTokenExpiringNotificationTimeInSeconds: config.renewBeforeSeconds,
+    // on sign-out, revoke the refresh token (and the access token) at the revocation endpoint
+    revokeTokensOnSignout: true,
+  });
+
+  manager.events.addUserLoaded(() => {
+    // raised after every renewal: the new tokens (incl. the rotated refresh token) are stored by the library
+    refreshCount += 1;
+    void render(manager, config);
+  });
+  manager.events.addSilentRenewError((error) => status(`Could not renew the access token: ${error.message}`, true));
+  manager.events.addUserSignedOut(() => void render(manager, config));
+
+  $('sign-in').addEventListener('click', () => void manager.signinRedirect());
+  $('sign-out').addEventListener('click', () => void manager.signoutRedirect());
+  $('reload').addEventListener('click', () => void render(manager, config));
+  $('renew').addEventListener('click', () => void manager.signinSilent().catch((e: Error) => status(e.message, true)));
+
+  if (window.location.pathname === '/callback') {
+    try {
+      await manager.signinRedirectCallback();
+      refreshCount = 0;
+      status('Signed in.');
+    } catch (error) {
+      // e.g. access_denied when the user denied consent: the server sent an error instead of a code
+      const text = error instanceof ErrorResponse ? `Sign-in did not complete: ${error.error}: ${error.error_description ?? ''}` : String(error);
+      status(text, true);
+    }
+    window.history.replaceState({}, '', '/');
+  } else if (window.location.pathname === '/signed-out') {
+    status('You are signed out');
+    window.history.replaceState({}, '', '/');
+  }
+  await render(manager, config);
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((error: unknown) => status(`The app failed to start: ${String(error)}`, true));
