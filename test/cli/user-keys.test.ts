@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { describeEachDatabase } from '../support/databases.js';
+import { openStore } from '../../src/stores/store.js';
+import { verifyPassword } from '../../src/domain/password.js';
+import { loadConfig } from '../../src/config/config.js';
+import { runCli } from './run-cli.js';
+import { failedWith, json, succeeded } from './assertions.js';
+
+interface UserJson {
+  id: string;
+  login: string;
+  displayName: string;
+  email: string | null;
+  emailVerified: boolean;
+  locale: string | null;
+  kind: string;
+  isAdmin: boolean;
+  enabled: boolean;
+}
+interface KeyJson {
+  kid: string;
+  alg: string;
+  current: boolean;
+  published: boolean;
+  encrypted: boolean;
+  retiredAt: string | null;
+  publishUntil: string | null;
+}
+
+describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
+  let env: Record<string, string>;
+  const cli = (...args: string[]) => runCli(args, { env });
+  before(() => {
+    env = { DATABASE_URL: database().url };
+  });
+
+  async function passwordHash(login: string): Promise<string | undefined> {
+    const store = await openStore(env.DATABASE_URL!);
+    try {
+      return (await store.users.getByLogin(login))?.passwordHash;
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('migrate applies the migrations to a fresh database, then has nothing to do', async () => {
+    const first = json<{ applied: string[] }>(await cli('migrate', '--json'));
+    assert.ok(first.applied.includes('001-initial'));
+    const again = await cli('migrate');
+    succeeded(again);
+    assert.equal(again.stdout, 'The database is up to date.\n');
+  });
+
+  it('user create reads the password from stdin, hashes it with argon2id and prints the user', async () => {
+    const result = await runCli(
+      ['user', 'create', 'jane', '--name', 'Jane Doe', '--email', 'jane@example.com', '--email-verified', '--locale', 'en', '--kind', 'internal', '--password-stdin', '--json'],
+      { env, input: 'correct horse battery staple\n' },
+    );
+    const { user } = json<{ user: UserJson }>(result);
+    assert.match(user.id, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(
+      { ...user, id: 'x' },
+      { ...user, id: 'x', login: 'jane', displayName: 'Jane Doe', email: 'jane@example.com', emailVerified: true, locale: 'en', kind: 'internal', isAdmin: false, enabled: true },
+    );
+    assert.ok(!result.stdout.includes('passwordHash') && !result.stdout.includes('argon2'));
+    const hash = await passwordHash('jane');
+    assert.match(hash ?? '', /^\$argon2id\$/);
+    assert.equal(await verifyPassword(hash, 'correct horse battery staple', loadConfig({}).argon2), true);
+  });
+
+  it('user create with --password, --admin and the community kind; readable output by default', async () => {
+    const result = await cli('user', 'create', 'partner.admin', '--name', 'Pat', '--kind', 'community', '--admin', '--password', 'another long password');
+    succeeded(result);
+    assert.match(result.stdout, /^Created user partner\.admin \(community\)\.\n/);
+    assert.match(result.stdout, /Administrator: yes\n/);
+  });
+
+  it('user create refuses duplicates, bad passwords and missing passwords with one line', async () => {
+    failedWith(await cli('user', 'create', 'JANE', '--name', 'x', '--kind', 'internal', '--password', 'long enough pw'), 'trustgate: a user with login "JANE" already exists');
+    failedWith(await cli('user', 'create', 'bob', '--name', 'Bob', '--kind', 'internal', '--password', 'short'), 'trustgate: password refused: the password must be at least 10 characters long');
+    failedWith(await cli('user', 'create', 'robert.smith', '--name', 'Bob', '--kind', 'internal', '--password', 'robert.smith'), 'trustgate: password refused: the password must not be the login itself');
+    failedWith(await cli('user', 'create', 'bob', '--name', 'Bob', '--kind', 'internal'), 'trustgate: a password is required: give --password-stdin (recommended) or --password <p>');
+    failedWith(await runCli(['user', 'create', 'bob', '--name', 'Bob', '--kind', 'internal', '--password-stdin'], { env, input: '' }), 'trustgate: no password on standard input');
+    failedWith(await cli('user', 'create', 'bob', '--name', 'Bob', '--kind', 'robot', '--password', 'long enough pw'), "error: option '--kind <kind>' argument 'robot' is invalid. Allowed choices are internal, community.", 2);
+    failedWith(await cli('user', 'create', 'bob', '--kind', 'internal', '--password', 'long enough pw'), "error: required option '--name <text>' not specified", 2);
+    failedWith(await cli('user', 'create', 'bob', '--name', 'Bob', '--kind', 'internal', '--email', 'nope', '--password', 'long enough pw'), 'trustgate: the email address "nope" is not valid');
+    assert.equal(await passwordHash('bob'), undefined);
+  });
+
+  it('user list and show', async () => {
+    const table = await cli('user', 'list');
+    succeeded(table);
+    const lines = table.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^LOGIN +NAME +KIND +ADMIN +ENABLED +EMAIL +ID$/);
+    assert.match(lines[1]!, /^jane +Jane Doe +internal +no +yes +jane@example\.com +[0-9a-f-]{36}$/);
+    assert.equal(json<UserJson[]>(await cli('user', 'list', '--json')).length, 2);
+    const { user } = json<{ user: UserJson }>(await cli('user', 'show', 'JANE', '--json'));
+    assert.equal(user.login, 'jane');
+    const byId = json<{ user: UserJson }>(await cli('user', 'show', user.id, '--json'));
+    assert.equal(byId.user.login, 'jane');
+    const shown = await cli('user', 'show', 'jane');
+    succeeded(shown);
+    assert.match(shown.stdout, /^Login: +jane\nId \(sub\): +[0-9a-f-]{36}\n/);
+    failedWith(await cli('user', 'show', 'nobody'), 'trustgate: no user with login or id "nobody"');
+  });
+
+  it('user set-password replaces the password (stdin or --password) and enforces the rules', async () => {
+    const before = await passwordHash('jane');
+    const changed = await runCli(['user', 'set-password', 'jane', '--password-stdin'], { env, input: 'a completely new password\r\n' });
+    succeeded(changed);
+    assert.equal(changed.stdout, 'Password of jane changed; their sessions ended and refresh tokens were revoked.\n');
+    const after = await passwordHash('jane');
+    assert.notEqual(after, before);
+    assert.equal(await verifyPassword(after, 'a completely new password', loadConfig({}).argon2), true);
+    failedWith(await cli('user', 'set-password', 'jane', '--password', 'jane'), 'trustgate: password refused: the password must be at least 10 characters long');
+    failedWith(await cli('user', 'set-password', 'nobody', '--password', 'long enough pw'), 'trustgate: no user with login or id "nobody"');
+  });
+
+  it('user disable and enable', async () => {
+    const disabled = await cli('user', 'disable', 'jane');
+    succeeded(disabled);
+    assert.equal(disabled.stdout, 'User jane is disabled.\n');
+    assert.equal(json<{ user: UserJson }>(await cli('user', 'show', 'jane', '--json')).user.enabled, false);
+    assert.equal(json<{ user: UserJson }>(await cli('user', 'enable', 'jane', '--json')).user.enabled, true);
+    failedWith(await cli('user', 'enable', 'nobody'), 'trustgate: no user with login or id "nobody"');
+  });
+
+  it('keys rotate adds a signing key; keys list shows the current one and the retired one still published', async () => {
+    const empty = await cli('keys', 'list');
+    succeeded(empty);
+    assert.equal(empty.stdout, '(none)\n', 'the server creates the first key; the CLI does not');
+    const first = await runCli(['keys', 'rotate', '--json'], { env: { ...env, KEY_ENCRYPTION_SECRET: 'a key encryption secret' } });
+    const firstKey = json<{ kid: string; retired: string[] }>(first);
+    assert.deepEqual(firstKey.retired, []);
+    const rotated = await cli('keys', 'rotate');
+    assert.equal(rotated.code, 0);
+    assert.equal(rotated.stderr, 'trustgate: warning: KEY_ENCRYPTION_SECRET is not set: the new private key is stored unencrypted\n');
+    assert.match(rotated.stdout, new RegExp(`^New signing key [A-Za-z0-9_-]{43}; servers sign with it within seconds\\.\\nPrevious key ${firstKey.kid} stays published in the JWKS until `));
+    const keys = json<KeyJson[]>(await cli('keys', 'list', '--json'));
+    assert.equal(keys.length, 2);
+    const old = keys.find((k) => k.kid === firstKey.kid)!;
+    const current = keys.find((k) => k.current)!;
+    assert.notEqual(current.kid, old.kid);
+    assert.equal(old.current, false);
+    assert.equal(old.published, true);
+    assert.equal(old.encrypted, true);
+    assert.equal(current.encrypted, false);
+    assert.ok(old.retiredAt);
+    // kept for the longest access-token lifetime of any app (at least 1 hour) plus a 10-minute margin
+    const keptMs = Date.parse(old.publishUntil!) - Date.parse(old.retiredAt!);
+    assert.equal(keptMs, (3600 + 600) * 1000);
+    const table = await cli('keys', 'list');
+    succeeded(table);
+    assert.match(table.stdout, /^KID +ALG +CURRENT +PUBLISHED +ENCRYPTED +CREATED +RETIRED +PUBLISHED UNTIL\n/);
+  });
+
+  it('keys rotate keeps old keys published for the longest access-token lifetime any app has', async () => {
+    succeeded(await cli('app', 'create', 'long.lived', '--name', 'Long', '--type', 'public', '--redirect-uri', 'https://l.example.com/cb', '--access-token-lifetime', '7200'));
+    const rotated = await runCli(['keys', 'rotate', '--json'], { env: { ...env, KEY_ENCRYPTION_SECRET: 'a key encryption secret' } });
+    const { kid } = json<{ kid: string }>(rotated);
+    const keys = json<KeyJson[]>(await cli('keys', 'list', '--json'));
+    const retired = keys.filter((k) => k.kid !== kid && k.retiredAt && Date.parse(k.publishUntil!) - Date.parse(k.retiredAt) === (7200 + 600) * 1000);
+    assert.equal(retired.length, 1, JSON.stringify(keys));
+  });
+});
+
+describeEachDatabase('CLI: usage and environment errors', (database) => {
+  it('--help exits 0 and lists the commands', async () => {
+    const result = await runCli(['--help'], { env: { DATABASE_URL: database().url } });
+    assert.equal(result.code, 0);
+    for (const command of ['serve', 'migrate', 'app', 'user', 'keys']) assert.match(result.stdout, new RegExp(`\\n  ${command}\\b`));
+  });
+
+  it('unknown commands and options exit 2 with one line', async () => {
+    const env = { DATABASE_URL: database().url };
+    failedWith(await runCli(['app', 'frobnicate'], { env }), "error: unknown command 'frobnicate'", 2);
+    failedWith(await runCli(['app', 'list', '--colour'], { env }), "error: unknown option '--colour'", 2);
+  });
+
+  it('a bad DATABASE_URL or ISSUER_URL is one sentence naming the variable', async () => {
+    failedWith(
+      await runCli(['app', 'list'], { env: { DATABASE_URL: 'mysql://db/x' } }),
+      'trustgate: DATABASE_URL must be sqlite:<path> or postgres://user@host:port/database, got "mysql://db/x".',
+    );
+    failedWith(
+      await runCli(['app', 'list'], { env: { DATABASE_URL: database().url, ISSUER_URL: 'http://erp.example.com/id' } }),
+      'trustgate: ISSUER_URL "http://erp.example.com/id" uses http on a non-loopback host; use https, or set ALLOW_HTTP_ISSUER=true for development only.',
+    );
+  });
+
+  it('an unreachable PostgreSQL server is one line that hides the password', async () => {
+    failedWith(
+      await runCli(['app', 'list'], { env: { DATABASE_URL: 'postgres://admin:s3cret@127.0.0.1:1/none' } }),
+      /^trustgate: cannot use the database \(DATABASE_URL\): .*ECONNREFUSED/,
+    );
+    const result = await runCli(['app', 'list'], { env: { DATABASE_URL: 'postgres://admin:s3cret@127.0.0.1:1/none' } });
+    assert.ok(!result.stderr.includes('s3cret'));
+  });
+});
