@@ -54,6 +54,13 @@ describeEachDatabase('token endpoint: request format, client authentication, aut
     });
   });
 
+  it('other methods than POST: 405 invalid_request with Allow', async () => {
+    const res = await fetch(tokenUrl);
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'POST, OPTIONS');
+    assert.deepEqual(await res.json(), { error: 'invalid_request', error_description: 'use POST at this endpoint' });
+  });
+
   it('refuses repeated parameters', async () => {
     const code = await webCode();
     const res = await postForm(tokenUrl, { grant_type: 'authorization_code', code: [code, code], redirect_uri: 'https://app.example.com/callback' }, {

@@ -9,6 +9,7 @@ import { sha256 } from '../../tokens/opaque.js';
 import { isRefreshTokenActive } from '../../domain/refresh-family.js';
 import { grantProblem } from '../../grants/subject-checks.js';
 import { readForm } from '../token/form.js';
+import { registerMethodNotAllowed } from '../token/method-not-allowed.js';
 
 const INACTIVE = Object.freeze({ active: false });
 
@@ -30,6 +31,7 @@ export function registerIntrospection(app: FastifyInstance, ctx: AppContext): vo
     setNoStore(reply);
     return reply.send(body);
   });
+  registerMethodNotAllowed(app, '/connect/introspect', ['POST']);
 }
 
 async function introspect(ctx: AppContext, client: AuthenticatedClient, token: string): Promise<object> {

@@ -9,6 +9,7 @@ import { sha256 } from '../../tokens/opaque.js';
 import { revokeFamily } from '../../grants/replay.js';
 import { readForm } from '../token/form.js';
 import { corsHeaders, registerPreflight } from '../token/cors.js';
+import { registerMethodNotAllowed } from '../token/method-not-allowed.js';
 
 /**
  * POST {issuer}/connect/revocation (RFC 7009). A refresh token revokes its whole family (and the access
@@ -47,4 +48,5 @@ export function registerRevocation(app: FastifyInstance, ctx: AppContext): void 
     return reply.code(200).send();
   });
   registerPreflight(app, '/connect/revocation', 'POST');
+  registerMethodNotAllowed(app, '/connect/revocation', ['POST']);
 }

@@ -5,6 +5,7 @@ import { startPruning } from '../../tokens/pruner.js';
 import { readForm } from './form.js';
 import { validateTokenRequest } from './validate.js';
 import { corsHeaders, registerPreflight } from './cors.js';
+import { registerMethodNotAllowed } from './method-not-allowed.js';
 
 /** POST {issuer}/connect/token (RFC 6749 3.2): authorization_code and refresh_token grants. */
 export function registerToken(app: FastifyInstance, ctx: AppContext): void {
@@ -16,6 +17,7 @@ export function registerToken(app: FastifyInstance, ctx: AppContext): void {
     return reply.send(response);
   });
   registerPreflight(app, '/connect/token', 'POST');
+  registerMethodNotAllowed(app, '/connect/token', ['POST']);
 
   const stop = startPruning(ctx);
   app.addHook('onClose', async () => stop());

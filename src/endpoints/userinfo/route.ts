@@ -5,6 +5,7 @@ import { insufficientScope, invalidToken } from '../../errors/oauth-error.js';
 import { accessTokenVerifier, AccessTokenRejected } from '../../tokens/access-token-verifier.js';
 import { userClaims } from '../../domain/token-claims.js';
 import { corsHeaders, registerPreflight } from '../token/cors.js';
+import { registerMethodNotAllowed } from '../token/method-not-allowed.js';
 import { readBearerToken } from './bearer.js';
 
 /** GET and POST {issuer}/connect/userinfo (OpenID Connect Core 5.3, RFC 6750 bearer). */
@@ -29,4 +30,5 @@ export function registerUserinfo(app: FastifyInstance, ctx: AppContext): void {
   app.get('/connect/userinfo', { onRequest: corsHeaders }, handler);
   app.post('/connect/userinfo', { onRequest: corsHeaders }, handler);
   registerPreflight(app, '/connect/userinfo', 'GET, POST');
+  registerMethodNotAllowed(app, '/connect/userinfo', ['GET', 'POST']);
 }
