@@ -43,11 +43,15 @@ export class RefreshStore {
   }
 
   /**
-   * Rotation: claims the presented token (only while unconsumed and its family is not revoked) and
-   * inserts its successor. Must run inside a transaction; false when another request won the claim.
+   * Rotation: claims the presented token (only while unconsumed and its family, `next.familyId`, is not
+   * revoked) and inserts its successor. Must run inside a transaction; false when another request won the claim.
    */
   async rotate(presentedHash: string, next: RefreshTokenRecord, at: number): Promise<boolean> {
-    const live = this.db.selectFrom('refresh_families').select('id').where('revoked_at', 'is', null);
+    const live = this.db
+      .selectFrom('refresh_families')
+      .select('id')
+      .where('id', '=', next.familyId)
+      .where('revoked_at', 'is', null);
     const claimed = await this.db
       .updateTable('refresh_tokens')
       .set({ consumed_at: at })
