@@ -167,9 +167,16 @@ describeEachDatabase('SSO session: cookie, silent sign-in, prompt, max_age, life
     const { user } = await createTestUser(server.app.ctx, { login: 'erin' });
     const browser = new TestBrowser();
     await signIn(browser, server.issuer, webParams(TOOL), { login: 'erin', password: PASSWORD });
-    await new UserService(server.app.ctx).disable(user.id);
+    // the store directly (the admin service also ends sessions): the session check itself must refuse
+    await server.app.ctx.store.users.update({ ...user, enabled: false });
     const silent = redirectParams(await browser.get(authorizeUrl(server.issuer, webParams({ ...TOOL, prompt: 'none' }))), TOOL_CB);
     assert.equal(silent.get('error'), 'login_required');
+    await new UserService(server.app.ctx).enable(user.id);
+    const again = redirectParams(await browser.get(authorizeUrl(server.issuer, webParams({ ...TOOL, prompt: 'none' }))), TOOL_CB);
+    assert.ok(again.get('code'), 'the session itself was not ended by the check');
+    await new UserService(server.app.ctx).disable(user.id);
+    const ended = redirectParams(await browser.get(authorizeUrl(server.issuer, webParams({ ...TOOL, prompt: 'none' }))), TOOL_CB);
+    assert.equal(ended.get('error'), 'login_required');
   });
 
   it('id_token_hint with prompt=none: another user than the session\'s gets login_required', async () => {
