@@ -5,6 +5,7 @@ import { showInteraction } from './show.js';
 import { submitLogin } from './login.js';
 import { submitConsent } from './consent.js';
 import { abortInteraction } from './abort.js';
+import { startSignInPruning } from './pruner.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -21,4 +22,6 @@ export function registerInteraction(app: FastifyInstance, ctx: AppContext): void
       .type('text/css; charset=utf-8')
       .send(STYLESHEET),
   );
+  const stop = startSignInPruning(ctx);
+  app.addHook('onClose', async () => stop());
 }

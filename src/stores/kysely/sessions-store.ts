@@ -64,12 +64,14 @@ export class SessionsStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Removes sessions that expired (or ended) before `before` (bounded batch). */
-  async pruneExpired(before: number, limit = 1000): Promise<number> {
+  /** Removes sessions that ended, expired, or went idle longer than `idleMs`, before `before` (bounded batch). */
+  async pruneExpired(before: number, idleMs: number, limit = 1000): Promise<number> {
     const doomed = this.db
       .selectFrom('sessions')
       .select('id_hash')
-      .where((eb) => eb.or([eb('expires_at', '<', before), eb('ended_at', '<', before)]))
+      .where((eb) =>
+        eb.or([eb('expires_at', '<', before), eb('ended_at', '<', before), eb('last_seen_at', '<', before - idleMs)]),
+      )
       .limit(limit);
     const result = await this.db.deleteFrom('sessions').where('id_hash', 'in', doomed).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -23,14 +23,15 @@ export class ThrottlesStore {
       .where('key', '=', key)
       .where('window_started_at', '<=', now - windowMs)
       .execute();
-    await this.db
+    // one statement increments and reports the count this failure produced (RETURNING: SQLite and PostgreSQL)
+    const row = await this.db
       .insertInto('throttles')
       .values({ key, failures: 1, window_started_at: now, locked_until: null, updated_at: now })
       .onConflict((oc) =>
         oc.column('key').doUpdateSet((eb) => ({ failures: eb('throttles.failures', '+', 1), updated_at: now })),
       )
-      .execute();
-    const row = await this.db.selectFrom('throttles').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return toState(row);
   }
 

@@ -1,0 +1,38 @@
+import type { AppContext } from '../http/context.js';
+import { ACCOUNT_THROTTLE, IP_THROTTLE } from '../domain/throttle.js';
+
+const EVERY_MS = 5 * 60_000;
+const BATCH = 500;
+/** a throttle counter untouched for this long has no window or lock left */
+const THROTTLE_STALE_MS = Math.max(
+  ACCOUNT_THROTTLE.windowMs + ACCOUNT_THROTTLE.lockMs,
+  IP_THROTTLE.windowMs + IP_THROTTLE.lockMs,
+);
+
+/** Removes dead sessions, expired interactions and stale throttle counters in bounded batches. */
+export async function pruneSignInRecords(ctx: AppContext): Promise<{ sessions: number; interactions: number; throttles: number }> {
+  const now = ctx.now();
+  const sessions = await ctx.store.sessions.pruneExpired(now, ctx.config.sessionIdleLifetimeSeconds * 1000, BATCH);
+  const interactions = await ctx.store.interactions.pruneExpired(now, BATCH);
+  const throttles = await ctx.store.throttles.pruneStale(now - THROTTLE_STALE_MS, BATCH);
+  if (sessions + interactions + throttles > 0) {
+    ctx.log.debug({ sessions, interactions, throttles }, 'pruned expired sign-in records');
+  }
+  return { sessions, interactions, throttles };
+}
+
+/** Prunes on an unref'd timer (every node does; the deletes are idempotent). Returns a stop function. */
+export function startSignInPruning(ctx: AppContext): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    pruneSignInRecords(ctx)
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'pruning expired sign-in records failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
