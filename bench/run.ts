@@ -41,6 +41,7 @@ const { values: args } = parseArgs({
     'no-half-load': { type: 'boolean', default: false },
     'no-ceilings': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    'count-queries': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'info' },
     note: { type: 'string' },
     out: { type: 'string' },
@@ -62,7 +63,9 @@ const options = {
   ceilings: !args['no-ceilings'],
   logLevel: args['log-level'],
   cpuProf: args['cpu-prof'],
+  countQueries: args['count-queries'],
 };
+if (options.countQueries && options.database !== 'sqlite') throw new Error('--count-queries works with SQLite only');
 for (const s of options.scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(', ')}`);
 // enough codes for warm-up + measurement at up to ~800 exchanges/s; the window ends early if they run out
 const codes = num(args.codes, Math.ceil((options.warmup + options.duration) * (smoke ? 300 : 800)));
@@ -135,6 +138,10 @@ async function startTrustgate(name: string, seed: boolean): Promise<Running> {
   }
   await runToCompletion(pinning, pinning.loadCore, dist('bench/servers/provision-trustgate.js'), [], env);
   const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(logDir, `${name}-profile`)] : [];
+  if (options.countQueries) {
+    nodeArgs.push('--import', dist('bench/tools/query-counter.js'));
+    Object.assign(env, { QUERY_COUNT_FILE: path.join(logDir, `${name}-queries.json`) });
+  }
   const proc = startServer(pinning, name, dist('src/main.js'), env, path.join(logDir, `${name}.log`), nodeArgs);
   servers.push(proc);
   await waitReady(proc, `${issuer}/.well-known/openid-configuration`);
@@ -177,9 +184,32 @@ async function startApi(target: Running): Promise<void> {
   target.info.apiUrl = `http://127.0.0.1:${port}/api/me`;
 }
 
-async function runJob(job: Job): Promise<JobResult> {
+async function runJob(job: Job, server?: ServerProcess): Promise<JobResult> {
+  const counting = options.countQueries && server !== undefined && job.target.name !== NAMES.peer;
+  const queryFile = path.join(logDir, `${job.target.name}-queries.json`);
+  if (counting) await signalAndWait(server, queryFile);
   const out = await runToCompletion(pinning, pinning.loadCore, dist('bench/loadgen/main.js'), [JSON.stringify(job)], { ...baseEnv });
-  return JSON.parse(out.trim().split('\n').pop()!) as JobResult;
+  const result = JSON.parse(out.trim().split('\n').pop()!) as JobResult;
+  if (counting && result.totalOps > 0) {
+    // statements over the whole job (setup sign-ins included) per successful operation
+    const counts = await signalAndWait(server, queryFile);
+    const perOp = Object.entries(counts)
+      .map(([sql, n]) => [sql, Math.round((100 * n) / result.totalOps) / 100] as const)
+      .filter(([, n]) => n >= 0.05)
+      .sort((a, b) => b[1] - a[1]);
+    result.notes.statementsPerOp = Math.round(10 * perOp.reduce((sum, [, n]) => sum + n, 0)) / 10;
+    result.statements = Object.fromEntries(perOp);
+  }
+  return result;
+}
+
+/** Asks the query counter in a Trustgate process to write (and reset) its counts. */
+async function signalAndWait(server: ServerProcess, file: string): Promise<Record<string, number>> {
+  fs.rmSync(file, { force: true });
+  server.child.kill('SIGUSR2');
+  for (let i = 0; i < 50 && !fs.existsSync(file); i++) await sleep(20);
+  await sleep(20);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>) : {};
 }
 
 function describe(r: JobResult): string {
@@ -254,7 +284,7 @@ async function main(): Promise<number> {
       const order = round % 2 === 1 ? targets : [...targets].reverse();
       for (const t of order) {
         if (scenario === 'api' && !t.info.apiUrl) continue;
-        const result = await runJob({ ...baseJob, scenario, target: t.info, mode: 'closed' });
+        const result = await runJob({ ...baseJob, scenario, target: t.info, mode: 'closed' }, t.process);
         results.push(result);
         say(`round ${round}/${options.rounds} ${describe(result)}`);
       }

@@ -33,6 +33,8 @@ export interface JobResult extends RunResult {
   notes: Record<string, number | string>;
   /** set when the scenario could not even be prepared */
   failed?: string;
+  /** --count-queries: SQL statements per operation, by text */
+  statements?: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
       p50: Number.NaN,
       p99: Number.NaN,
       max: Number.NaN,
+      totalOps: 0,
       failed: message,
     };
   }

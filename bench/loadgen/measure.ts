@@ -25,11 +25,14 @@ export interface RunResult {
   max: number;
   /** paced runs: the rate asked for */
   targetRate?: number;
+  /** successful operations over the whole run, warm-up included */
+  totalOps: number;
 }
 
 class Recorder {
   readonly latencies: number[] = [];
   errors = 0;
+  totalOps = 0;
   private readonly samples = new Map<string, number>();
 
   error(error: unknown): void {
@@ -49,6 +52,7 @@ class Recorder {
       p50: round(percentile(sorted, 50), 2),
       p99: round(percentile(sorted, 99), 2),
       max: round(sorted.length ? sorted[sorted.length - 1]! : Number.NaN, 2),
+      totalOps: this.totalOps,
       ...extra,
     };
   }
@@ -81,6 +85,7 @@ export async function closedLoop<S>(workload: Workload<S>, warmupMs: number, dur
           continue;
         }
         const t1 = performance.now();
+        recorder.totalOps += 1;
         if (t0 >= warmEnd && t1 <= end) {
           recorder.latencies.push(t1 - t0);
           if (t1 > lastCounted) lastCounted = t1;
@@ -125,6 +130,7 @@ export async function pacedLoop<S>(workload: Workload<S>, rate: number, warmupMs
       const state = await acquire();
       try {
         await workload.op(state);
+        recorder.totalOps += 1;
         const done = performance.now();
         if (scheduled >= warmEnd && done <= end + 5_000) recorder.latencies.push(done - scheduled);
       } catch (error) {

@@ -86,6 +86,7 @@ export async function prepare(name: ScenarioName, ctx: ScenarioContext): Promise
         op: async (state: { refreshToken: string }) => {
           const tokens = await refresh(http, target, endpoints, state.refreshToken);
           state.refreshToken = tokens.refreshToken!;
+          ctx.notes.idTokenOnRefresh ??= tokens.idToken ? 'yes' : 'no';
         },
       };
     }
