@@ -26,8 +26,28 @@ async function openSqlite(file: string): Promise<OpenDatabase> {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
+  cachePreparedStatements(connection);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing costs more than running a
+ * primary-key lookup. Statements are reused by their SQL text (bounded), which is safe because the
+ * driver runs each one to completion synchronously.
+ */
+function cachePreparedStatements(connection: { prepare: (sql: string) => unknown }, maxEntries = 500): void {
+  const prepare = connection.prepare.bind(connection);
+  const cache = new Map<string, unknown>();
+  connection.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      if (cache.size >= maxEntries) cache.clear();
+      statement = prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
 }
 
 async function openPostgres(url: string): Promise<OpenDatabase> {
