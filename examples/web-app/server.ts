@@ -41,11 +41,8 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
   const app = Fastify({ logger: false });
   await app.register(cookie);
   await app.register(formbody);
-  await app.listen({ port: options.port, host: options.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  const baseUrl = (options.publicUrl ?? `http://${options.host}:${port}`).replace(/\/$/, '');
-  const secureCookie = baseUrl.startsWith('https:');
+  // known once listening (the port may be chosen by the OS)
+  let baseUrl = '';
 
   const sessions = new SessionStore(8 * 3600 * 1000, now);
   let oidcPromise: Promise<OidcClient> | undefined;
@@ -67,7 +64,7 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
   };
 
   const setSessionCookie = (reply: FastifyReply, id: string) =>
-    reply.setCookie(COOKIE, id, { httpOnly: true, sameSite: 'lax', secure: secureCookie, path: '/' });
+    reply.setCookie(COOKIE, id, { httpOnly: true, sameSite: 'lax', secure: baseUrl.startsWith('https:'), path: '/' });
   const current = (request: FastifyRequest): WebSession | undefined => sessions.get(request.cookies[COOKIE]);
 
   app.addHook('onSend', async (request, reply) => {
@@ -193,6 +190,10 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
 
   app.get('/signed-out', async (request, reply) => reply.type('text/html').send(signedOutPage('You are signed out')));
 
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  baseUrl = (options.publicUrl ?? `http://${options.host}:${port}`).replace(/\/$/, '');
   return { url: baseUrl, server: app, close: () => app.close() };
 }
 
