@@ -5,6 +5,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { decodeJwt, mintCode, pkcePair, postForm, setupTokenWorld, testClock, type TokenWorld } from '../support/token-helpers.js';
 import { createTestUser } from '../support/fixtures.js';
 import { AppService } from '../../src/admin/app-service.js';
+import { pruneOnce } from '../../src/tokens/pruner.js';
+import { sha256 } from '../../src/tokens/opaque.js';
 
 const REFUSED = 'refresh token is expired or invalid';
 
@@ -201,5 +203,24 @@ describeEachDatabase('refresh_token grant: rotation, reuse detection, scope, lif
     clock.advance(20);
     const expired = await refresh(ok.body.refresh_token);
     assert.deepEqual(expired.body, { error: 'invalid_grant', error_description: `${REFUSED}: the refresh token expired; sign the user in again` });
+  });
+
+  it('pruning removes expired families with their tokens, and codes an hour after they expired', async () => {
+    const code = await mintCode(ctx(), { clientId: world.web.clientId, userId: world.user.id, scope: ['openid', 'offline_access'] });
+    const res = await postForm(tokenUrl, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example.com/callback' }, web());
+    const familyId = (await ctx().store.refresh.find(sha256(res.body.refresh_token)))!.family.id;
+    const exists = async () => ({
+      family: (await ctx().store.db.selectFrom('refresh_families').select('id').where('id', '=', familyId).execute()).length,
+      tokens: (await ctx().store.db.selectFrom('refresh_tokens').select('token_hash').where('family_id', '=', familyId).execute()).length,
+      code: (await ctx().store.codes.get(sha256(code))) ? 1 : 0,
+    });
+    await pruneOnce(ctx());
+    assert.deepEqual(await exists(), { family: 1, tokens: 1, code: 1 });
+    clock.advance(3600 + 120);
+    await pruneOnce(ctx());
+    assert.deepEqual(await exists(), { family: 1, tokens: 1, code: 0 });
+    clock.advance(30 * 86400);
+    await pruneOnce(ctx());
+    assert.deepEqual(await exists(), { family: 0, tokens: 0, code: 0 });
   });
 });
