@@ -45,6 +45,12 @@ describeEachDatabase('token endpoint: request format, client authentication, aut
     assert.equal(res.headers.get('cache-control'), 'no-store');
   });
 
+  it('refuses other media types (text/plain) with invalid_request', async () => {
+    const res = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'grant_type=authorization_code' });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error: 'invalid_request', error_description: 'the request body must be application/x-www-form-urlencoded, not text/plain' });
+  });
+
   it('refuses a request without a body', async () => {
     const res = await fetch(tokenUrl, { method: 'POST' });
     assert.equal(res.status, 400);
@@ -199,6 +205,24 @@ describeEachDatabase('token endpoint: request format, client authentication, aut
     assert.equal(refused.status, 401);
     assert.equal(refused.body.error_description, 'the client secret of "other.app" is wrong, revoked or expired');
     world.other.secret = second;
+  });
+
+  it('an expired secret no longer authenticates', async () => {
+    const service = new AppService(ctx());
+    const added = await service.addSecret(world.web.clientId, { generateSecret: true, expiresAt: clock.now() + 60_000 });
+    const code1 = await webCode({ scope: ['openid'] });
+    const ok = await postForm(tokenUrl, { grant_type: 'authorization_code', code: code1, redirect_uri: 'https://app.example.com/callback' }, {
+      basic: { clientId: world.web.clientId, secret: added.generatedSecret! },
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    clock.advance(61);
+    const code2 = await webCode({ scope: ['openid'] });
+    const refused = await postForm(tokenUrl, { grant_type: 'authorization_code', code: code2, redirect_uri: 'https://app.example.com/callback' }, {
+      basic: { clientId: world.web.clientId, secret: added.generatedSecret! },
+    });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.error_description, 'the client secret of "my.trusted.app/first" is wrong, revoked or expired');
+    assert.equal((await redeem(code2)).status, 200, 'the other secret still works');
   });
 
   // --- authorization_code: success ------------------------------------------------------------
