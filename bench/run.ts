@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
     'no-ceilings': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'count-queries': { type: 'boolean', default: false },
+    whatif: { type: 'string' },
+    'keep-logs': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'info' },
     note: { type: 'string' },
     out: { type: 'string' },
@@ -115,7 +117,21 @@ interface Running {
   api?: ServerProcess;
 }
 
-async function startTrustgate(name: string, seed: boolean): Promise<Running> {
+/**
+ * What-if variants: an extra Trustgate target, measured in the same rounds, that differs from the
+ * plain one by a preloaded module or a setting — evidence for a change before anyone makes it.
+ */
+const WHATIFS: Record<string, { nodeArgs?: string[]; env?: Record<string, string>; label: string }> = {
+  'statement-cache': { nodeArgs: ['--import', dist('bench/tools/statement-cache.js')], label: 'better-sqlite3 statements reused by SQL text (bench/tools/statement-cache.ts)' },
+  'log-warn': { env: { LOG_LEVEL: 'warn' }, label: 'LOG_LEVEL=warn (no request and audit lines)' },
+};
+const whatifs = (args.whatif?.split(',').map((w) => w.trim()).filter(Boolean) ?? []).map((name) => {
+  const variant = WHATIFS[name];
+  if (!variant) throw new Error(`unknown --whatif ${name}; known: ${Object.keys(WHATIFS).join(', ')}`);
+  return { name, ...variant };
+});
+
+async function startTrustgate(name: string, seed: boolean, whatif?: (typeof whatifs)[number]): Promise<Running> {
   const database = await createBenchDatabase(options.database as 'sqlite' | 'postgres', name);
   databases.push(database);
   const port = await freePort();
@@ -138,6 +154,10 @@ async function startTrustgate(name: string, seed: boolean): Promise<Running> {
   }
   await runToCompletion(pinning, pinning.loadCore, dist('bench/servers/provision-trustgate.js'), [], env);
   const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(logDir, `${name}-profile`)] : [];
+  if (whatif) {
+    nodeArgs.push(...(whatif.nodeArgs ?? []));
+    Object.assign(env, whatif.env ?? {});
+  }
   if (options.countQueries) {
     nodeArgs.push('--import', dist('bench/tools/query-counter.js'));
     Object.assign(env, { QUERY_COUNT_FILE: path.join(logDir, `${name}-queries.json`) });
@@ -146,7 +166,7 @@ async function startTrustgate(name: string, seed: boolean): Promise<Running> {
   servers.push(proc);
   await waitReady(proc, `${issuer}/.well-known/openid-configuration`);
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
-  serverLabels[name] = `${pkg.version} (${database.label}${seed ? `, seeded with ${Number(args.families).toLocaleString('en')} refresh-token families + ${Number(args.apps).toLocaleString('en')} apps` : ''}; LOG_LEVEL=${options.logLevel}, argon2id m=${argonEnv.ARGON2_MEMORY_KIB} t=${argonEnv.ARGON2_ITERATIONS} p=${argonEnv.ARGON2_PARALLELISM})`;
+  serverLabels[name] = `${pkg.version} (${database.label}${seed ? `, seeded with ${Number(args.families).toLocaleString('en')} refresh-token families + ${Number(args.apps).toLocaleString('en')} apps` : ''}${whatif ? `, what-if: ${whatif.label}` : ''}; LOG_LEVEL=${env.LOG_LEVEL}, argon2id m=${argonEnv.ARGON2_MEMORY_KIB} t=${argonEnv.ARGON2_ITERATIONS} p=${argonEnv.ARGON2_PARALLELISM})`;
   return { info: { name, issuer, ...shared, offlineExtra: {} }, process: proc };
 }
 
@@ -268,6 +288,7 @@ async function main(): Promise<number> {
   targets.push(await startTrustgate(NAMES.trustgate, false));
   if (options.peer) targets.push(await startPeer());
   if (options.seeded) targets.push(await startTrustgate(NAMES.seeded, true));
+  for (const whatif of whatifs) targets.push(await startTrustgate(`trustgate+${whatif.name}`, false, whatif));
   if (options.scenarios.includes('api')) {
     for (const t of targets) await startApi(t);
     if (!targets.some((t) => t.info.apiUrl)) say('api: dist/examples/erp-api/main.js is missing; the api scenario is skipped');
@@ -349,6 +370,14 @@ async function cleanup(): Promise<void> {
   for (const db of databases) await db.drop().catch((error: unknown) => say(`could not drop a database: ${String(error)}`));
 }
 
+/** Server logs are large (Trustgate logs every request at info): kept only when something failed. */
+function tidyLogs(): void {
+  for (const name of fs.readdirSync(logDir)) {
+    if (/\.(log|db|db-wal|db-shm)$/.test(name)) fs.rmSync(path.join(logDir, name), { force: true });
+  }
+  if (fs.readdirSync(logDir).length === 0) fs.rmdirSync(logDir);
+}
+
 let exitCode = 1;
 try {
   exitCode = await main();
@@ -357,4 +386,6 @@ try {
 } finally {
   await cleanup();
 }
+if (exitCode === 0 && !args['keep-logs']) tidyLogs();
+else say(`server logs kept in ${path.relative(process.cwd(), logDir)}`);
 process.exit(exitCode);

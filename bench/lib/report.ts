@@ -149,12 +149,15 @@ export function markdown(report: BenchReport, names: { trustgate: string; peer: 
   const o = report.options;
   lines.push(`- Load: ${o.concurrency} concurrent clients over keep-alive connections, ${o.rounds} round(s) of ${o.warmup} s warm-up + ${o.duration} s per scenario and server, alternating servers; figures are medians over rounds`);
   lines.push('');
-  const targets = [names.trustgate, names.peer, names.seeded].filter((t) => report.summary.some((s) => s.target === t));
+  const known = [names.trustgate, names.peer, names.seeded];
+  const targets = [...known, ...new Set(report.summary.map((s) => s.target))].filter(
+    (t, i, all) => all.indexOf(t) === i && report.summary.some((s) => s.target === t),
+  );
   const header = ['scenario', ...targets.flatMap((t) => [`${t} ops/s`, 'p50 ms', 'p99 ms', 'errors'])];
   const hasPeer = targets.includes(names.peer);
-  const hasSeeded = targets.includes(names.seeded);
+  const others = targets.filter((t) => t !== names.trustgate && t !== names.peer);
   if (hasPeer) header.push('Trustgate / peer');
-  if (hasSeeded) header.push('seeded / empty');
+  for (const t of others) header.push(`${t} / trustgate`);
   lines.push(`| ${header.join(' | ')} |`);
   lines.push(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
   const scenarios = [...new Set(report.summary.map((s) => s.scenario))];
@@ -169,9 +172,9 @@ export function markdown(report: BenchReport, names: { trustgate: string; peer: 
       const peer = find(report.summary, scenario, names.peer);
       cells.push(tg && peer && peer.opsPerSecond > 0 ? `${fmt(tg.opsPerSecond / peer.opsPerSecond, 2)}×` : '–');
     }
-    if (hasSeeded) {
-      const seeded = find(report.summary, scenario, names.seeded);
-      cells.push(tg && seeded && tg.opsPerSecond > 0 ? `${fmt((100 * seeded.opsPerSecond) / tg.opsPerSecond)} %` : '–');
+    for (const t of others) {
+      const other = find(report.summary, scenario, t);
+      cells.push(tg && other && tg.opsPerSecond > 0 ? `${fmt((100 * other.opsPerSecond) / tg.opsPerSecond)} %` : '–');
     }
     lines.push(`| ${cells.join(' | ')} |`);
   }
