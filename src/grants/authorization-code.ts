@@ -10,6 +10,7 @@ import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { mintTokens } from '../tokens/mint.js';
 import { grantProblem } from './subject-checks.js';
 import { inTokenTransaction } from './transaction.js';
+import type { CodesStore } from '../stores/kysely/codes-store.js';
 import { revokeIssuedFromCode } from './replay.js';
 import type { GrantHandler, TokenResponse } from './grant.js';
 
@@ -112,15 +113,12 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
         }
       : undefined;
 
+    const issued = { familyId: family?.id ?? null, accessJti: minted.jti, accessExpiresAt: minted.accessExpiresAt };
+    const claim = (codes: CodesStore) => codes.consumeAndRecord(request.codeHash, now, issued);
     try {
-      await inTokenTransaction(ctx, async (stores) => {
-        const claimed = await stores.codes.consumeAndRecord(request.codeHash, now, {
-          familyId: family?.id ?? null,
-          accessJti: minted.jti,
-          accessExpiresAt: minted.accessExpiresAt,
-        });
-        if (!claimed) throw new LostClaim();
-        if (family && refreshToken) {
+      if (family && refreshToken) {
+        await inTokenTransaction(ctx, async (stores) => {
+          if (!(await claim(stores.codes))) throw new LostClaim();
           await stores.refresh.insertFamily(family, {
             tokenHash: sha256(refreshToken),
             familyId: family.id,
@@ -130,8 +128,11 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
             accessJti: minted.jti,
             accessExpiresAt: minted.accessExpiresAt,
           });
-        }
-      });
+        });
+      } else if (!(await claim(ctx.store.codes))) {
+        // nothing else to write: the claim alone is one atomic statement
+        throw new LostClaim();
+      }
     } catch (error) {
       if (!(error instanceof LostClaim)) throw error;
       // another request redeemed the code first: this one is a replay (RFC 6749 4.1.2)

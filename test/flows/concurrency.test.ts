@@ -141,19 +141,27 @@ describeEachDatabase('concurrency within one node', (database) => {
   });
   after(async () => server?.close());
 
-  it('eight simultaneous redemptions of one code: exactly one wins', async () => {
-    const { verifier, challenge } = pkcePair();
-    const { code } = await getAuthorizationCode(new TestBrowser(), server.issuer, {
-      response_type: 'code', client_id: world.web.clientId, redirect_uri: CALLBACK, scope: 'openid offline_access read',
-      state: 's', code_challenge: challenge, code_challenge_method: 'S256',
-    }, { login: world.user.login, password: world.user.password });
-    const params = { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier };
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () => postForm(`${server.issuer}/connect/token`, params, { basic: { clientId: world.web.clientId, secret: world.web.secret } })),
-    );
-    assert.equal(results.filter((r) => r.status === 200).length, 1);
-    for (const r of results.filter((r) => r.status !== 200)) assert.equal(r.body.error, 'invalid_grant');
-  });
+  for (const scope of ['openid offline_access read', 'openid read']) {
+    it(`eight simultaneous redemptions of one code (scope "${scope}"): exactly one wins`, async () => {
+      const { verifier, challenge } = pkcePair();
+      const { code } = await getAuthorizationCode(new TestBrowser(), server.issuer, {
+        response_type: 'code', client_id: world.web.clientId, redirect_uri: CALLBACK, scope,
+        state: 's', code_challenge: challenge, code_challenge_method: 'S256',
+      }, { login: world.user.login, password: world.user.password });
+      const params = { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier };
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => postForm(`${server.issuer}/connect/token`, params, { basic: { clientId: world.web.clientId, secret: world.web.secret } })),
+      );
+      assert.equal(results.filter((r) => r.status === 200).length, 1);
+      for (const r of results.filter((r) => r.status !== 200)) {
+        assert.deepEqual(r.body, { error: 'invalid_grant', error_description: 'authorization code was already used' });
+      }
+      // the replays revoked the winner's access token
+      const winner = results.find((r) => r.status === 200)!;
+      const userinfo = await fetch(`${server.issuer}/connect/userinfo`, { headers: { authorization: `Bearer ${winner.body.access_token}` } });
+      assert.equal(userinfo.status, 401);
+    });
+  }
 
   it('eight simultaneous refreshes of one token: exactly one wins', async () => {
     const { verifier, challenge } = pkcePair();
