@@ -70,6 +70,15 @@ describeEachDatabase('userinfo (OpenID Connect Core 5.3, RFC 6750)', (database) 
     assert.equal(viaBody.body.sub, world.user.id);
   });
 
+  it('POST with the header ignores a non-form body; a token in a JSON body is refused', async () => {
+    const { access_token } = await tokens(['openid']);
+    const ok = await fetch(userinfoUrl, { method: 'POST', headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(ok.status, 200);
+    const json = await fetch(userinfoUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token }) });
+    assert.equal(json.status, 400);
+    assert.deepEqual(await json.json(), { error: 'invalid_request', error_description: 'the request body must be application/x-www-form-urlencoded, not application/json' });
+  });
+
   it('no token: 401 with a bare Bearer challenge (RFC 6750 3.1)', async () => {
     const res = await fetch(userinfoUrl);
     assert.equal(res.status, 401);

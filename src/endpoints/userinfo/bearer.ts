@@ -24,7 +24,9 @@ export function readBearerToken(request: FastifyRequest, issuer: string): string
     fromHeader = match[1];
   }
   let fromBody: string | undefined;
-  if (request.method === 'POST') {
+  const isForm = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(String(request.headers['content-type'] ?? ''));
+  // a POST body is read for the token only when it is a form, or when the header carries no token
+  if (request.method === 'POST' && (isForm || fromHeader === undefined)) {
     const form = readForm(request, { bodyOptional: true });
     fromBody = form.get('access_token');
   }
