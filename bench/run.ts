@@ -124,6 +124,8 @@ interface Running {
 const WHATIFS: Record<string, { nodeArgs?: string[]; env?: Record<string, string>; label: string }> = {
   'statement-cache': { nodeArgs: ['--import', dist('bench/tools/statement-cache.js')], label: 'better-sqlite3 statements reused by SQL text (bench/tools/statement-cache.ts)' },
   'log-warn': { env: { LOG_LEVEL: 'warn' }, label: 'LOG_LEVEL=warn (no request and audit lines)' },
+  'semi-space-4': { nodeArgs: ['--max-semi-space-size=4'], label: 'node --max-semi-space-size=4 (smaller V8 young generation)' },
+  'threadpool-1': { env: { UV_THREADPOOL_SIZE: '1' }, label: 'UV_THREADPOOL_SIZE=1 (one argon2id / signature at a time)' },
 };
 const whatifs = (args.whatif?.split(',').map((w) => w.trim()).filter(Boolean) ?? []).map((name) => {
   const variant = WHATIFS[name];
@@ -245,9 +247,13 @@ async function measureCeilings(): Promise<Ceilings> {
   say('ceilings: argon2id on one core…');
   const argon = JSON.parse(await runToCompletion(pinning, pinning.serverCore, dist('bench/ceilings/argon2.js'), [String(ms)], { ...baseEnv, ...argonEnv })) as {
     verifyPerSecond: number;
+    sequential: number;
+    fourAtOnce: number;
     params: Ceilings['argon2Params'];
   };
   ceilings.argon2VerifyPerSecond = argon.verifyPerSecond;
+  ceilings.argon2Sequential = argon.sequential;
+  ceilings.argon2FourAtOnce = argon.fourAtOnce;
   ceilings.argon2Params = argon.params;
   say('ceilings: bare node:http on one core…');
   const port = await freePort();

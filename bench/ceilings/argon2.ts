@@ -19,17 +19,30 @@ const password = 'correct horse battery staple';
 const hash = await argon2.hash(password, params);
 await argon2.verify(hash, password);
 
-let count = 0;
-const start = performance.now();
-const end = start + durationMs;
-// as many in flight as libuv has threads (4): the core is the limit, not the queue
-await Promise.all(
-  Array.from({ length: 4 }, async () => {
-    while (performance.now() < end) {
-      if (!(await argon2.verify(hash, password))) throw new Error('verification failed');
-      count += 1;
-    }
-  }),
+async function rate(parallel: number): Promise<number> {
+  let count = 0;
+  const start = performance.now();
+  const end = start + durationMs;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (performance.now() < end) {
+        if (!(await argon2.verify(hash, password))) throw new Error('verification failed');
+        count += 1;
+      }
+    }),
+  );
+  return Math.round((count / ((performance.now() - start) / 1000)) * 10) / 10;
+}
+
+// one at a time (the function's own rate on this core), and four at once (libuv's default pool:
+// on one core they compete for the same caches, 19 MiB each)
+const sequential = await rate(1);
+const fourAtOnce = await rate(4);
+process.stdout.write(
+  `${JSON.stringify({
+    verifyPerSecond: Math.max(sequential, fourAtOnce),
+    sequential,
+    fourAtOnce,
+    params: { memoryKiB: params.memoryCost, iterations: params.timeCost, parallelism: params.parallelism },
+  })}\n`,
 );
-const verifyPerSecond = Math.round((count / ((performance.now() - start) / 1000)) * 10) / 10;
-process.stdout.write(`${JSON.stringify({ verifyPerSecond, params: { memoryKiB: params.memoryCost, iterations: params.timeCost, parallelism: params.parallelism } })}\n`);

@@ -5,6 +5,8 @@ export interface Ceilings {
   cryptoSignPerSecond?: number;
   joseSignPerSecond?: number;
   argon2VerifyPerSecond?: number;
+  argon2Sequential?: number;
+  argon2FourAtOnce?: number;
   argon2Params?: { memoryKiB: number; iterations: number; parallelism: number };
   bareHttp?: JobResult;
 }
@@ -183,7 +185,7 @@ export function markdown(report: BenchReport, names: { trustgate: string; peer: 
   lines.push('**Ceilings (same run, one core):** ' + [
     c.cryptoSignPerSecond !== undefined ? `RS256 ${fmt(c.cryptoSignPerSecond)} signatures/s with node:crypto (${fmt(c.joseSignPerSecond)}/s through jose SignJWT), so an operation with two signatures tops out at ${fmt(c.cryptoSignPerSecond / 2)}/s` : undefined,
     c.bareHttp ? `bare node:http JSON ${fmt(c.bareHttp.opsPerSecond)} req/s (p50 ${fmt(c.bareHttp.p50, 2)} ms, p99 ${fmt(c.bareHttp.p99, 2)} ms)` : undefined,
-    c.argon2VerifyPerSecond !== undefined ? `argon2id ${fmt(c.argon2VerifyPerSecond, 1)} verifications/s (m=${c.argon2Params?.memoryKiB} KiB, t=${c.argon2Params?.iterations}, p=${c.argon2Params?.parallelism})` : undefined,
+    c.argon2VerifyPerSecond !== undefined ? `argon2id ${fmt(c.argon2VerifyPerSecond, 1)} verifications/s (m=${c.argon2Params?.memoryKiB} KiB, t=${c.argon2Params?.iterations}, p=${c.argon2Params?.parallelism}; ${fmt(c.argon2Sequential, 1)}/s one at a time, ${fmt(c.argon2FourAtOnce, 1)}/s four at once)` : undefined,
   ].filter(Boolean).join('; ') + '.');
   lines.push('');
   if (report.halfLoad.length > 0) {
