@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { ConfigError } from './config/config-error.js';
+import { describeCliError } from './cli/cli-error.js';
 import { serve } from './serve.js';
 
 serve().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`trustgate: ${error.message}\n`);
   } else {
-    process.stderr.write(`trustgate: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    // one line, naming DATABASE_URL when the database is the problem; never a stack or a password
+    process.stderr.write(`trustgate: could not start: ${describeCliError(error)}\n`);
   }
   process.exit(1);
 });
