@@ -73,6 +73,7 @@ for (const s of options.scenarios) if (!(SCENARIOS as readonly string[]).include
 const codes = num(args.codes, Math.ceil((options.warmup + options.duration) * (smoke ? 300 : 800)));
 
 const startedAt = new Date();
+const loadAtStart = os.loadavg()[0]!;
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
 const outDir = path.resolve(args.out ?? path.join(root, 'bench', 'results'));
 const logDir = path.join(outDir, `${stamp}-logs`);
@@ -347,6 +348,7 @@ async function main(): Promise<number> {
       os: `${os.type()} ${os.release()}`,
       pinned: pinning.enabled,
       note: args.note,
+      loadAverage: { atStart: Math.round(loadAtStart * 100) / 100, atEnd: Math.round(os.loadavg()[0]! * 100) / 100 },
     },
     servers: serverLabels,
     options: { ...options, codes },

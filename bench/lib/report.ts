@@ -34,7 +34,16 @@ export interface BenchReport {
   finishedAt: string;
   command: string;
   smoke: boolean;
-  machine: { nproc: number; cpu: string; node: string; os: string; pinned: boolean; note?: string };
+  machine: {
+    nproc: number;
+    cpu: string;
+    node: string;
+    os: string;
+    pinned: boolean;
+    note?: string;
+    /** 1-minute load average: anything well above 1 means other work shared the cores */
+    loadAverage: { atStart: number; atEnd: number };
+  };
   servers: Record<string, string>;
   options: Record<string, unknown>;
   ceilings: Ceilings;
@@ -147,6 +156,7 @@ export function markdown(report: BenchReport, names: { trustgate: string; peer: 
   lines.push('');
   lines.push(`- Command: \`${report.command}\``);
   lines.push(`- Machine: ${m.nproc} cores, ${m.cpu}, ${m.os}, Node.js ${m.node}; ${m.pinned ? 'each server pinned to core 0 (`taskset -c 0`), the load generator to core 1 (`taskset -c 1`)' : 'NOT pinned (taskset unavailable or a single core): figures are not per core'}${m.note ? `; ${m.note}` : ''}`);
+  lines.push(`- Machine load (1-minute load average, this run adds about 1–2): ${m.loadAverage.atStart} at the start, ${m.loadAverage.atEnd} at the end${m.loadAverage.atStart > 2.5 ? ' — other work shared the cores, so figures are noisy' : ''}`);
   lines.push(`- Servers: ${Object.entries(report.servers).map(([k, v]) => `**${k}** ${v}`).join('; ')}`);
   const o = report.options;
   lines.push(`- Load: ${o.concurrency} concurrent clients over keep-alive connections, ${o.rounds} round(s) of ${o.warmup} s warm-up + ${o.duration} s per scenario and server, alternating servers; figures are medians over rounds`);
