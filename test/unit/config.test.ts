@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadConfig, redactUrl } from '../../src/config/config.js';
+import { ConfigError } from '../../src/config/config-error.js';
+
+function refused(env: Record<string, string>, variable: string, message: string) {
+  assert.throws(() => loadConfig(env), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.variable, variable);
+    assert.equal(error.message, message);
+    return true;
+  });
+}
+
+describe('configuration: loadConfig', () => {
+  it('has zero-configuration defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8080);
+    assert.equal(config.issuer, 'http://localhost:8080');
+    assert.equal(config.issuerPath, '');
+    assert.equal(config.host, 'localhost');
+    assert.equal(config.databaseUrl, 'sqlite:./data/trustgate.db');
+    assert.equal(config.instanceName, 'Trustgate');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.keyEncryptionSecret, undefined);
+    assert.deepEqual(config.apiAudiences, ['erp-api']);
+    assert.equal(config.clientCacheSeconds, 2);
+    assert.deepEqual(config.argon2, { memoryKiB: 19456, iterations: 2, parallelism: 1 });
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('accepts an https issuer with a path, without the trailing slash, listening on all interfaces', () => {
+    const config = loadConfig({ ISSUER_URL: 'https://erp.example.com/id/' });
+    assert.equal(config.issuer, 'https://erp.example.com/id');
+    assert.equal(config.issuerPath, '/id');
+    assert.equal(config.issuerIsHttps, true);
+    assert.equal(config.host, '0.0.0.0');
+  });
+
+  it('allows http on loopback hosts, and elsewhere only with ALLOW_HTTP_ISSUER', () => {
+    assert.equal(loadConfig({ ISSUER_URL: 'http://127.0.0.1:9000/id' }).issuer, 'http://127.0.0.1:9000/id');
+    assert.equal(loadConfig({ ISSUER_URL: 'http://[::1]:9000' }).issuer, 'http://[::1]:9000');
+    refused(
+      { ISSUER_URL: 'http://erp.example.com/id' },
+      'ISSUER_URL',
+      'ISSUER_URL "http://erp.example.com/id" uses http on a non-loopback host; use https, or set ALLOW_HTTP_ISSUER=true for development only.',
+    );
+    assert.equal(loadConfig({ ISSUER_URL: 'http://erp.example.com/id', ALLOW_HTTP_ISSUER: 'true' }).issuer, 'http://erp.example.com/id');
+    refused({ ALLOW_HTTP_ISSUER: 'maybe' }, 'ALLOW_HTTP_ISSUER', 'ALLOW_HTTP_ISSUER must be true or false, got "maybe".');
+  });
+
+  it('refuses issuers with a query, a fragment, credentials or another scheme', () => {
+    const noQuery = 'ISSUER_URL must not contain a query or a fragment (OpenID Connect Discovery 3).';
+    refused({ ISSUER_URL: 'https://erp.example.com/id?x=1' }, 'ISSUER_URL', noQuery);
+    refused({ ISSUER_URL: 'https://erp.example.com/id#x' }, 'ISSUER_URL', noQuery);
+    refused({ ISSUER_URL: 'https://erp.example.com/id?' }, 'ISSUER_URL', noQuery);
+    refused({ ISSUER_URL: 'https://u:p@erp.example.com/id' }, 'ISSUER_URL', 'ISSUER_URL must not contain user credentials.');
+    refused({ ISSUER_URL: 'ftp://erp.example.com' }, 'ISSUER_URL', 'ISSUER_URL must use https, got "ftp:".');
+  });
+
+  it('checks numbers, DATABASE_URL, LOG_LEVEL and bounds, naming the variable', () => {
+    refused({ PORT: '-1' }, 'PORT', 'PORT must be a whole number between 0 and 65535, got "-1".');
+    refused({ PORT: '1.5' }, 'PORT', 'PORT must be a whole number between 0 and 65535, got "1.5".');
+    refused({ DATABASE_URL: 'sqlite:' }, 'DATABASE_URL', 'DATABASE_URL must be sqlite:<path> or postgres://user@host:port/database, got "sqlite:".');
+    refused({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud".');
+    refused({ CLIENT_CACHE_SECONDS: '60' }, 'CLIENT_CACHE_SECONDS', 'CLIENT_CACHE_SECONDS must be between 0 and 5, got 60.');
+    refused({ AUTHORIZATION_CODE_LIFETIME: '0' }, 'AUTHORIZATION_CODE_LIFETIME', 'AUTHORIZATION_CODE_LIFETIME must be between 1 and 600, got 0.');
+    refused(
+      { SESSION_IDLE_LIFETIME: '7200', SESSION_ABSOLUTE_LIFETIME: '3600' },
+      'SESSION_ABSOLUTE_LIFETIME',
+      'SESSION_ABSOLUTE_LIFETIME must be at least SESSION_IDLE_LIFETIME.',
+    );
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u@db:5432/x' }).databaseUrl, 'postgresql://u@db:5432/x');
+    assert.equal(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel, 'debug');
+  });
+
+  it('reads API audiences and hides passwords in connection strings', () => {
+    assert.deepEqual(loadConfig({ API_AUDIENCE: 'erp-api, DomainApi' }).apiAudiences, ['erp-api', 'DomainApi']);
+    assert.equal(redactUrl('postgres://admin:s3cret@db:5432/x'), 'postgres://admin:***@db:5432/x');
+  });
+});
