@@ -184,3 +184,48 @@ describeEachDatabase('userinfo (OpenID Connect Core 5.3, RFC 6750)', (database) 
     assert.equal((await get(before.access_token!)).status, 200);
   });
 });
+
+describeEachDatabase('userinfo on a second node after a key rotation made elsewhere', (database) => {
+  let nodeA: TestServer;
+  let nodeB: import('../../src/app.js').RunningApp;
+  let nodeBBase: string;
+  let world: TokenWorld;
+
+  before(async () => {
+    nodeA = await startTestServer({ databaseUrl: database().url });
+    world = await setupTokenWorld(nodeA.app.ctx);
+    const { loadConfig } = await import('../../src/config/config.js');
+    const { createApp } = await import('../../src/app.js');
+    const { freePort } = await import('../support/server.js');
+    const port = await freePort();
+    // same issuer and database, another listener: a second node behind the same name
+    nodeB = await createApp(loadConfig({ ISSUER_URL: nodeA.issuer, DATABASE_URL: database().url, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port) }));
+    await nodeB.server.listen({ port, host: '127.0.0.1' });
+    nodeBBase = `http://127.0.0.1:${port}/id`;
+  });
+  after(async () => {
+    await nodeB?.close();
+    await nodeA?.close();
+  });
+
+  it('a token signed with a key node B has not loaded yet validates at node B at once', async () => {
+    // node B validates a token first, so its key ring is loaded and fresh
+    const code1 = await mintCode(nodeA.app.ctx, { clientId: world.web.clientId, userId: world.user.id, scope: ['openid'] });
+    const t1 = await postForm(`${nodeA.issuer}/connect/token`, { grant_type: 'authorization_code', code: code1, redirect_uri: 'https://app.example.com/callback' }, {
+      basic: { clientId: world.web.clientId, secret: world.web.secret },
+    });
+    assert.equal((await fetch(`${nodeBBase}/connect/userinfo`, { headers: { authorization: `Bearer ${t1.body.access_token}` } })).status, 200);
+
+    const newKid = await nodeA.app.ctx.keys.rotate(3600);
+    const code2 = await mintCode(nodeA.app.ctx, { clientId: world.web.clientId, userId: world.user.id, scope: ['openid'] });
+    const t2 = await postForm(`${nodeA.issuer}/connect/token`, { grant_type: 'authorization_code', code: code2, redirect_uri: 'https://app.example.com/callback' }, {
+      basic: { clientId: world.web.clientId, secret: world.web.secret },
+    });
+    assert.equal(decodeJwt(t2.body.access_token).header.kid, newKid);
+    const res = await fetch(`${nodeBBase}/connect/userinfo`, { headers: { authorization: `Bearer ${t2.body.access_token}` } });
+    assert.equal(res.status, 200, await res.text());
+    // and the token signed before the rotation still validates at both nodes
+    assert.equal((await fetch(`${nodeBBase}/connect/userinfo`, { headers: { authorization: `Bearer ${t1.body.access_token}` } })).status, 200);
+    assert.equal((await fetch(`${nodeA.issuer}/connect/userinfo`, { headers: { authorization: `Bearer ${t1.body.access_token}` } })).status, 200);
+  });
+});
