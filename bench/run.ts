@@ -126,6 +126,7 @@ const WHATIFS: Record<string, { nodeArgs?: string[]; env?: Record<string, string
   'statement-cache': { nodeArgs: ['--import', dist('bench/tools/statement-cache.js')], label: 'better-sqlite3 statements reused by SQL text (bench/tools/statement-cache.ts)' },
   'log-warn': { env: { LOG_LEVEL: 'warn' }, label: 'LOG_LEVEL=warn (no request and audit lines)' },
   'semi-space-4': { nodeArgs: ['--max-semi-space-size=4'], label: 'node --max-semi-space-size=4 (smaller V8 young generation)' },
+  'malloc-mmap': { env: { MALLOC_MMAP_THRESHOLD_: '131072' }, label: 'MALLOC_MMAP_THRESHOLD_=131072 (glibc returns large freed blocks, e.g. argon2id memory, to the OS)' },
   'threadpool-1': { env: { UV_THREADPOOL_SIZE: '1' }, label: 'UV_THREADPOOL_SIZE=1 (one argon2id / signature at a time)' },
 };
 const whatifs = (args.whatif?.split(',').map((w) => w.trim()).filter(Boolean) ?? []).map((name) => {
