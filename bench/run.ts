@@ -44,6 +44,7 @@ const { values: args } = parseArgs({
     'count-queries': { type: 'boolean', default: false },
     whatif: { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
+    readme: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     note: { type: 'string' },
     out: { type: 'string' },
@@ -365,6 +366,7 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(outDir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, `${stamp}.md`), `${table}\n`);
   process.stdout.write(`${table}\n`);
+  if (args.readme) writeIntoReadme(args.readme, table);
   say(`wrote ${path.relative(process.cwd(), path.join(outDir, `${stamp}.json`))} and .md`);
 
   const failed = summary.filter((s) => s.errors > 0);
@@ -377,6 +379,28 @@ async function main(): Promise<number> {
 async function cleanup(): Promise<void> {
   await Promise.all(servers.map((s) => stopServer(s).catch(() => undefined)));
   for (const db of databases) await db.drop().catch((error: unknown) => say(`could not drop a database: ${String(error)}`));
+}
+
+/**
+ * --readme <name>: puts the table into bench/README.md between `<!-- BEGIN RUN name -->` and
+ * `<!-- END RUN name -->` (added before `<!-- RUNS END -->` the first time).
+ */
+function writeIntoReadme(name: string, table: string): void {
+  const file = path.join(root, 'bench', 'README.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const begin = `<!-- BEGIN RUN ${name} -->`;
+  const end = `<!-- END RUN ${name} -->`;
+  const block = `${begin}\n${table}\n${end}`;
+  let next: string;
+  if (text.includes(begin) && text.includes(end)) {
+    next = text.slice(0, text.indexOf(begin)) + block + text.slice(text.indexOf(end) + end.length);
+  } else if (text.includes('<!-- RUNS END -->')) {
+    next = text.replace('<!-- RUNS END -->', `${block}\n\n<!-- RUNS END -->`);
+  } else {
+    next = `${text.trimEnd()}\n\n${block}\n`;
+  }
+  fs.writeFileSync(file, next);
+  say(`updated bench/README.md (run "${name}")`);
 }
 
 /** Server logs are large (Trustgate logs every request at info): kept only when something failed. */
