@@ -4,7 +4,16 @@
  */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
 
+/** Marks BearerErrors, so `instanceof` also holds across two copies of this module (e.g. src and dist). */
+const BRAND = Symbol.for('trustgate.resource-server.BearerError');
+
 export class BearerError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
+
   constructor(
     /** undefined: the request carried no credentials (RFC 6750 3.1: the challenge has no error) */
     readonly code: BearerErrorCode | undefined,

@@ -133,3 +133,27 @@ describe('resource-server: Fastify requireScope preHandler (RFC 6750 answers)', 
     }
   });
 });
+
+describe('resource-server: two copies of the module (source and built package) work together', () => {
+  it('a refusal from the built verifier is still an RFC 6750 answer (401), not a 500', async () => {
+    const issuer = new FakeIssuer();
+    await issuer.start();
+    const key = await newKey('k');
+    issuer.published = [key];
+    const built = await import('trustgate/resource-server');
+    const verifier = built.createAccessTokenVerifier({ issuer: issuer.issuer, audience: 'erp-api' });
+    const auth = createBearerAuth({ verifier, realm: 'erp-api' });
+    const api = Fastify();
+    api.get('/x', { preHandler: auth.requireScope('read') }, async () => 'ok');
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await issuer.sign(key, { claims: { iat: now - 999, nbf: now - 999, exp: now - 500 } });
+      const res = await api.inject({ method: 'GET', url: '/x', headers: { authorization: `Bearer ${expired}` } });
+      assert.equal(res.statusCode, 401);
+      assert.equal(res.json().error_description, 'the access token has expired');
+    } finally {
+      await api.close();
+      await issuer.stop();
+    }
+  });
+});

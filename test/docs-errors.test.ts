@@ -1,0 +1,316 @@
+// Keeps docs/common-errors.md true: every row of its tables is provoked against the real server (and
+// the sample API), and the status, `error` and `error_description` the app receives must be exactly
+// the documented ones. A row without a provoker, or a provoker without a row, fails too.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, it } from 'node:test';
+import { describeEachDatabase } from './support/databases.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { createTestApp, createTestUser, TEST_PASSWORD } from './support/fixtures.js';
+import { TestBrowser, decodeEntities, getAuthorizationCode, parseForms, pkcePair } from './support/browser.js';
+import { postForm, testClock } from './support/token-helpers.js';
+import { createAccessTokenVerifier } from '../src/resource-server/index.js';
+import { startErpApi, type RunningErpApi } from '../examples/erp-api/server.js';
+
+interface DocumentedError {
+  ref: string;
+  where: string;
+  status: number;
+  error: string;
+  description: string;
+}
+
+/** The rows of the tables in docs/common-errors.md. */
+function documentedErrors(): DocumentedError[] {
+  const text = fs.readFileSync(new URL('../docs/common-errors.md', import.meta.url), 'utf8');
+  const rows: DocumentedError[] = [];
+  for (const line of text.split('\n')) {
+    const cells = line.split(' | ').map((c) => c.replace(/^\|\s*|\s*\|$/g, '').trim());
+    if (!/^[ATR]\d+$/.test(cells[0] ?? '')) continue;
+    const unquote = (c: string) => (c === '—' ? '' : c.replace(/^`|`$/g, ''));
+    rows.push({ ref: cells[0]!, where: cells[2]!, status: Number(cells[3]), error: unquote(cells[4]!), description: unquote(cells[5]!) });
+  }
+  return rows;
+}
+
+interface Observed {
+  status: number;
+  error: string;
+  description: string;
+  /** values for the placeholders of the documented description */
+  vars?: Record<string, string>;
+}
+
+const WEB_CALLBACK = 'https://app.example.com/callback';
+const SPA_CALLBACK = 'https://spa.example.com/callback';
+
+describeEachDatabase('docs/common-errors.md matches what the server says', (database) => {
+  const clock = testClock();
+  let server: TestServer;
+  let api: RunningErpApi;
+  let billingApi: RunningErpApi;
+  let webSecret = '';
+  let otherSecret = '';
+  let disabledSecret = '';
+  const alice = new TestBrowser();
+
+  before(async () => {
+    server = await startTestServer({ databaseUrl: database().url, now: clock.now });
+    const ctx = server.app.ctx;
+    webSecret = (await createTestApp(ctx, { clientId: 'docs.example/web', scopes: ['read', 'update'] })).secret!;
+    otherSecret = (await createTestApp(ctx, { clientId: 'docs.example/other', requireConsent: false })).secret!;
+    disabledSecret = (await createTestApp(ctx, { clientId: 'docs.example/disabled', enabled: false })).secret!;
+    await createTestApp(ctx, { clientId: 'docs.example/no-refresh', allowRefreshTokens: false });
+    await createTestApp(ctx, { clientId: 'docs.example/spa', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], scopes: ['read'] });
+    await createTestUser(ctx, { login: 'alice' });
+    await createTestUser(ctx, { login: 'carl', kind: 'community' });
+    const verifier = (audience: string) => createAccessTokenVerifier({ issuer: server.issuer, audience, now: clock.now });
+    const apiOptions = { issuer: server.issuer, databasePath: ':memory:', corsOrigins: [], port: 0, host: '127.0.0.1' };
+    api = await startErpApi({ ...apiOptions, audience: 'erp-api', verifier: verifier('erp-api') });
+    billingApi = await startErpApi({ ...apiOptions, audience: 'billing-api', verifier: verifier('billing-api') });
+  });
+  after(async () => {
+    await api?.close();
+    await billingApi?.close();
+    await server?.close();
+  });
+
+  // ---- helpers -------------------------------------------------------------------------------
+  const authorizeUrl = (params: Record<string, string>) => new URL(`${server.issuer}/connect/authorize?${new URLSearchParams(params)}`);
+  const webParams = (extra: Record<string, string> = {}) => ({
+    response_type: 'code', client_id: 'docs.example/web', redirect_uri: WEB_CALLBACK, scope: 'openid offline_access read', state: 'st', ...extra,
+  });
+
+  /** The error shown on Trustgate's error page. */
+  async function fromPage(res: Response): Promise<Observed> {
+    const html = await res.text();
+    const error = /<p class="error-code">Error: <code>([^<]*)<\/code><\/p>/.exec(html)?.[1] ?? '(no error code on the page)';
+    const description = /<p class="error-description">([^<]*)<\/p>/.exec(html)?.[1] ?? '(no description on the page)';
+    assert.equal(res.headers.get('location'), null, 'an error page is never a redirect');
+    return { status: res.status, error: decodeEntities(error), description: decodeEntities(description) };
+  }
+
+  /** The error the app receives at its redirect URI. */
+  function fromRedirect(res: Response, expectedTarget: string): Observed {
+    const location = new URL(res.headers.get('location') ?? 'about:blank');
+    assert.equal(`${location.origin}${location.pathname}`, expectedTarget, 'the error goes back to the app');
+    assert.equal(location.searchParams.get('iss'), server.issuer);
+    return { status: res.status, error: location.searchParams.get('error') ?? '', description: location.searchParams.get('error_description') ?? '' };
+  }
+
+  /** GET authorize, follow Trustgate's own redirects, return the last response (a page, or the redirect to the app). */
+  async function follow(browser: TestBrowser, start: URL): Promise<{ res: Response; url: URL }> {
+    let url = start;
+    let res = await browser.fetch(url);
+    while ((res.status === 303 || res.status === 302) && res.headers.get('location')!.startsWith(`${server.issuer}/`)) {
+      url = new URL(res.headers.get('location')!);
+      res = await browser.fetch(url);
+    }
+    return { res, url };
+  }
+
+  /** Posts a form of the page, then follows Trustgate's redirects. */
+  async function submit(browser: TestBrowser, pageUrl: URL, html: string, pick: (action: string) => boolean, fields: Record<string, string>) {
+    const form = parseForms(html).find((f) => pick(f.action));
+    assert.ok(form, 'the expected form is on the page');
+    const action = new URL(form.action, pageUrl);
+    const res = await browser.postForm(action, { ...form.fields, ...fields });
+    if ((res.status === 303 || res.status === 302) && res.headers.get('location')!.startsWith(`${server.issuer}/`)) {
+      return follow(browser, new URL(res.headers.get('location')!));
+    }
+    return { res, url: action };
+  }
+
+  const token = (params: Record<string, string>, auth?: { clientId: string; secret: string }) =>
+    postForm(`${server.issuer}/connect/token`, params, auth ? { basic: auth } : {});
+  const fromJson = (r: { status: number; body: Record<string, any> }): Observed => ({
+    status: r.status, error: String(r.body.error), description: String(r.body.error_description),
+  });
+  const web = () => ({ clientId: 'docs.example/web', secret: webSecret });
+
+  /** A fresh code for the web app (alice signed in, consent given once), with its PKCE verifier. */
+  async function webCode(scope = 'openid offline_access read') {
+    const { verifier, challenge } = pkcePair();
+    const { code } = await getAuthorizationCode(alice, server.issuer, webParams({ scope, code_challenge: challenge, code_challenge_method: 'S256' }), {
+      login: 'alice', password: TEST_PASSWORD,
+    });
+    return { code, verifier };
+  }
+  const exchange = (c: { code: string; verifier: string }) =>
+    token({ grant_type: 'authorization_code', code: c.code, redirect_uri: WEB_CALLBACK, code_verifier: c.verifier }, web());
+  async function webTokens(scope?: string) {
+    const res = await exchange(await webCode(scope));
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { access_token: string; refresh_token: string; id_token: string };
+  }
+  async function callApi(target: RunningErpApi, accessToken: string | undefined, method = 'GET'): Promise<Observed> {
+    const res = await fetch(`${target.url}/api/customers`, {
+      method,
+      headers: {
+        ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+        ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+      },
+      body: method === 'POST' ? JSON.stringify({ name: 'x' }) : undefined,
+    });
+    const challenge = res.headers.get('www-authenticate') ?? '';
+    if (!/error="/.test(challenge)) return { status: res.status, error: '', description: '' };
+    const body = (await res.json()) as { error: string; error_description: string };
+    assert.match(challenge, new RegExp(`error="${body.error}"`), 'the challenge and the body agree');
+    return { status: res.status, error: body.error, description: body.error_description };
+  }
+
+  // ---- one provoker per documented row ---------------------------------------------------------
+  const provokers: Record<string, () => Promise<Observed>> = {
+    A1: async () => ({ ...(await fromPage(await fetch(authorizeUrl(webParams({ client_id: 'not.registered/app' }))))), vars: { client_id: 'not.registered/app' } }),
+    A2: async () => ({
+      ...(await fromPage(await fetch(authorizeUrl(webParams({ redirect_uri: 'https://app.example.com/callback/' }))))),
+      vars: { client_id: 'docs.example/web', redirect_uri: 'https://app.example.com/callback/' },
+    }),
+    A3: async () => {
+      const params: Record<string, string> = webParams();
+      delete params.redirect_uri;
+      return fromPage(await fetch(authorizeUrl(params)));
+    },
+    A4: async () => ({
+      ...(await fromPage(await fetch(authorizeUrl(webParams({ client_id: 'docs.example/disabled' }))))),
+      vars: { client_id: 'docs.example/disabled' },
+    }),
+    A5: async () => fromRedirect(await fetch(authorizeUrl(webParams({ response_type: 'token' })), { redirect: 'manual' }), WEB_CALLBACK),
+    A6: async () => ({
+      ...fromRedirect(await fetch(authorizeUrl(webParams({ scope: 'openid billing' })), { redirect: 'manual' }), WEB_CALLBACK),
+      vars: { scope: 'billing' },
+    }),
+    A7: async () =>
+      fromRedirect(await fetch(authorizeUrl(webParams({ client_id: 'docs.example/no-refresh' })), { redirect: 'manual' }), WEB_CALLBACK),
+    A8: async () =>
+      fromRedirect(
+        await fetch(authorizeUrl({ response_type: 'code', client_id: 'docs.example/spa', redirect_uri: SPA_CALLBACK, scope: 'openid read', state: 's' }), { redirect: 'manual' }),
+        SPA_CALLBACK,
+      ),
+    A9: async () => fromRedirect(await fetch(authorizeUrl(webParams({ code_challenge: pkcePair().challenge, code_challenge_method: 'plain' })), { redirect: 'manual' }), WEB_CALLBACK),
+    A10: async () => {
+      const browser = new TestBrowser();
+      const login = await follow(browser, authorizeUrl(webParams()));
+      const consent = await submit(browser, login.url, await login.res.text(), (a) => a.endsWith('/login'), { login: 'alice', password: TEST_PASSWORD });
+      const back = await submit(browser, consent.url, await consent.res.text(), (a) => a.endsWith('/consent'), { decision: 'deny' });
+      return fromRedirect(back.res, WEB_CALLBACK);
+    },
+    A11: async () => {
+      const browser = new TestBrowser();
+      const login = await follow(browser, authorizeUrl(webParams()));
+      const back = await submit(browser, login.url, await login.res.text(), (a) => !a.endsWith('/login'), {});
+      return fromRedirect(back.res, WEB_CALLBACK);
+    },
+    A12: async () => {
+      const browser = new TestBrowser();
+      const login = await follow(browser, authorizeUrl(webParams()));
+      const blocked = await submit(browser, login.url, await login.res.text(), (a) => a.endsWith('/login'), { login: 'carl', password: TEST_PASSWORD });
+      const html = await blocked.res.text();
+      assert.match(html, /You cannot sign in to/);
+      const back = await submit(browser, blocked.url, html, () => true, {});
+      return fromRedirect(back.res, WEB_CALLBACK);
+    },
+    A13: async () => fromRedirect(await new TestBrowser().fetch(authorizeUrl(webParams({ prompt: 'none' }))), WEB_CALLBACK),
+    A14: async () => {
+      const browser = new TestBrowser();
+      await getAuthorizationCode(browser, server.issuer, webParams({ scope: 'openid' }), { login: 'alice', password: TEST_PASSWORD });
+      return fromRedirect(await browser.fetch(authorizeUrl(webParams({ scope: 'openid read update', prompt: 'none' }))), WEB_CALLBACK);
+    },
+
+    T1: async () => ({
+      ...fromJson(await token({ grant_type: 'authorization_code', code: 'x', redirect_uri: WEB_CALLBACK, client_id: 'not.registered/app' })),
+      vars: { client_id: 'not.registered/app' },
+    }),
+    T2: async () => ({
+      ...fromJson(await token({ grant_type: 'authorization_code', code: 'x', redirect_uri: WEB_CALLBACK }, { clientId: 'docs.example/web', secret: 'x'.repeat(43) })),
+      vars: { client_id: 'docs.example/web' },
+    }),
+    T3: async () => ({
+      ...fromJson(await token({ grant_type: 'authorization_code', code: 'x', redirect_uri: WEB_CALLBACK, client_id: 'docs.example/web' })),
+      vars: { client_id: 'docs.example/web' },
+    }),
+    T4: async () => ({
+      ...fromJson(await token({ grant_type: 'authorization_code', code: 'x', redirect_uri: SPA_CALLBACK, client_id: 'docs.example/spa', client_secret: 'y'.repeat(43) })),
+      vars: { client_id: 'docs.example/spa' },
+    }),
+    T5: async () => ({
+      ...fromJson(await token({ grant_type: 'authorization_code', code: 'x', redirect_uri: WEB_CALLBACK }, { clientId: 'docs.example/disabled', secret: disabledSecret })),
+      vars: { client_id: 'docs.example/disabled' },
+    }),
+    T6: async () => fromJson(await token({ grant_type: 'client_credentials', scope: 'read' }, web())),
+    T7: async () => {
+      const c = await webCode();
+      return fromJson(await exchange({ code: c.code, verifier: pkcePair().verifier }));
+    },
+    T8: async () => {
+      const c = await webCode();
+      return fromJson(await token({ grant_type: 'authorization_code', code: c.code, redirect_uri: WEB_CALLBACK }, web()));
+    },
+    T9: async () => {
+      const c = await webCode();
+      clock.advance(server.app.ctx.config.authorizationCodeLifetimeSeconds + 1);
+      return fromJson(await exchange(c));
+    },
+    T10: async () => {
+      const c = await webCode();
+      assert.equal((await exchange(c)).status, 200);
+      return fromJson(await exchange(c));
+    },
+    T11: async () => {
+      const c = await webCode();
+      return fromJson(await token({ grant_type: 'authorization_code', code: c.code, redirect_uri: 'https://app.example.com/other', code_verifier: c.verifier }, web()));
+    },
+    T12: async () => fromJson(await token({ grant_type: 'authorization_code', code: 'no-such-code', redirect_uri: WEB_CALLBACK }, web())),
+    T13: async () => {
+      const c = await webCode();
+      return fromJson(
+        await token({ grant_type: 'authorization_code', code: c.code, redirect_uri: WEB_CALLBACK, code_verifier: c.verifier }, { clientId: 'docs.example/other', secret: otherSecret }),
+      );
+    },
+    T14: async () => fromJson(await token({ grant_type: 'refresh_token', refresh_token: 'no-such-token' }, web())),
+    T15: async () => {
+      const { refresh_token } = await webTokens();
+      assert.equal((await token({ grant_type: 'refresh_token', refresh_token }, web())).status, 200);
+      return fromJson(await token({ grant_type: 'refresh_token', refresh_token }, web()));
+    },
+    T16: async () => {
+      const { refresh_token } = await webTokens();
+      clock.advance(30 * 86400 + 1);
+      return fromJson(await token({ grant_type: 'refresh_token', refresh_token }, web()));
+    },
+    T17: async () => {
+      const { refresh_token } = await webTokens('openid offline_access read');
+      return fromJson(await token({ grant_type: 'refresh_token', refresh_token, scope: 'read update' }, web()));
+    },
+
+    R1: async () => callApi(api, undefined),
+    R2: async () => {
+      const { access_token } = await webTokens();
+      assert.equal((await callApi(api, access_token)).status, 200);
+      clock.advance(3600 + 31);
+      return callApi(api, access_token);
+    },
+    R3: async () => ({ ...(await callApi(billingApi, (await webTokens()).access_token)), vars: { audience: 'billing-api' } }),
+    R4: async () => callApi(api, (await webTokens()).id_token),
+    R5: async () => callApi(api, (await webTokens('openid read')).access_token, 'POST'),
+  };
+
+  it('every documented error has a provoking test, and every test a documented row', () => {
+    const refs = documentedErrors().map((row) => row.ref);
+    assert.ok(refs.length >= 30, `found only ${refs.length} rows`);
+    assert.deepEqual([...refs].sort(), Object.keys(provokers).sort());
+  });
+
+  for (const row of documentedErrors()) {
+    it(`${row.ref}: ${row.where} ${row.status} ${row.error || '(no error code)'}`, async () => {
+      const provoke = provokers[row.ref];
+      assert.ok(provoke, `no provoker for ${row.ref}`);
+      const observed = await provoke();
+      const expected = row.description.replace(/<([a-z_]+)>/g, (whole, name: string) => observed.vars?.[name] ?? whole);
+      assert.deepEqual(
+        { status: observed.status, error: observed.error, description: observed.description },
+        { status: row.status, error: row.error, description: expected },
+      );
+    });
+  }
+});
