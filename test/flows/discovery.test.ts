@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { importJWK, SignJWT, jwtVerify, createLocalJWKSet, type JWK } from 'jose';
+import * as oidc from 'openid-client';
 import { describeEachDatabase } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -71,6 +72,16 @@ describeEachDatabase('discovery and JWKS under a path issuer', (database) => {
     for (const [key, value] of urls) {
       assert.ok(String(value).startsWith(`${server.issuer}/`), `${key} = ${String(value)} is under ${server.issuer}`);
     }
+  });
+
+  it('openid-client (a certified relying-party library) discovers the path issuer and accepts its metadata', async () => {
+    const config = await oidc.discovery(new URL(server.issuer), 'any-client', undefined, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const metadata = config.serverMetadata();
+    assert.equal(metadata.issuer, server.issuer);
+    assert.equal(metadata.token_endpoint, `${server.issuer}/connect/token`);
+    assert.equal(metadata.supportsPKCE('S256'), true);
   });
 
   it('is not served at the root when the issuer has a path', async () => {
