@@ -125,6 +125,7 @@ interface Running {
  */
 const WHATIFS: Record<string, { nodeArgs?: string[]; env?: Record<string, string>; label: string }> = {
   'statement-cache': { nodeArgs: ['--import', dist('bench/tools/statement-cache.js')], label: 'better-sqlite3 statements reused by SQL text (bench/tools/statement-cache.ts)' },
+  'sync-sign': { nodeArgs: ['--import', dist('bench/tools/sync-sign.js')], label: 'RS256 signed on the event loop instead of the thread pool (bench/tools/sync-sign.ts)' },
   'log-warn': { env: { LOG_LEVEL: 'warn' }, label: 'LOG_LEVEL=warn (no request and audit lines)' },
   'semi-space-4': { nodeArgs: ['--max-semi-space-size=4'], label: 'node --max-semi-space-size=4 (smaller V8 young generation)' },
   'malloc-mmap': { env: { MALLOC_MMAP_THRESHOLD_: '131072' }, label: 'MALLOC_MMAP_THRESHOLD_=131072 (glibc returns large freed blocks, e.g. argon2id memory, to the OS)' },
