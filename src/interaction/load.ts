@@ -51,7 +51,7 @@ export async function loadBoundInteraction(
       `This sign-in request was started in another browser (or its cookie is missing). ${RESTART}`,
     );
   }
-  const form = SingleParams.fromBody(isForm ? request.body : undefined);
+  const form = isForm ? SingleParams.fromForm(request, (d) => pageError(400, d)) : SingleParams.fromBody(undefined);
   if (isForm) {
     let submitted: string | undefined;
     try {

@@ -28,7 +28,7 @@ export async function submitLogin(
   const { interaction, app } = bound;
   if (interaction.userId !== null) {
     // already signed in during this interaction (e.g. the form was sent twice): go on to the next page
-    return reply.code(303).header('Location', interactionUrl(ctx, interaction.id)).send();
+    return reply.code(303).header('Cache-Control', 'no-store').header('Location', interactionUrl(ctx, interaction.id)).send();
   }
   const fail = (description: string) => new OAuthError('invalid_request', description, { redirectable: false });
   const login = bound.form.get('login', fail)?.trim();
@@ -78,7 +78,7 @@ export async function submitLogin(
     });
   }
   if (await consentNeeded(ctx, app, interaction.request, user.id)) {
-    return reply.code(303).header('Location', interactionUrl(ctx, interaction.id)).send();
+    return reply.code(303).header('Cache-Control', 'no-store').header('Location', interactionUrl(ctx, interaction.id)).send();
   }
   return completeWithCode(ctx, reply, { ...bound, interaction: { ...interaction, userId: user.id } }, user, session);
 }

@@ -278,6 +278,17 @@ describeEachDatabase('/connect/authorize: errors after the redirect URI is trust
     const got = redirectParams(repeated, WEB_CALLBACK);
     assert.equal(got.get('error'), 'invalid_request');
     assert.equal(got.get('error_description'), 'the parameter state must not be repeated');
+    const json = await fetch(`${server.issuer}/connect/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(webParams()),
+      redirect: 'manual',
+    });
+    assert.deepEqual(await errorPageOf(json), {
+      status: 400,
+      code: 'invalid_request',
+      description: 'the request body must be application/x-www-form-urlencoded',
+    });
   });
 
   it('oversized and malformed input is a 4xx, never a 5xx', async () => {

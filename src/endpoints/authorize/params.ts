@@ -24,7 +24,19 @@ export class SingleParams {
     return new SingleParams(values, new Set());
   }
 
-  /** From a parsed form (or JSON) body; arrays mean a repeated field, objects are malformed. */
+  /**
+   * From the body of a POST, which must be application/x-www-form-urlencoded (HTML forms, OpenID
+   * Connect Core 3.1.2.1); arrays mean a repeated field.
+   */
+  static fromForm(request: FastifyRequest, fail: (description: string) => OAuthError = invalidRequest): SingleParams {
+    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') {
+      throw fail('the request body must be application/x-www-form-urlencoded');
+    }
+    return SingleParams.fromBody(request.body);
+  }
+
+  /** From a parsed body; arrays mean a repeated field, other non-text values are malformed. */
   static fromBody(body: unknown): SingleParams {
     const values = new Map<string, string[]>();
     const malformed = new Set<string>();

@@ -6,12 +6,14 @@ import { resolveTarget, validateAuthorizeRequest, type TrustedTarget } from './v
 import { redirectError } from './respond.js';
 import { startSignIn } from '../../interaction/flow.js';
 
+const pageError = (description: string) => new OAuthError('invalid_request', description, { redirectable: false });
+
 /** /connect/authorize (GET and POST): OpenID Connect Core 3.1.2, RFC 6749 4.1, RFC 7636, RFC 9207. */
 export function registerAuthorize(app: FastifyInstance, ctx: AppContext): void {
   const options = { config: { errorStyle: 'page' as const } };
   app.get('/connect/authorize', options, (request, reply) => authorize(ctx, request, reply, SingleParams.fromQuery(request)));
   app.post('/connect/authorize', options, (request, reply) =>
-    authorize(ctx, request, reply, SingleParams.fromBody(request.body)),
+    authorize(ctx, request, reply, SingleParams.fromForm(request, pageError)),
   );
 }
 

@@ -15,7 +15,12 @@ export function registerEndSession(app: FastifyInstance, ctx: AppContext): void 
   const options = { config: { errorStyle: 'page' as const } };
   app.get('/connect/endsession', options, (request, reply) => endSession(ctx, request, reply, SingleParams.fromQuery(request)));
   app.post('/connect/endsession', options, (request, reply) =>
-    endSession(ctx, request, reply, SingleParams.fromBody(request.body)),
+    endSession(
+      ctx,
+      request,
+      reply,
+      SingleParams.fromForm(request, (d) => new OAuthError('invalid_request', d, { redirectable: false })),
+    ),
   );
 }
 

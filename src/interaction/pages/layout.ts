@@ -18,6 +18,7 @@ export function layout(options: LayoutOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${options.title} · ${options.instanceName}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${options.stylesheet}">
 </head>
 <body>
