@@ -40,7 +40,7 @@ const { values: args } = parseArgs({
     'no-peer': { type: 'boolean', default: false },
     'no-half-load': { type: 'boolean', default: false },
     'no-ceilings': { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false }, // every server process, peer included
     'count-queries': { type: 'boolean', default: false },
     whatif: { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
@@ -180,7 +180,8 @@ async function startPeer(): Promise<Running> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}/id`;
   const env = { ...baseEnv, ...benchEnv, PORT: String(port), ISSUER_URL: issuer };
-  const proc = startServer(pinning, NAMES.peer, dist('bench/servers/peer.js'), env, path.join(logDir, 'oidc-provider.log'));
+  const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(logDir, `${NAMES.peer}-profile`)] : [];
+  const proc = startServer(pinning, NAMES.peer, dist('bench/servers/peer.js'), env, path.join(logDir, 'oidc-provider.log'), nodeArgs);
   servers.push(proc);
   await waitReady(proc, `${issuer}/.well-known/openid-configuration`);
   const version = (createRequire(import.meta.url)('oidc-provider/package.json') as { version: string }).version;
@@ -217,25 +218,27 @@ async function runJob(job: Job, server?: ServerProcess): Promise<JobResult> {
   const out = await runToCompletion(pinning, pinning.loadCore, dist('bench/loadgen/main.js'), [JSON.stringify(job)], { ...baseEnv });
   const result = JSON.parse(out.trim().split('\n').pop()!) as JobResult;
   if (counting && result.totalOps > 0) {
-    // statements over the whole job (setup sign-ins included) per successful operation
-    const counts = await signalAndWait(server, queryFile);
+    // statements over the whole job (setup sign-ins included) per successful operation, and their
+    // mean time in microseconds
+    const counts = (await signalAndWait(server, queryFile)) as unknown as Record<string, [number, number]>;
     const perOp = Object.entries(counts)
-      .map(([sql, n]) => [sql, Math.round((100 * n) / result.totalOps) / 100] as const)
+      .map(([sql, [n, micros]]) => [sql, Math.round((100 * n) / result.totalOps) / 100, Math.round((10 * micros) / n) / 10] as const)
       .filter(([, n]) => n >= 0.05)
       .sort((a, b) => b[1] - a[1]);
     result.notes.statementsPerOp = Math.round(10 * perOp.reduce((sum, [, n]) => sum + n, 0)) / 10;
-    result.statements = Object.fromEntries(perOp);
+    result.notes.sqlMicrosPerOp = Math.round(perOp.reduce((sum, [, n, us]) => sum + n * us, 0));
+    result.statements = Object.fromEntries(perOp.map(([sql, n, us]) => [sql, { perOp: n, meanMicros: us }]));
   }
   return result;
 }
 
 /** Asks the query counter in a Trustgate process to write (and reset) its counts. */
-async function signalAndWait(server: ServerProcess, file: string): Promise<Record<string, number>> {
+async function signalAndWait(server: ServerProcess, file: string): Promise<Record<string, unknown>> {
   fs.rmSync(file, { force: true });
   server.child.kill('SIGUSR2');
   for (let i = 0; i < 50 && !fs.existsSync(file); i++) await sleep(20);
   await sleep(20);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>) : {};
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 }
 
 function describe(r: JobResult): string {

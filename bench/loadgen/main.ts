@@ -33,8 +33,8 @@ export interface JobResult extends RunResult {
   notes: Record<string, number | string>;
   /** set when the scenario could not even be prepared */
   failed?: string;
-  /** --count-queries: SQL statements per operation, by text */
-  statements?: Record<string, number>;
+  /** --count-queries: SQL statements per operation and their mean time, by text */
+  statements?: Record<string, { perOp: number; meanMicros: number }>;
 }
 
 async function main(): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * Analysis aid (not used by a normal run): preloaded into a Trustgate process with
  * `node --import ./dist/bench/tools/query-counter.js dist/src/main.js`, it counts the SQL statements
- * executed on SQLite (better-sqlite3 `run` / `all` / `get` / `iterate`), by text. On SIGUSR2 it
- * writes the counts since the previous signal to $QUERY_COUNT_FILE (JSON) and starts again.
+ * executed on SQLite (better-sqlite3 `run` / `all` / `get` / `iterate`), by text, and the time they
+ * take. On SIGUSR2 it writes {sql: [count, microseconds]} since the previous signal to
+ * $QUERY_COUNT_FILE (JSON) and starts again.
  * `npm run bench -- --count-queries` uses it to report statements per operation.
  */
 import fs from 'node:fs';
@@ -15,12 +16,19 @@ const probe = new Database(':memory:');
 const statementPrototype = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>;
 probe.close();
 
-const counts = new Map<string, number>();
+const counts = new Map<string, [number, number]>();
 for (const method of ['run', 'all', 'get', 'iterate']) {
   const original = statementPrototype[method] as (this: Statement, ...args: unknown[]) => unknown;
   statementPrototype[method] = function (this: Statement, ...args: unknown[]) {
-    counts.set(this.source, (counts.get(this.source) ?? 0) + 1);
-    return original.apply(this, args);
+    const start = process.hrtime.bigint();
+    try {
+      return original.apply(this, args);
+    } finally {
+      const entry = counts.get(this.source) ?? [0, 0];
+      entry[0] += 1;
+      entry[1] += Number(process.hrtime.bigint() - start) / 1000;
+      counts.set(this.source, entry);
+    }
   };
 }
 process.on('SIGUSR2', () => {
