@@ -111,10 +111,7 @@ export class AppService {
     const current = await this.require(clientId);
     const clientType = changes.clientType ?? current.clientType;
     const secretValue = this.secretToAdd({ ...changes, clientType });
-    const secrets = await this.deps.store.apps.listSecrets(clientId);
     const now = this.deps.now();
-    const hasActiveSecret =
-      current.clientType === 'confidential' && secrets.some((secret) => isSecretActive(secret, now));
     // a type change moves the refresh lifetime to the new type's default unless it was customised
     const refreshDefault =
       current.refreshTokenLifetime === DEFAULT_REFRESH_TOKEN_LIFETIME[current.clientType]
@@ -133,8 +130,10 @@ export class AppService {
       requireConsent: changes.requireConsent ?? current.requireConsent,
       accessTokenLifetime: changes.accessTokenLifetime ?? current.accessTokenLifetime,
       refreshTokenLifetime: changes.refreshTokenLifetime ?? refreshDefault,
-      // a public app keeps no secrets (its old ones are revoked below)
-      hasSecret: secretValue !== undefined || (clientType === 'confidential' && hasActiveSecret),
+      // a public app keeps no secrets (its old ones are revoked below). An app that stays confidential
+      // keeps its secrets as they are: even with none active (all expired or revoked) it can still be
+      // renamed or disabled; `app secret add` gives it a new one.
+      hasSecret: secretValue !== undefined || (clientType === 'confidential' && current.clientType === 'confidential'),
     });
     const app: TrustedApplication = {
       ...registration,

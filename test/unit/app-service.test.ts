@@ -140,6 +140,16 @@ describeEachDatabase('admin service: Trusted Applications', (database) => {
     assert.equal((await server.app.ctx.clients.get('web'))!.app.enabled, true);
   });
 
+  it('an app without any active secret can still be disabled, renamed and given a new secret', async () => {
+    const { app } = await createTestApp(server.app.ctx, { clientId: 'locked-out' });
+    const [only] = await service.listSecrets(app.clientId);
+    await service.revokeSecret(app.clientId, only!.id, { force: true });
+    assert.equal((await service.disable(app.clientId)).enabled, false);
+    assert.equal((await service.update(app.clientId, { displayName: 'Renamed' })).app.displayName, 'Renamed');
+    const added = await service.addSecret(app.clientId, { generateSecret: true });
+    assert.equal(added.secret.status, 'active');
+  });
+
   it('delete removes the app and its secrets and revokes refresh-token families issued to it', async () => {
     const { db } = server.app.ctx.store;
     await createTestApp(server.app.ctx, { clientId: 'doomed' });
