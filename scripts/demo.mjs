@@ -71,9 +71,18 @@ function mustCli(args, input) {
   return result;
 }
 
+/** Whether the CLI finds the record; any failure other than "no app / no user" stops the demo. */
+function existsRecord(kind, id) {
+  const result = cli([kind, 'show', id, '--json']);
+  if (result.ok) return true;
+  if (/^trustgate: no (app|user) with /.test(result.stderr)) return false;
+  process.stderr.write(`demo: trustgate ${kind} show ${id} failed: ${result.stderr}\n`);
+  process.exit(1);
+}
+
 /** Creates the app, or updates it to the same settings when it already exists. */
 function registerApp(clientId, options, secret) {
-  const exists = cli(['app', 'show', clientId, '--json']).ok;
+  const exists = existsRecord('app', clientId);
   if (exists) {
     mustCli(['app', 'update', clientId, ...options]);
     if (secret && !secret.existed) mustCli(['app', 'secret', 'add', clientId, '--secret-stdin', '--description', 'demo'], `${secret.value}\n`);
@@ -106,7 +115,7 @@ function seed() {
     ]),
   ];
   for (const user of users) {
-    if (cli(['user', 'show', user.login, '--json']).ok) {
+    if (existsRecord('user', user.login)) {
       mustCli(['user', 'set-password', user.login, '--password-stdin'], `${user.password}\n`);
     } else {
       mustCli(['user', 'create', user.login, '--name', user.name, '--kind', user.kind, '--email', `${user.login}@demo.example`, '--password-stdin'], `${user.password}\n`);
