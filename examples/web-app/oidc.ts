@@ -109,6 +109,10 @@ export class OidcClient {
           session.tokens = undefined;
           throw new SignInRequired(`the session ended (${error.error_description ?? error.error})`);
         }
+        if (error instanceof client.ResponseBodyError) {
+          // the app itself was refused (disabled: unauthorized_client; secret revoked: invalid_client)
+          throw new SignInRequired(`the identity server refused to renew the sign-in (${error.error}: ${error.error_description ?? ''})`);
+        }
         throw error;
       }
     })().finally(() => {

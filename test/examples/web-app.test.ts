@@ -64,6 +64,22 @@ describeEachDatabase('examples/web-app: sessions, refresh, CSRF', (database) => 
     }
   });
 
+  it('a disabled app: the renewal is refused with unauthorized_client and the page says so (no 5xx)', async () => {
+    const { browser } = await signedIn();
+    const { AppService } = await import('../../src/admin/app-service.js');
+    await new AppService(env.server.app.ctx).disable(env.ids.webApp);
+    try {
+      env.clock.advance(120);
+      const res = await browser.fetch(`${env.webApp.url}/`);
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      assert.match(html, /Please sign in again/);
+      assert.match(html, /refused to renew the sign-in \(unauthorized_client: the app &quot;com.example\/web-app&quot; is disabled; ask an administrator to enable it\)/);
+    } finally {
+      await new AppService(env.server.app.ctx).enable(env.ids.webApp);
+    }
+  });
+
   it('POST /logout and /orders need the session\'s CSRF token', async () => {
     const { browser } = await signedIn();
     const noToken = await browser.postForm(`${env.webApp.url}/logout`, {});
