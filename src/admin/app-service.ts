@@ -159,12 +159,21 @@ export class AppService {
   }
 
   async enable(clientId: string): Promise<TrustedApplication> {
-    return (await this.update(clientId, { enabled: true })).app;
+    return this.setEnabled(clientId, true);
   }
 
   /** The kill switch: every node refuses the app once its client cache expires (seconds). */
   async disable(clientId: string): Promise<TrustedApplication> {
-    return (await this.update(clientId, { enabled: false })).app;
+    return this.setEnabled(clientId, false);
+  }
+
+  /** Flips only the enabled flag: the kill switch never depends on re-validating the rest of the record. */
+  private async setEnabled(clientId: string, enabled: boolean): Promise<TrustedApplication> {
+    const current = await this.require(clientId);
+    const app = { ...current, enabled, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
+    if (!(await this.deps.store.apps.update(app))) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
+    this.deps.clients?.invalidate(clientId);
+    return app;
   }
 
   /**

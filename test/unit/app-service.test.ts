@@ -150,6 +150,19 @@ describeEachDatabase('admin service: Trusted Applications', (database) => {
     assert.equal(added.secret.status, 'active');
   });
 
+  it('disable works even when the stored record would no longer pass registration', async () => {
+    await createTestApp(server.app.ctx, { clientId: 'legacy' });
+    // e.g. registered before a rule was tightened
+    await server.app.ctx.store.db
+      .updateTable('trusted_applications')
+      .set({ login_redirect_uris: JSON.stringify(['http://legacy.example.com/cb']) })
+      .where('client_id', '=', 'legacy')
+      .execute();
+    assert.equal((await service.disable('legacy')).enabled, false);
+    assert.equal((await server.app.ctx.store.apps.get('legacy'))!.enabled, false);
+    assert.deepEqual((await server.app.ctx.store.apps.get('legacy'))!.loginRedirectUris, ['http://legacy.example.com/cb']);
+  });
+
   it('delete removes the app and its secrets and revokes refresh-token families issued to it', async () => {
     const { db } = server.app.ctx.store;
     await createTestApp(server.app.ctx, { clientId: 'doomed' });
