@@ -110,4 +110,22 @@ describeEachDatabase('interop: oidc-client-ts SPA in Chromium', (database) => {
     assert.equal(await storedUser(), undefined, 'no tokens left in the browser');
     await screenshot(page, `spa-signed-out-${database().kind}`);
   });
+
+  it('consent denied: oidc-client-ts surfaces access_denied from the callback', { skip }, async () => {
+    const { page, context } = browser;
+    await context.clearCookies();
+    await page.goto(env.spa.url);
+    await page.waitForSelector('body[data-ready=true]');
+    await page.click('#sign-in');
+    await page.waitForURL(`${env.server.issuer}/connect/interaction/**`);
+    await page.fill('#login', 'alice');
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]:has-text("Sign in")');
+    await page.click('button[value=deny]');
+    await page.waitForURL(`${env.spa.url}/`);
+    await page.waitForSelector('body[data-ready=true]');
+    assert.equal(await page.locator('#status').textContent(), 'Sign-in did not complete: access_denied: the user denied the request');
+    await page.waitForSelector('#signed-out:not([hidden])');
+    assert.equal(await storedUser(), undefined);
+  });
 });
