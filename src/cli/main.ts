@@ -19,4 +19,11 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// `trustgate app list | head -1`: a closed pipe ends the program quietly, not with a stack trace
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`trustgate: cannot write the output: ${error.message}\n`);
+  process.exit(1);
+});
+
 void main(process.argv);
