@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import { loadBoundInteraction } from './load.js';
-import { liveSessionByHash } from './sessions.js';
+import { currentSession, liveSessionByHash } from './sessions.js';
+import { allowsUserKind } from '../domain/trusted-application.js';
 import { renderConsent, renderLogin } from './render.js';
 
 /** GET /connect/interaction/:id — the login page, or the consent page once the user is known. */
@@ -13,7 +14,15 @@ export async function showInteraction(
 ): Promise<FastifyReply> {
   const bound = await loadBoundInteraction(ctx, request, request.params.id, false);
   const { interaction } = bound;
-  if (interaction.userId === null || interaction.sessionIdHash === null) return renderLogin(ctx, reply, bound);
+  if (interaction.userId === null || interaction.sessionIdHash === null) {
+    // someone is signed in but must sign in again (prompt=login, max_age, another user, or not allowed here)
+    const live = await currentSession(ctx, request);
+    if (!live) return renderLogin(ctx, reply, bound);
+    const notice = allowsUserKind(bound.app, live.user.kind)
+      ? `You are signed in as ${live.user.login}. Sign in again to continue.`
+      : `You are signed in as ${live.user.login}, who cannot use ${bound.app.displayName}. Sign in with another account.`;
+    return renderLogin(ctx, reply, bound, { notice, login: interaction.request.loginHint ?? live.user.login });
+  }
   const live = await liveSessionByHash(ctx, interaction.sessionIdHash);
   if (!live || live.user.id !== interaction.userId) {
     throw new OAuthError('login_required', 'Your session has ended. Return to the app and sign in again.', {

@@ -76,6 +76,7 @@ describeEachDatabase('login: who may sign in to which app', (database) => {
     assert.ok(res.headers.get('location')!.startsWith(`${server.issuer}/connect/interaction/`));
     const page = await (await browser.get(res.headers.get('location')!)).text();
     assert.match(page, /Sign in to Web Portal/);
+    assert.match(page, /You are signed in as carol, who cannot use Web Portal. Sign in with another account./);
     const silent = await browser.get(authorizeUrl(server.issuer, webParams({ prompt: 'none' })));
     const got = redirectParams(silent, WEB_CALLBACK);
     assert.equal(got.get('error'), 'login_required');

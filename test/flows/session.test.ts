@@ -87,6 +87,8 @@ describeEachDatabase('SSO session: cookie, silent sign-in, prompt, max_age, life
     try {
       const { html } = await openInteraction(browser, server.issuer, webParams({ ...TOOL, prompt: 'login' }));
       assert.match(html, /Sign in to Internal Tool/);
+      assert.match(html, /You are signed in as alice. Sign in again to continue./);
+      assert.match(html, /name="login" type="text"[^>]* value="alice"/, 'the login is prefilled');
       const res = await submit(browser, server.origin, html, '/login', { login: 'alice', password: PASSWORD });
       const after = await codeRecord(redirectParams(res, TOOL_CB).get('code')!);
       assert.equal(after.sid, before.sid);
