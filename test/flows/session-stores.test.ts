@@ -70,6 +70,9 @@ describeEachDatabase('sign-in stores: sessions, interactions, consents, throttle
     await store.consents.grant('u1', 'app', ['read', 'update'], 2);
     assert.deepEqual(await store.consents.get('u1', 'app'), ['openid', 'read', 'update']);
     assert.deepEqual(await store.consents.get('u1', 'other'), []);
+    const many = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
+    await Promise.all(many.map((scope, i) => store.consents.grant('u2', 'app', [scope], i)));
+    assert.deepEqual((await store.consents.get('u2', 'app')).sort(), many, 'concurrent grants lose no scope');
     assert.equal(await store.consents.revoke('u1', 'app'), 1);
     assert.deepEqual(await store.consents.get('u1', 'app'), []);
   });

@@ -16,22 +16,35 @@ export class ConsentsStore {
     return row ? row.scopes.split(' ').filter(Boolean) : [];
   }
 
-  /** Adds scopes to the remembered grant (creating it when missing). */
+  /**
+   * Adds scopes to the remembered grant (creating it when missing). Concurrent grants never lose a
+   * scope: the union is written only if the row still holds what was read (optimistic, retried).
+   */
   async grant(userId: string, clientId: string, scopes: string[], now: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx
+    await this.db
+      .insertInto('consents')
+      .values({ user_id: userId, client_id: clientId, scopes: '', created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
+      .execute();
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const row = await this.db
         .selectFrom('consents')
         .select('scopes')
         .where('user_id', '=', userId)
         .where('client_id', '=', clientId)
+        .executeTakeFirstOrThrow();
+      const merged = unionScopes(row.scopes.split(' ').filter(Boolean), scopes).join(' ');
+      if (merged === row.scopes) return;
+      const result = await this.db
+        .updateTable('consents')
+        .set({ scopes: merged, updated_at: now })
+        .where('user_id', '=', userId)
+        .where('client_id', '=', clientId)
+        .where('scopes', '=', row.scopes)
         .executeTakeFirst();
-      const merged = unionScopes(row ? row.scopes.split(' ').filter(Boolean) : [], scopes).join(' ');
-      await trx
-        .insertInto('consents')
-        .values({ user_id: userId, client_id: clientId, scopes: merged, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: merged, updated_at: now }))
-        .execute();
-    });
+      if (Number(result.numUpdatedRows) === 1) return;
+    }
+    throw new Error('could not record the consent (too much contention)');
   }
 
   /** Forgets a user's grant to an app (or all the user's grants). */
