@@ -21,9 +21,11 @@ describeEachDatabase('interop: oidc-client-ts SPA in Chromium', (database) => {
   let browser: TestChromium;
   before(async () => {
     if (skip) return;
-    // 60 s access tokens, renewed 57 s before they expire: the SPA renews about 3 s after each sign-in/renewal
-    env = await startAppsEnvironment({ databaseUrl: database().url, accessTokenLifetime: 60, spaRenewBeforeSeconds: 57 });
+    // 60 s access tokens, renewed 10 s before they expire; the browser's clock is Playwright's, moved
+    // forward together with the server's so the tokens really expire
+    env = await startAppsEnvironment({ databaseUrl: database().url, accessTokenLifetime: 60, spaRenewBeforeSeconds: 10 });
     browser = await launchChromium();
+    await browser.context.clock.install();
   });
   after(async () => {
     await browser?.close();
@@ -74,8 +76,18 @@ describeEachDatabase('interop: oidc-client-ts SPA in Chromium', (database) => {
     assert.ok(first?.refresh_token, 'offline_access gave the SPA a refresh token');
     assert.ok(first.id_token);
 
-    // automatic renewal with the refresh token: a new access token AND a new refresh token
+    // nothing is renewed while the access token is fresh
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(await page.locator('#refresh-count').textContent(), '0');
+
+    // 100 s later (browser, Trustgate and API clocks) the access token has expired: oidc-client-ts
+    // renews it with the refresh token and gets a new access token AND a new refresh token
+    env.clock.advance(100);
+    await browser.context.clock.fastForward(100_000);
     await page.waitForFunction(() => Number(document.getElementById('refresh-count')?.textContent) >= 1, undefined, { timeout: 15_000 });
+    const expired = await fetch(`${env.api.url}/api/me`, { headers: { authorization: `Bearer ${first.access_token}` } });
+    assert.equal(expired.status, 401);
+    assert.equal(((await expired.json()) as { error_description: string }).error_description, 'the access token has expired');
     const renewed = await storedUser();
     assert.ok(renewed?.refresh_token);
     assert.notEqual(renewed.refresh_token, first.refresh_token, 'the refresh token rotated');
@@ -99,6 +111,8 @@ describeEachDatabase('interop: oidc-client-ts SPA in Chromium', (database) => {
     assert.match(reuseBody.error_description, /^refresh token is expired or invalid/);
 
     // reuse revoked the whole family (RFC 9700): the SPA's next renewal fails and says so
+    env.clock.advance(100);
+    await browser.context.clock.fastForward(100_000);
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Could not renew the access token'), undefined, { timeout: 15_000 });
 
     // sign out: oidc-client-ts revokes its tokens and goes through /connect/endsession
