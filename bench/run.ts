@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
     whatif: { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
     readme: { type: 'string' },
+    from: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     note: { type: 'string' },
     out: { type: 'string' },
@@ -413,6 +414,16 @@ function tidyLogs(): void {
     if (/\.(log|db|db-wal|db-shm)$/.test(name)) fs.rmSync(path.join(logDir, name), { force: true });
   }
   if (fs.readdirSync(logDir).length === 0) fs.rmdirSync(logDir);
+}
+
+if (args.from) {
+  // re-render a finished run's table (and --readme block) from its JSON, without running anything
+  const report = JSON.parse(fs.readFileSync(args.from, 'utf8')) as BenchReport;
+  const table = markdown(report, NAMES);
+  process.stdout.write(`${table}\n`);
+  if (args.readme) writeIntoReadme(args.readme, table);
+  fs.rmSync(logDir, { recursive: true, force: true });
+  process.exit(0);
 }
 
 let exitCode = 1;

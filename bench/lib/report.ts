@@ -152,7 +152,7 @@ export function checkTargets(report: Omit<BenchReport, 'targets'>, names: { trus
 export function markdown(report: BenchReport, names: { trustgate: string; peer: string; seeded: string }): string {
   const lines: string[] = [];
   const m = report.machine;
-  lines.push(`### ${report.smoke ? 'Smoke run' : 'Run'} of ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`);
+  lines.push(`**${report.smoke ? 'Smoke run' : 'Run'} of ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC**`);
   lines.push('');
   lines.push(`- Command: \`${report.command}\``);
   lines.push(`- Machine: ${m.nproc} cores, ${m.cpu}, ${m.os}, Node.js ${m.node}; ${m.pinned ? 'each server pinned to core 0 (`taskset -c 0`), the load generator to core 1 (`taskset -c 1`)' : 'NOT pinned (taskset unavailable or a single core): figures are not per core'}${m.note ? `; ${m.note}` : ''}`);
@@ -192,11 +192,13 @@ export function markdown(report: BenchReport, names: { trustgate: string; peer: 
   }
   lines.push('');
   const c = report.ceilings;
-  lines.push('**Ceilings (same run, one core):** ' + [
+  const ceilingParts = [
     c.cryptoSignPerSecond !== undefined ? `RS256 ${fmt(c.cryptoSignPerSecond)} signatures/s with node:crypto (${fmt(c.joseSignPerSecond)}/s through jose SignJWT), so an operation with two signatures tops out at ${fmt(c.cryptoSignPerSecond / 2)}/s` : undefined,
     c.bareHttp ? `bare node:http JSON ${fmt(c.bareHttp.opsPerSecond)} req/s (p50 ${fmt(c.bareHttp.p50, 2)} ms, p99 ${fmt(c.bareHttp.p99, 2)} ms)` : undefined,
     c.argon2VerifyPerSecond !== undefined ? `argon2id ${fmt(c.argon2VerifyPerSecond, 1)} verifications/s (m=${c.argon2Params?.memoryKiB} KiB, t=${c.argon2Params?.iterations}, p=${c.argon2Params?.parallelism}; ${fmt(c.argon2Sequential, 1)}/s one at a time, ${fmt(c.argon2FourAtOnce, 1)}/s four at once)` : undefined,
-  ].filter(Boolean).join('; ') + '.');
+  ].filter(Boolean);
+  if (ceilingParts.length > 0) lines.push(`**Ceilings (same run, one core):** ${ceilingParts.join('; ')}.`);
+  else lines.push('**Ceilings:** not measured in this run (`--no-ceilings`).');
   lines.push('');
   if (report.halfLoad.length > 0) {
     lines.push('**Latency at half of each server\'s maximum throughput (open loop, latency from the scheduled start):**');
