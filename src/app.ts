@@ -7,6 +7,7 @@ import type { AppContext } from './http/context.js';
 import { openStore } from './stores/store.js';
 import { KeyRing } from './keys/key-ring.js';
 import { ClientRegistry } from './stores/client-registry.js';
+import { checkSigningKeyUsable } from './config/signing-key-check.js';
 
 export interface RunningApp {
   ctx: AppContext;
@@ -24,6 +25,7 @@ export async function createApp(config: Config, options: { log?: Logger; now?: (
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
     const keys = new KeyRing(store.keys, config.keyEncryptionSecret, now, log);
     await keys.ensureSigningKey();
+    await checkSigningKeyUsable(keys, config.keyEncryptionSecret);
     const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
     const ctx: AppContext = { config, store, keys, clients, log, now };
     const server = await buildServer(ctx);

@@ -114,3 +114,26 @@ describe('configuration: an unreachable database', () => {
     assert.ok(!result.stderr.includes('s3cret'));
   });
 });
+
+describeEachDatabase('configuration: encrypted signing keys need the right KEY_ENCRYPTION_SECRET', (database) => {
+  let server: SpawnedServer | undefined;
+  after(async () => server?.stop());
+
+  it('a node without the secret, or with another one, refuses to start, naming KEY_ENCRYPTION_SECRET', async () => {
+    server = await spawnServer({ databaseUrl: database().url, env: { KEY_ENCRYPTION_SECRET: 'the secret every node shares' } });
+    await server.stop();
+    server = undefined;
+    const store = await openStore(database().url);
+    const [key] = await store.keys.list();
+    await store.close();
+    refusedToStart(
+      await runMain({ DATABASE_URL: database().url, LOG_LEVEL: 'silent' }),
+      `trustgate: KEY_ENCRYPTION_SECRET is not set, but the signing key ${key!.kid} in the database is encrypted; set it to the secret the keys were encrypted with.`,
+    );
+    refusedToStart(
+      await runMain({ DATABASE_URL: database().url, LOG_LEVEL: 'silent', KEY_ENCRYPTION_SECRET: 'some other secret value' }),
+      `trustgate: KEY_ENCRYPTION_SECRET does not decrypt the signing key ${key!.kid}; use the secret the keys were encrypted with (the same on every node).`,
+    );
+    server = await spawnServer({ databaseUrl: database().url, env: { KEY_ENCRYPTION_SECRET: 'the secret every node shares' } });
+  });
+});

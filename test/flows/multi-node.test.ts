@@ -10,6 +10,8 @@ import { json, succeeded } from '../cli/assertions.js';
 const CLIENT_ID = 'my.trusted.app/first';
 const REDIRECT_URI = 'https://app.example.com/callback';
 const PASSWORD = 'correct horse battery staple';
+/** every node (and the CLI) shares the secret that encrypts the signing keys at rest */
+const KEY_ENCRYPTION_SECRET = 'multi-node shared key secret';
 
 async function jwks(node: SpawnedServer): Promise<JWK[]> {
   const res = await fetch(`${node.issuer}/.well-known/openid-configuration/jwks`);
@@ -38,6 +40,41 @@ function authorizeUrl(node: SpawnedServer, challenge: string): string {
   })}`;
 }
 
+/** Signs jane in at `node`, redeems the code there, and verifies the access token with `other`'s JWKS. */
+async function signInAndVerify(index: number, node: SpawnedServer, other: SpawnedServer, expectedKid?: string): Promise<void> {
+  const { verifier, challenge } = pkcePair();
+  const { code, state, iss } = await getAuthorizationCode(
+    new TestBrowser(),
+    node.issuer,
+    {
+      client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid profile read',
+      state: `s${index}`, nonce: `n${index}`, code_challenge: challenge, code_challenge_method: 'S256',
+    },
+    { login: 'jane', password: PASSWORD },
+  );
+  assert.equal(state, `s${index}`);
+  assert.equal(iss, node.issuer);
+  const res = await fetch(`${node.issuer}/connect/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basic() },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
+  });
+  const body = (await res.json()) as Record<string, string>;
+  assert.equal(res.status, 200, JSON.stringify(body));
+  // the signing key is shared: the other node's JWKS verifies this node's token
+  const keySet = createRemoteJWKSet(new URL(`${other.issuer}/.well-known/openid-configuration/jwks`));
+  const { payload, protectedHeader } = await jwtVerify(body.access_token!, keySet, { issuer: node.issuer });
+  assert.equal(protectedHeader.typ, 'at+jwt');
+  if (expectedKid) assert.equal(protectedHeader.kid, expectedKid);
+  assert.equal(payload.client_id, CLIENT_ID);
+  assert.equal(payload.scope, 'openid profile read');
+}
+
+let secret = '';
+function basic(): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
 /**
  * Two real server processes (node dist/src/main.js), each on its own port with the same issuer path,
  * share one PostgreSQL schema: no state lives only in one process.
@@ -46,13 +83,16 @@ describe('multi-node: two server processes on one PostgreSQL database', { skip: 
   let db: TestDatabase;
   let nodes: SpawnedServer[] = [];
   let env: Record<string, string>;
-  let secret: string;
 
   before(async () => {
     db = await createTestDatabase('postgres');
-    env = { DATABASE_URL: db.url };
+    env = { DATABASE_URL: db.url, KEY_ENCRYPTION_SECRET };
     // both start at once on an empty schema: migrations take a lock, both must come up
-    nodes = await Promise.all([spawnServer({ databaseUrl: db.url }), spawnServer({ databaseUrl: db.url })]);
+    const nodeEnv = { KEY_ENCRYPTION_SECRET };
+    nodes = await Promise.all([
+      spawnServer({ databaseUrl: db.url, env: nodeEnv }),
+      spawnServer({ databaseUrl: db.url, env: nodeEnv }),
+    ]);
   });
   after(async () => {
     await Promise.all(nodes.map((node) => node.stop()));
@@ -89,48 +129,20 @@ describe('multi-node: two server processes on one PostgreSQL database', { skip: 
         input: `${PASSWORD}\n`,
       }),
     );
-    for (const [index, node] of nodes.entries()) {
-      const other = nodes[1 - index]!;
-      const { verifier, challenge } = pkcePair();
-      const { code, state, iss } = await getAuthorizationCode(
-        new TestBrowser(),
-        node.issuer,
-        {
-          client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid profile read',
-          state: `s${index}`, nonce: `n${index}`, code_challenge: challenge, code_challenge_method: 'S256',
-        },
-        { login: 'jane', password: PASSWORD },
-      );
-      assert.equal(state, `s${index}`);
-      assert.equal(iss, node.issuer);
-      const res = await fetch(`${node.issuer}/connect/token`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Authorization: `Basic ${Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-        },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
-      });
-      const body = (await res.json()) as Record<string, string>;
-      assert.equal(res.status, 200, JSON.stringify(body));
-      // the signing key is shared: the other node's JWKS verifies this node's token
-      const keySet = createRemoteJWKSet(new URL(`${other.issuer}/.well-known/openid-configuration/jwks`));
-      const { payload, protectedHeader } = await jwtVerify(body.access_token!, keySet, { issuer: node.issuer });
-      assert.equal(protectedHeader.typ, 'at+jwt');
-      assert.equal(payload.client_id, CLIENT_ID);
-      assert.equal(payload.scope, 'openid profile read');
-    }
+    for (const [index, node] of nodes.entries()) await signInAndVerify(index, node, nodes[1 - index]!);
   });
 
   it('after trustgate keys rotate both nodes publish the new and the previous key', async () => {
     const before = await jwks(nodes[0]!);
-    const { kid } = json<{ kid: string }>(await runCli(['keys', 'rotate', '--json'], { env: { ...env, KEY_ENCRYPTION_SECRET: 'multi-node test secret' } }));
+    const { kid } = json<{ kid: string }>(await runCli(['keys', 'rotate', '--json'], { env }));
     const expected = [kid, ...before.map((key) => key.kid!)].sort();
     await eventually('both nodes publishing the rotated key set', 15_000, async () => {
       const sets = await Promise.all(nodes.map(jwks));
       return sets.every((keys) => JSON.stringify(keys.map((key) => key.kid).sort()) === JSON.stringify(expected));
     });
     for (const node of nodes) assert.equal((await jwks(node))[0]!.kid, kid, 'the new key is listed first');
+    // both nodes now sign with the new key, which they decrypt with the shared KEY_ENCRYPTION_SECRET
+    for (const [index, node] of nodes.entries()) await signInAndVerify(index, node, nodes[1 - index]!, kid);
   });
 
   it('after trustgate app disable both nodes refuse the app within 3 seconds (kill switch)', async () => {
@@ -155,10 +167,7 @@ describe('multi-node: two server processes on one PostgreSQL database', { skip: 
     for (const node of nodes) {
       const res = await fetch(`${node.issuer}/connect/token`, {
         method: 'POST',
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Authorization: `Basic ${Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-        },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basic() },
         body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x'.repeat(43), redirect_uri: REDIRECT_URI, code_verifier: 'v'.repeat(43) }),
       });
       const body = (await res.json()) as { error: string };
