@@ -70,6 +70,17 @@ describeEachDatabase('admin service: Trusted Applications', (database) => {
     await refuses(service.create({ ...base, generateSecret: true }), 'an app with ApplicationUri "web" already exists', 'conflict');
   });
 
+  it('two simultaneous creates of one ApplicationUri: exactly one wins, the other is a conflict', async () => {
+    const attempt = () => service.create({ ...base, clientId: 'racy', clientType: 'public' });
+    const results = await Promise.allSettled([attempt(), attempt(), attempt()]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+      assert.ok(r.reason instanceof AdminError, String(r.reason));
+      assert.equal(r.reason.message, 'an app with ApplicationUri "racy" already exists');
+      assert.equal(r.reason.code, 'conflict');
+    }
+  });
+
   it('a public app gets the 24-hour refresh default; a secret given by hand is stored hashed', async () => {
     const spa = await service.create({ ...base, clientId: 'spa', clientType: 'public' });
     assert.equal(spa.app.refreshTokenLifetime, 86400);

@@ -41,6 +41,16 @@ describeEachDatabase('admin service: users', (database) => {
     await refuses(users.create({ ...jane, login: 'JANE' }), 'a user with login "JANE" already exists', 'conflict');
   });
 
+  it('two simultaneous creates of one login: exactly one wins, the other is a conflict', async () => {
+    const attempt = (login: string) => users.create({ ...jane, login });
+    const results = await Promise.allSettled([attempt('racer'), attempt('RACER')]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+    assert.ok(rejected.reason instanceof AdminError, String(rejected.reason));
+    assert.equal(rejected.reason.code, 'conflict');
+    assert.match(rejected.reason.message, /^a user with login "(racer|RACER)" already exists$/);
+  });
+
   it('enforces the password rules: minimum length and not the login itself', async () => {
     await refuses(users.create({ ...jane, login: 'bob', password: 'short' }), 'password refused: the password must be at least 10 characters long');
     await refuses(users.create({ ...jane, login: 'robert.smith', password: 'Robert.Smith' }), 'password refused: the password must not be the login itself');
@@ -81,6 +91,6 @@ describeEachDatabase('admin service: users', (database) => {
     assert.equal((await server.app.ctx.store.users.getByLogin('jane'))!.enabled, false);
     assert.equal((await users.enable('JANE')).enabled, true);
     await refuses(users.disable('nobody'), 'no user with login or id "nobody"', 'not_found');
-    assert.deepEqual((await users.list()).map((u) => u.login), ['Jane']);
+    assert.deepEqual((await users.list()).map((u) => u.login.toLowerCase()), ['jane', 'racer']);
   });
 });
