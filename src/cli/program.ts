@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Env } from '../config/config.js';
 import { registerAppCommands } from './commands/app.js';
@@ -9,6 +10,7 @@ import { registerServerCommands } from './commands/server.js';
 export function buildProgram(env: Env): Command {
   const program = new Command('trustgate')
     .description('Trustgate identity server: run it and administer apps, users and signing keys')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showSuggestionAfterError(true)
     .exitOverride();
   registerServerCommands(program, env);
@@ -16,4 +18,14 @@ export function buildProgram(env: Env): Command {
   registerUserCommands(program, env);
   registerKeysCommands(program, env);
   return program;
+}
+
+/** The version in package.json (dist/src/cli/ → the package root). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

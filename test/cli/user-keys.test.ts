@@ -172,6 +172,12 @@ describeEachDatabase('CLI: usage and environment errors', (database) => {
     for (const command of ['serve', 'migrate', 'app', 'user', 'keys']) assert.match(result.stdout, new RegExp(`\\n  ${command}\\b`));
   });
 
+  it('--version prints the package version', async () => {
+    const result = await runCli(['--version'], { env: { DATABASE_URL: database().url } });
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, '0.1.0\n');
+  });
+
   it('unknown commands and options exit 2 with one line', async () => {
     const env = { DATABASE_URL: database().url };
     failedWith(await runCli(['app', 'frobnicate'], { env }), "error: unknown command 'frobnicate'", 2);
