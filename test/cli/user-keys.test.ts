@@ -4,7 +4,9 @@ import { describeEachDatabase } from '../support/databases.js';
 import { openStore } from '../../src/stores/store.js';
 import { verifyPassword } from '../../src/domain/password.js';
 import { loadConfig } from '../../src/config/config.js';
-import { runCli } from './run-cli.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, runCli } from './run-cli.js';
 import { failedWith, json, succeeded } from './assertions.js';
 
 interface UserJson {
@@ -175,7 +177,8 @@ describeEachDatabase('CLI: usage and environment errors', (database) => {
   it('--version prints the package version', async () => {
     const result = await runCli(['--version'], { env: { DATABASE_URL: database().url } });
     assert.equal(result.code, 0);
-    assert.equal(result.stdout, '0.1.0\n');
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(result.stdout, `${version}\n`);
   });
 
   it('unknown commands and options exit 2 with one line', async () => {
