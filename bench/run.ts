@@ -419,6 +419,7 @@ function tidyLogs(): void {
 if (args.from) {
   // re-render a finished run's table (and --readme block) from its JSON, without running anything
   const report = JSON.parse(fs.readFileSync(args.from, 'utf8')) as BenchReport;
+  if (!report.smoke) report.targets = checkTargets(report, NAMES);
   const table = markdown(report, NAMES);
   process.stdout.write(`${table}\n`);
   if (args.readme) writeIntoReadme(args.readme, table);

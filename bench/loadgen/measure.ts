@@ -147,7 +147,9 @@ export async function pacedLoop<S>(workload: Workload<S>, rate: number, warmupMs
     const scheduled = start + scheduledCount * interval;
     if (scheduled >= end) break;
     const wait = scheduled - performance.now();
+    // always yield to the event loop (the operations in flight need it), sleeping when there is time
     if (wait > 1) await sleep(wait);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
     // launch every operation whose time has come (timers are coarser than the interval)
     const now = performance.now();
     while (start + scheduledCount * interval <= now && start + scheduledCount * interval < end) {
