@@ -27,6 +27,8 @@ export interface RunResult {
   targetRate?: number;
   /** successful operations over the whole run, warm-up included */
   totalOps: number;
+  /** paced runs: operations slower than 20 ms, as [ms since the window opened, latency ms] (first 100) */
+  slowOps?: Array<[number, number]>;
 }
 
 class Recorder {
@@ -123,6 +125,7 @@ export async function pacedLoop<S>(workload: Workload<S>, rate: number, warmupMs
   const end = warmEnd + durationMs;
   const interval = 1000 / rate;
   const inFlight = new Set<Promise<void>>();
+  const slowOps: Array<[number, number]> = [];
   let exhausted = false;
   let scheduledCount = 0;
   const launch = (scheduled: number) => {
@@ -132,7 +135,10 @@ export async function pacedLoop<S>(workload: Workload<S>, rate: number, warmupMs
         await workload.op(state);
         recorder.totalOps += 1;
         const done = performance.now();
-        if (scheduled >= warmEnd && done <= end + 5_000) recorder.latencies.push(done - scheduled);
+        if (scheduled >= warmEnd && done <= end + 5_000) {
+          recorder.latencies.push(done - scheduled);
+          if (done - scheduled > 20 && slowOps.length < 100) slowOps.push([Math.round(scheduled - warmEnd), Math.round(done - scheduled)]);
+        }
       } catch (error) {
         if (error instanceof Exhausted) exhausted = true;
         else recorder.error(error);
@@ -158,5 +164,5 @@ export async function pacedLoop<S>(workload: Workload<S>, rate: number, warmupMs
     }
   }
   await Promise.all(inFlight);
-  return recorder.result(durationMs / 1000, { targetRate: round(rate, 1) });
+  return recorder.result(durationMs / 1000, { targetRate: round(rate, 1), slowOps });
 }
