@@ -61,6 +61,26 @@ async function signedInBrowsers(ctx: ScenarioContext, scope: string, extra: Reco
 
 const offlineExtra = (ctx: ScenarioContext) => ctx.target.offlineExtra;
 
+/**
+ * Both servers must do the same work: RS256 JWT access tokens typed at+jwt (RFC 9068) for the API and
+ * RS256 ID tokens. Checked on the tokens of the setup sign-ins, and noted in the report.
+ */
+function checkTokenFormats(ctx: ScenarioContext, tokens: { accessToken: string; idToken?: string }): void {
+  const header = (jwt: string) => {
+    try {
+      return JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: string; typ?: string };
+    } catch {
+      return {};
+    }
+  };
+  const at = header(tokens.accessToken);
+  if (at.alg !== 'RS256' || (at.typ ?? '').toLowerCase() !== 'at+jwt') {
+    throw new StepError('token format', `the access token is not an RS256 at+jwt JWT (alg ${at.alg}, typ ${at.typ})`);
+  }
+  if (tokens.idToken && header(tokens.idToken).alg !== 'RS256') throw new StepError('token format', 'the ID token is not RS256');
+  ctx.notes.accessToken = `JWT ${at.alg} typ ${at.typ}, ${tokens.accessToken.length} characters`;
+}
+
 export async function prepare(name: ScenarioName, ctx: ScenarioContext): Promise<Workload<any>> {
   const { target, endpoints, http } = ctx;
   switch (name) {
@@ -77,6 +97,7 @@ export async function prepare(name: ScenarioName, ctx: ScenarioContext): Promise
 
     case 'refresh': {
       const clients = await signedInBrowsers(ctx, SCOPE.offline, offlineExtra(ctx));
+      checkTokenFormats(ctx, clients[0]!.tokens);
       const states = clients.map(({ tokens }) => {
         if (!tokens.refreshToken) throw new StepError('refresh setup', 'the sign-in gave no refresh token');
         return { refreshToken: tokens.refreshToken };
@@ -93,6 +114,7 @@ export async function prepare(name: ScenarioName, ctx: ScenarioContext): Promise
 
     case 'code-exchange': {
       const clients = await signedInBrowsers(ctx, SCOPE.code);
+      checkTokenFormats(ctx, clients[0]!.tokens);
       const started = performance.now();
       const codes = await inParallel(ctx.codes, ctx.concurrency, (i) =>
         silentAuthorize(clients[i % clients.length]!.browser, target, endpoints, SCOPE.code),
@@ -145,6 +167,7 @@ export async function prepare(name: ScenarioName, ctx: ScenarioContext): Promise
     case 'api': {
       if (!target.apiUrl) throw new StepError('api', `no sample API is set up for ${target.name}`);
       const clients = await signedInBrowsers(ctx, SCOPE.code);
+      checkTokenFormats(ctx, clients[0]!.tokens);
       const api = new Http(new URL(target.apiUrl).origin, ctx.concurrency);
       const apiUrl = target.apiUrl;
       return {
