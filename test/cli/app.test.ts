@@ -168,7 +168,7 @@ describeEachDatabase('CLI: trustgate app', (database) => {
     );
     failedWith(
       await cli('app', 'create', 'bad app', '--name', 'x', '--type', 'public', '--redirect-uri', 'https://a.example.com/cb'),
-      'trustgate: the ApplicationUri "bad app" is refused: it must start with a letter or digit and use only letters, digits and . _ ~ - / : @ (no spaces, quotes, % or other characters)',
+      'trustgate: the ApplicationUri "bad app" is refused: it must use only visible ASCII characters (no spaces, control characters, non-ASCII letters, quotes, backslashes, backticks or angle brackets)',
     );
     const list = json<AppJson[]>(await cli('app', 'list', '--json'));
     assert.ok(!list.some((app) => app.clientId === 'bad.app'));

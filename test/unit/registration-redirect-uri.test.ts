@@ -42,14 +42,15 @@ describe('registration rule: redirect URIs', () => {
     );
   });
 
-  it('accepts private-use schemes of native apps in reverse-DNS form (RFC 8252 7.1)', () => {
-    for (const uri of ['com.example.app:/callback', 'com.example.app://auth/callback', 'io.vendor.mobile-app:/oauth2redirect']) {
+  it('accepts private-use schemes of native apps (RFC 8252 7.1), reverse-DNS or the documented myapp:// form', () => {
+    for (const uri of ['com.example.app:/callback', 'com.example.app://auth/callback', 'io.vendor.mobile-app:/oauth2redirect', 'myapp://auth/callback']) {
       assert.equal(checkRedirectUri(uri), uri);
     }
     refused(
-      'myapp://auth/callback',
-      'the login redirect URI "myapp://auth/callback" is refused: the "myapp:" scheme is neither https nor a private-use scheme in reverse-DNS form (RFC 8252 section 7.1: use a domain you control, such as com.example.app:/callback)',
+      'x1://auth/callback',
+      'the login redirect URI "x1://auth/callback" is refused: the "x1:" scheme is not a usable private-use scheme (RFC 8252 section 7.1: use a scheme you own, preferably reverse-DNS such as com.example.app:/callback)',
     );
+    refused('mailto:someone@example.com', 'the login redirect URI "mailto:someone@example.com" is refused: the "mailto:" scheme can never be a redirect target');
     refused('com.example.app:', 'the login redirect URI "com.example.app:" is refused: it has nothing after the scheme; add a path such as :/callback');
   });
 

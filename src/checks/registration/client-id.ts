@@ -3,11 +3,12 @@ import { AdminError } from '../../errors/admin-error.js';
 export const MAX_CLIENT_ID_LENGTH = 200;
 
 /**
- * Characters an ApplicationUri (client_id) may use: RFC 3986 unreserved characters plus "/", ":" and "@".
- * They survive URLs, form encoding and HTTP Basic authentication unchanged, and cannot smuggle
- * spaces, quotes, "%" escapes or markup into logs, pages and headers.
+ * Characters an ApplicationUri (client_id) may use: the visible ASCII characters of RFC 6749's VSCHAR
+ * (so URIs such as https://app.example.com/x or urn:vendor:app work), without space and without the
+ * characters that could smuggle quoting or markup into pages, headers and logs: " \ < > `.
+ * Clients send it form-encoded, so "%", "&", "+" and ":" travel safely (RFC 6749 2.3.1).
  */
-const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._~\-/:@]*$/;
+const CLIENT_ID = /^[\x21\x23-\x3b\x3d\x3f-\x5b\x5d-\x5f\x61-\x7e]+$/;
 
 /** Validates an ApplicationUri such as `my.trusted.app/first` or `com.vendor/app`. */
 export function checkClientId(clientId: string): string {
@@ -21,8 +22,8 @@ export function checkClientId(clientId: string): string {
   }
   if (!CLIENT_ID.test(clientId)) {
     throw new AdminError(
-      `the ApplicationUri ${JSON.stringify(clientId)} is refused: it must start with a letter or digit and ` +
-        'use only letters, digits and . _ ~ - / : @ (no spaces, quotes, % or other characters)',
+      `the ApplicationUri ${JSON.stringify(clientId)} is refused: it must use only visible ASCII characters ` +
+        '(no spaces, control characters, non-ASCII letters, quotes, backslashes, backticks or angle brackets)',
     );
   }
   return clientId;

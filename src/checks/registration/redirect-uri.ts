@@ -9,6 +9,7 @@ export type RedirectUriKind = 'login' | 'logout';
 /** Schemes that can never be a redirect target (script execution, local files, inline content). */
 const FORBIDDEN_SCHEMES = new Set([
   'javascript', 'data', 'file', 'vbscript', 'blob', 'about', 'filesystem', 'view-source', 'chrome', 'ftp', 'ws', 'wss',
+  'mailto', 'tel', 'sms', 'urn', 'intent', 'content', 'jar', 'chrome-extension', 'moz-extension',
 ]);
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
@@ -16,7 +17,9 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 /**
  * Checks one registered redirect URI (login or logout):
  * absolute; no fragment (RFC 6749 3.1.2); no wildcard; no user credentials; https, except http on a
- * loopback host (RFC 8252 7.3) and private-use schemes of native apps in reverse-DNS form (RFC 8252 7.1).
+ * loopback host (RFC 8252 7.3) and private-use schemes of native apps (RFC 8252 7.1: reverse-DNS form such
+ * as com.example.app:/callback is recommended; single-word schemes such as myapp://auth/callback, which the
+ * ERP documentation shows for mobile apps, are accepted too).
  * Returns the URI unchanged: it is matched exactly, as registered.
  */
 export function checkRedirectUri(uri: string, kind: RedirectUriKind = 'login'): string {
@@ -53,11 +56,11 @@ export function checkRedirectUri(uri: string, kind: RedirectUriKind = 'login'): 
     }
     return uri;
   }
-  // a private-use scheme of a native app (RFC 8252 7.1): reverse-DNS name such as com.example.app
-  if (!/^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$/.test(scheme!)) {
+  // a private-use scheme of a native app (RFC 8252 7.1), e.g. com.example.app:/callback or myapp://auth/callback
+  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme!) || scheme!.length < 3) {
     refuse(
-      `the "${scheme}:" scheme is neither https nor a private-use scheme in reverse-DNS form ` +
-        '(RFC 8252 section 7.1: use a domain you control, such as com.example.app:/callback)',
+      `the "${scheme}:" scheme is not a usable private-use scheme ` +
+        '(RFC 8252 section 7.1: use a scheme you own, preferably reverse-DNS such as com.example.app:/callback)',
     );
   }
   if (url.username || url.password) refuse('it must not contain user credentials (user:password@)');
