@@ -71,8 +71,8 @@ const options = {
 };
 if (options.countQueries && options.database !== 'sqlite') throw new Error('--count-queries works with SQLite only');
 for (const s of options.scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(', ')}`);
-// enough codes for warm-up + measurement at up to ~800 exchanges/s; the window ends early if they run out
-const codes = num(args.codes, Math.ceil((options.warmup + options.duration) * (smoke ? 300 : 800)));
+// enough codes for warm-up + measurement at up to ~1,500 exchanges/s; the window ends early if they run out
+const codes = num(args.codes, Math.ceil((options.warmup + options.duration) * (smoke ? 300 : 1500)));
 
 const startedAt = new Date();
 const loadAtStart = os.loadavg()[0]!;
