@@ -127,6 +127,11 @@ interface Running {
 const WHATIFS: Record<string, { nodeArgs?: string[]; env?: Record<string, string>; label: string }> = {
   'statement-cache': { nodeArgs: ['--import', dist('bench/tools/statement-cache.js')], label: 'better-sqlite3 statements reused by SQL text (bench/tools/statement-cache.ts)' },
   'argon2-limit': { nodeArgs: ['--import', dist('bench/tools/argon2-limit.js')], label: 'argon2id limited to one computation per core (bench/tools/argon2-limit.ts)' },
+  'argon2-limit-arena': {
+    nodeArgs: ['--import', dist('bench/tools/argon2-limit.js')],
+    env: { MALLOC_ARENA_MAX: '1' },
+    label: 'argon2id limited to one computation per core and MALLOC_ARENA_MAX=1 (the worker threads share one malloc arena, so a freed 19 MiB block is reused)',
+  },
   'sync-sign': { nodeArgs: ['--import', dist('bench/tools/sync-sign.js')], label: 'RS256 signed on the event loop instead of the thread pool (bench/tools/sync-sign.ts)' },
   'log-warn': { env: { LOG_LEVEL: 'warn' }, label: 'LOG_LEVEL=warn (no request and audit lines)' },
   'semi-space-4': { nodeArgs: ['--max-semi-space-size=4'], label: 'node --max-semi-space-size=4 (smaller V8 young generation)' },
