@@ -1,5 +1,6 @@
 import { loadConfig, redactUrl } from './config/config.js';
 import { createApp } from './app.js';
+import { flushLogs } from './http/logger.js';
 
 /** Starts the server from the environment; used by `npm start` and `trustgate serve`. */
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -17,8 +18,8 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
     stopping = true;
     log.info({ signal }, 'shutting down');
     app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => flushLogs(log).finally(() => process.exit(0)),
+      () => flushLogs(log).finally(() => process.exit(1)),
     );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

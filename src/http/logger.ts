@@ -5,6 +5,8 @@ import { pino, type Logger } from 'pino';
  * the redaction below is a second line of defence for fields that must never appear.
  */
 export function createLogger(level: string): Logger {
+  // asynchronous writes: a blocking write(2) per request line cost about 9 % of a busy node's time
+  const destination = pino.destination({ dest: 1, sync: false });
   return pino({
     level,
     base: { service: 'trustgate' },
@@ -17,5 +19,10 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  }, destination);
+}
+
+/** Writes out buffered log lines (before the process exits). */
+export function flushLogs(log: Logger): Promise<void> {
+  return new Promise((resolve) => log.flush(() => resolve()));
 }
