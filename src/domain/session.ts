@@ -29,3 +29,12 @@ export function authenticationIsFresh(authTime: number, maxAge: number | null, n
   if (maxAge === null) return true;
   return Math.floor(now / 1000) - authTime <= maxAge;
 }
+
+/**
+ * Whether a use of the session should slide its idle expiry now. Recording every use costs a database
+ * write per authorization; recording at most once per tenth of the idle lifetime (and at least once a
+ * minute) keeps the idle expiry accurate to that tenth.
+ */
+export function sessionNeedsTouch(session: Session, now: number, lifetimes: SessionLifetimes): boolean {
+  return now - session.lastSeenAt >= Math.min(60_000, lifetimes.idleMs / 10);
+}

@@ -9,7 +9,7 @@ import { randomToken, sha256 } from '../tokens/opaque.js';
 import { issueCode } from '../endpoints/authorize/respond.js';
 import { INTERACTION_COOKIE, readCookie, setInteractionCookie } from './cookies.js';
 import { csrfToken } from './csrf.js';
-import { currentSession, type LiveSession } from './sessions.js';
+import { currentSession, touchSession, type LiveSession } from './sessions.js';
 
 /** Why the user must (re)authenticate before this request can complete; undefined when the session will do. */
 export function loginNeededBecause(
@@ -61,7 +61,7 @@ export async function startSignIn(
     if (silent) throw consentRequired('the user has not allowed this app the requested scopes and prompt=none forbids asking');
     return startInteraction(ctx, request, reply, app, req, session);
   }
-  await ctx.store.sessions.touch(session.session.idHash, ctx.now());
+  await touchSession(ctx, session.session);
   return issueCode(ctx, reply, app, req, session.user, session.session);
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.js';
 import type { User } from '../domain/user.js';
-import { isSessionLive, type Session } from '../domain/session.js';
+import { isSessionLive, sessionNeedsTouch, type Session } from '../domain/session.js';
 import { randomToken, randomId, sha256 } from '../tokens/opaque.js';
 import { SESSION_COOKIE, readCookie, setSessionCookie } from './cookies.js';
 
@@ -15,6 +15,12 @@ function lifetimes(ctx: AppContext) {
     idleMs: ctx.config.sessionIdleLifetimeSeconds * 1000,
     absoluteMs: ctx.config.sessionAbsoluteLifetimeSeconds * 1000,
   };
+}
+
+/** Slides the session's idle expiry after a use (at most once per tenth of the idle lifetime). */
+export async function touchSession(ctx: AppContext, session: Session): Promise<void> {
+  const now = ctx.now();
+  if (sessionNeedsTouch(session, now, lifetimes(ctx))) await ctx.store.sessions.touch(session.idHash, now);
 }
 
 /** A session record that is live and whose user still exists and is enabled. */
