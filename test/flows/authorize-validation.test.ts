@@ -3,6 +3,7 @@ import { after, before, it } from 'node:test';
 import { describeEachDatabase } from '../support/databases.js';
 import { TestBrowser } from '../support/browser.js';
 import { createTestApp } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 import {
   PKCE,
   SPA_CALLBACK,
@@ -337,4 +338,23 @@ describeEachDatabase('/connect/authorize: errors after the redirect URI is trust
       assert.ok(res.status >= 400 && res.status < 500, `POST ${type}: HTTP ${res.status}`);
     }
   });
+});
+
+describeEachDatabase('authorize and end-session: other HTTP methods', (database) => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ databaseUrl: database().url });
+  });
+  after(async () => server?.close());
+
+  for (const path of ['/connect/authorize', '/connect/endsession']) {
+    it(`${path} answers PUT and DELETE with 405 and Allow: GET, POST`, async () => {
+      for (const method of ['PUT', 'DELETE']) {
+        const res = await fetch(`${server.issuer}${path}`, { method });
+        assert.equal(res.status, 405);
+        assert.equal(res.headers.get('allow'), 'GET, POST');
+        assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
+      }
+    });
+  }
 });

@@ -5,6 +5,7 @@ import { SingleParams } from './params.js';
 import { resolveTarget, validateAuthorizeRequest, type TrustedTarget } from './validate.js';
 import { redirectError } from './respond.js';
 import { startSignIn } from '../../interaction/flow.js';
+import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 const pageError = (description: string) => new OAuthError('invalid_request', description, { redirectable: false });
 
@@ -15,6 +16,7 @@ export function registerAuthorize(app: FastifyInstance, ctx: AppContext): void {
   app.post('/connect/authorize', options, (request, reply) =>
     authorize(ctx, request, reply, SingleParams.fromForm(request, pageError)),
   );
+  registerMethodNotAllowed(app, '/connect/authorize', ['GET', 'POST'], false);
 }
 
 async function authorize(

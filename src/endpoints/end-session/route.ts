@@ -9,6 +9,7 @@ import { signedOutPage } from '../../interaction/pages/signed-out-page.js';
 import { SESSION_COOKIE, clearSessionCookie, readCookie } from '../../interaction/cookies.js';
 import { sha256 } from '../../tokens/opaque.js';
 import { resolveLogoutTarget } from './validate.js';
+import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 /** /connect/endsession (GET and POST): OpenID Connect RP-Initiated Logout 1.0. */
 export function registerEndSession(app: FastifyInstance, ctx: AppContext): void {
@@ -22,6 +23,7 @@ export function registerEndSession(app: FastifyInstance, ctx: AppContext): void 
       SingleParams.fromForm(request, (d) => new OAuthError('invalid_request', d, { redirectable: false })),
     ),
   );
+  registerMethodNotAllowed(app, '/connect/endsession', ['GET', 'POST'], false);
 }
 
 async function endSession(

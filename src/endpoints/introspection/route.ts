@@ -9,7 +9,7 @@ import { sha256 } from '../../tokens/opaque.js';
 import { isRefreshTokenActive } from '../../domain/refresh-family.js';
 import { grantProblem } from '../../grants/subject-checks.js';
 import { readForm } from '../token/form.js';
-import { registerMethodNotAllowed } from '../token/method-not-allowed.js';
+import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 const INACTIVE = Object.freeze({ active: false });
 

@@ -9,7 +9,7 @@ import { sha256 } from '../../tokens/opaque.js';
 import { revokeFamily } from '../../grants/replay.js';
 import { readForm } from '../token/form.js';
 import { corsHeaders, registerPreflight } from '../token/cors.js';
-import { registerMethodNotAllowed } from '../token/method-not-allowed.js';
+import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 /**
  * POST {issuer}/connect/revocation (RFC 7009). A refresh token revokes its whole family (and the access

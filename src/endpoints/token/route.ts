@@ -5,7 +5,7 @@ import { startPruning } from '../../tokens/pruner.js';
 import { readForm } from './form.js';
 import { validateTokenRequest } from './validate.js';
 import { corsHeaders, registerPreflight } from './cors.js';
-import { registerMethodNotAllowed } from './method-not-allowed.js';
+import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 /** POST {issuer}/connect/token (RFC 6749 3.2): authorization_code and refresh_token grants. */
 export function registerToken(app: FastifyInstance, ctx: AppContext): void {

@@ -5,7 +5,7 @@ import { insufficientScope, invalidToken } from '../../errors/oauth-error.js';
 import { accessTokenVerifier, AccessTokenRejected } from '../../tokens/access-token-verifier.js';
 import { userClaims } from '../../domain/token-claims.js';
 import { corsHeaders, registerPreflight } from '../token/cors.js';
-import { registerMethodNotAllowed } from '../token/method-not-allowed.js';
+import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 import { readBearerToken } from './bearer.js';
 
 /** GET and POST {issuer}/connect/userinfo (OpenID Connect Core 5.3, RFC 6750 bearer). */

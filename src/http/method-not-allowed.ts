@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { OAuthError } from '../../errors/oauth-error.js';
+import { OAuthError } from '../errors/oauth-error.js';
 
 const ALL = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 
-/** Answers other methods on a protocol endpoint with 405 invalid_request and an Allow header. */
-export function registerMethodNotAllowed(app: FastifyInstance, path: string, allowed: readonly string[]): void {
+/**
+ * Answers other methods on a protocol endpoint with 405 invalid_request and an Allow header
+ * (`withOptions`: the endpoint also answers CORS preflights).
+ */
+export function registerMethodNotAllowed(
+  app: FastifyInstance,
+  path: string,
+  allowed: readonly string[],
+  withOptions = true,
+): void {
   const others = ALL.filter((method) => !allowed.includes(method));
   if (others.length === 0) return;
   app.route({
@@ -12,7 +20,7 @@ export function registerMethodNotAllowed(app: FastifyInstance, path: string, all
     url: path,
     exposeHeadRoute: false,
     handler: async (_request, reply) => {
-      reply.header('Allow', [...allowed, 'OPTIONS'].join(', '));
+      reply.header('Allow', [...allowed, ...(withOptions ? ['OPTIONS'] : [])].join(', '));
       throw new OAuthError('invalid_request', `use ${allowed.join(' or ')} at this endpoint`, { status: 405 });
     },
   });
