@@ -1,5 +1,6 @@
 import type { AppContext } from '../http/context.js';
 import { ACCOUNT_THROTTLE, IP_THROTTLE } from '../domain/throttle.js';
+import { startPeriodicTask } from '../stores/periodic-task.js';
 
 const EVERY_MS = 5 * 60_000;
 const BATCH = 500;
@@ -23,16 +24,5 @@ export async function pruneSignInRecords(ctx: AppContext): Promise<{ sessions: n
 
 /** Prunes on an unref'd timer (every node does; the deletes are idempotent). Returns a stop function. */
 export function startSignInPruning(ctx: AppContext): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    pruneSignInRecords(ctx)
-      .catch((error: unknown) => ctx.log.warn({ err: error }, 'pruning expired sign-in records failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, EVERY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicTask(ctx, 'pruning expired sign-in records', EVERY_MS, () => pruneSignInRecords(ctx));
 }

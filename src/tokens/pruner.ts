@@ -1,4 +1,5 @@
 import type { AppContext } from '../http/context.js';
+import { startPeriodicTask } from '../stores/periodic-task.js';
 
 const EVERY_MS = 5 * 60_000;
 const BATCH = 500;
@@ -10,18 +11,7 @@ const CODE_REPLAY_WINDOW_MS = 60 * 60_000;
  * timer (each node prunes; the deletes are idempotent). Returns a function that stops it.
  */
 export function startPruning(ctx: AppContext): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    pruneOnce(ctx)
-      .catch((error: unknown) => ctx.log.warn({ err: error }, 'pruning expired token records failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, EVERY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicTask(ctx, 'pruning expired token records', EVERY_MS, () => pruneOnce(ctx));
 }
 
 export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number }> {
