@@ -192,7 +192,7 @@ async function startPeer(): Promise<Running> {
   servers.push(proc);
   await waitReady(proc, `${issuer}/.well-known/openid-configuration`);
   const version = (createRequire(import.meta.url)('oidc-provider/package.json') as { version: string }).version;
-  serverLabels[NAMES.peer] = `${version} (in-process memory adapter without its LRU cap, same argon2id parameters)`;
+  serverLabels[NAMES.peer] = `${version} (in-memory adapter with O(1) operations, bench/servers/peer-adapter.ts; same argon2id parameters)`;
   // oidc-provider drops offline_access unless the authorization request has prompt=consent (OIDC Core 11)
   return { info: { name: NAMES.peer, issuer, ...shared, offlineExtra: { prompt: 'consent' } }, process: proc };
 }

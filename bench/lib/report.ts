@@ -114,11 +114,12 @@ export function checkTargets(report: Omit<BenchReport, 'targets'>, names: { trus
       checks.push({ target: `${scenario} ≥ ${factor}× oidc-provider`, figure: `${fmt(ratio, 2)}×`, holds: ratio >= factor });
     }
   }
-  const half = report.halfLoad.filter((r) => r.target === names.trustgate);
+  // the identity server's own endpoints (api measures the sample API, not Trustgate)
+  const half = report.halfLoad.filter((r) => r.target === names.trustgate && r.scenario !== 'api');
   if (half.length > 0) {
     const worst = half.reduce((a, b) => (b.p99 > a.p99 ? b : a));
     checks.push({
-      target: 'p99 < 10 ms at half of the maximum throughput',
+      target: 'p99 < 10 ms at half of the maximum throughput (Trustgate endpoints)',
       figure: half.map((r) => `${r.scenario} ${fmt(r.p99, 1)} ms`).join(', '),
       holds: half.every((r) => r.errors === 0 && r.p99 < 10) ? true : worst.p99 >= 10 || worst.errors > 0 ? false : undefined,
     });
@@ -203,10 +204,11 @@ export function markdown(report: BenchReport, names: { trustgate: string; peer: 
   if (report.halfLoad.length > 0) {
     lines.push('**Latency at half of each server\'s maximum throughput (open loop, latency from the scheduled start):**');
     lines.push('');
-    lines.push('| scenario | server | rate asked | done/s | p50 ms | p99 ms | errors |');
-    lines.push('|---|---|---:|---:|---:|---:|---:|');
+    lines.push('| scenario | server | rate asked | done/s | p50 ms | p99 ms | errors | load generator\'s own loop delay p99 / max ms |');
+    lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
     for (const r of report.halfLoad) {
-      lines.push(`| ${r.scenario} | ${r.target} | ${fmt(r.targetRate)} | ${fmt(r.opsPerSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} |`);
+      const delay = r.loadgenLoopDelay ? `${fmt(r.loadgenLoopDelay.p99, 1)} / ${fmt(r.loadgenLoopDelay.max, 1)}` : '–';
+      lines.push(`| ${r.scenario} | ${r.target} | ${fmt(r.targetRate)} | ${fmt(r.opsPerSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${delay} |`);
     }
     lines.push('');
   }

@@ -5,7 +5,7 @@
  *
  *   node dist/bench/loadgen/main.js '<job JSON>'
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Http } from '../lib/http.js';
 import { discover, type Endpoints, type TargetInfo } from '../lib/oauth.js';
 import { closedLoop, pacedLoop, type RunResult } from './measure.js';
@@ -33,6 +33,11 @@ export interface JobResult extends RunResult {
   notes: Record<string, number | string>;
   /** set when the scenario could not even be prepared */
   failed?: string;
+  /**
+   * the load generator's own event-loop delay while it ran the scenario (ms): when its p99 or max is
+   * high, part of the measured latency is the client's, not the server's
+   */
+  loadgenLoopDelay?: { p99: number; max: number };
   /** --count-queries: SQL statements per operation and their mean time, by text */
   statements?: Record<string, { perOp: number; meanMicros: number }>;
 }
@@ -50,11 +55,25 @@ async function main(): Promise<void> {
     const ctx: ScenarioContext = { target: job.target, endpoints, http, concurrency: job.concurrency, codes: job.codes, url: job.url, notes };
     const workload = await prepare(job.scenario, ctx);
     const setupSeconds = (performance.now() - setupStart) / 1000;
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const run =
       job.mode === 'paced'
         ? await pacedLoop(workload, job.rate ?? 1, job.warmupMs, job.durationMs)
         : await closedLoop(workload, job.warmupMs, job.durationMs);
-    result = { scenario: job.scenario, target: job.target.name, mode: job.mode, setupSeconds: Math.round(setupSeconds * 10) / 10, notes, ...run };
+    loopDelay.disable();
+    result = {
+      scenario: job.scenario,
+      target: job.target.name,
+      mode: job.mode,
+      setupSeconds: Math.round(setupSeconds * 10) / 10,
+      notes,
+      ...run,
+      loadgenLoopDelay: {
+        p99: Math.round(loopDelay.percentile(99) / 1e4) / 100,
+        max: Math.round(loopDelay.max / 1e4) / 100,
+      },
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     result = {

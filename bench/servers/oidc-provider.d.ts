@@ -38,14 +38,3 @@ declare module 'oidc-provider' {
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
 }
-
-declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
-  export interface ExpiringStorage {
-    get(key: string): any;
-    set(key: string, value: any, options?: { maxAge?: number }): void;
-    delete(key: string): void;
-  }
-  export default class MemoryAdapter {
-    constructor(model: string, store?: ExpiringStorage, clockTolerance?: number);
-  }
-}

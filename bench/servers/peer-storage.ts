@@ -1,11 +1,10 @@
-import type { ExpiringStorage } from 'oidc-provider/lib/adapters/memory_adapter.js';
-
 /**
- * The storage behind oidc-provider's own MemoryAdapter, without its 1,000-entry LRU cap: under load
- * the capped store evicts live sessions and grants (spurious errors), so the peer keeps everything
- * until it expires, like a real database would. Expiry is checked on read and swept every minute.
+ * The peer's in-memory store (see peer-adapter.ts): unlike oidc-provider's default, capped at 1,000
+ * entries (an LRU that evicts live sessions and grants under load, turning them into errors), it
+ * keeps everything until it expires, like a database would. Expiry is checked on read and swept
+ * every minute.
  */
-export class ExpiringMap implements ExpiringStorage {
+export class ExpiringMap {
   private readonly entries = new Map<string, { value: unknown; expiresAt: number }>();
 
   constructor() {

@@ -12,8 +12,7 @@ import http from 'node:http';
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import Provider from 'oidc-provider';
-import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
-import { ExpiringMap } from './peer-storage.js';
+import { PeerMemoryAdapter } from './peer-adapter.js';
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -43,14 +42,8 @@ const CSRF_KEY = randomBytes(32);
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingJwk = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
 
-const storage = new ExpiringMap();
 /** "accountId clientId" → the grant that records the user's consent to the app */
 const rememberedGrants = new Map<string, string>();
-class UnboundedMemoryAdapter extends MemoryAdapter {
-  constructor(model: string) {
-    super(model, storage);
-  }
-}
 
 function requestedScope(ctx: any): string[] {
   const scope = ctx?.oidc?.params?.scope;
@@ -58,7 +51,7 @@ function requestedScope(ctx: any): string[] {
 }
 
 const provider = new Provider(ISSUER, {
-  adapter: UnboundedMemoryAdapter,
+  adapter: PeerMemoryAdapter,
   clients: [
     {
       client_id: CLIENT_ID,
