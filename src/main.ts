@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './threadpool-size.js'; // first: sizes libuv's thread pool before it starts
 import { ConfigError } from './config/config-error.js';
 import { describeCliError } from './cli/cli-error.js';
 import { serve } from './serve.js';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../threadpool-size.js'; // first: sizes libuv's thread pool before it starts
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import { describeCliError } from './cli-error.js';
