@@ -7,6 +7,7 @@ import { AppService, type NewAppInput } from '../../src/admin/app-service.js';
 import { AdminError } from '../../src/errors/admin-error.js';
 import { sha256 } from '../../src/tokens/opaque.js';
 import { isSecretActive } from '../../src/domain/trusted-application.js';
+import { refuses } from '../support/admin-assertions.js';
 
 const base: NewAppInput = {
   clientId: 'web',
@@ -15,14 +16,6 @@ const base: NewAppInput = {
   loginRedirectUris: ['https://app.example.com/cb'],
 };
 
-async function refuses(promise: Promise<unknown>, message: string, code: AdminError['code'] = 'invalid') {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof AdminError, String(error));
-    assert.equal(error.message, message);
-    assert.equal(error.code, code);
-    return true;
-  });
-}
 
 describeEachDatabase('admin service: Trusted Applications', (database) => {
   let server: TestServer;

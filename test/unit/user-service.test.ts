@@ -5,15 +5,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { UserService } from '../../src/admin/user-service.js';
 import { AdminError } from '../../src/errors/admin-error.js';
 import { verifyPassword } from '../../src/domain/password.js';
+import { refuses } from '../support/admin-assertions.js';
 
-async function refuses(promise: Promise<unknown>, message: string, code: AdminError['code'] = 'invalid') {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof AdminError, String(error));
-    assert.equal(error.message, message);
-    assert.equal(error.code, code);
-    return true;
-  });
-}
 
 describeEachDatabase('admin service: users', (database) => {
   let server: TestServer;
