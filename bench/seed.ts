@@ -13,7 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Insertable, Kysely } from 'kysely';
-import { openStore } from '../src/stores/store.js';
+import { migrateToLatest, openDatabase } from '../src/stores/kysely/open-database.js';
 import type { Database } from '../src/stores/kysely/schema.js';
 
 const { values } = parseArgs({
@@ -68,11 +68,10 @@ async function insertAll<T extends keyof Database>(
   }
 }
 
-const store = await openStore(databaseUrl);
+const { db, close } = await openDatabase(databaseUrl);
 const started = performance.now();
 try {
-  await store.migrate();
-  const { db } = store;
+  await migrateToLatest(db);
   const now = Date.now();
   const clientIds = (i: number) => `seed.example/app-${i}`;
 
@@ -138,5 +137,5 @@ try {
   log(`done in ${seconds} s`);
   process.stdout.write(`${JSON.stringify({ families, apps, seconds })}\n`);
 } finally {
-  await store.close();
+  await close();
 }

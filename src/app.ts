@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { createLogger } from './http/logger.js';
 import { buildServer } from './http/server.js';
-import type { AppContext } from './http/context.js';
+import type { AppContext } from './context.js';
 import { openStore } from './stores/store.js';
 import { KeyRing } from './keys/key-ring.js';
 import { ClientRegistry } from './stores/client-registry.js';

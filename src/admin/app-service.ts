@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { AdminError } from '../errors/admin-error.js';
 import {
   DEFAULT_ACCESS_TOKEN_LIFETIME,
@@ -11,8 +10,6 @@ import {
 import { validateAppRegistration, type AppRegistration } from '../checks/registration/app-registration.js';
 import { checkClientSecret } from '../checks/registration/secret.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
-import { AppsStore } from '../stores/kysely/apps-store.js';
-import type { Database } from '../stores/kysely/schema.js';
 import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
 import { secretInfo, type SecretInfo } from './secret-info.js';
@@ -141,19 +138,11 @@ export class AppService {
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };
-    await this.deps.store.db.transaction().execute(async (trx) => {
-      const apps = new AppsStore(trx);
-      if (!(await apps.update(app))) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
-      if (clientType === 'public') {
-        await trx
-          .updateTable('client_secrets')
-          .set({ revoked_at: now })
-          .where('client_id', '=', clientId)
-          .where('revoked_at', 'is', null)
-          .execute();
-      }
-      if (secretValue !== undefined) await apps.addSecret(this.newSecret(clientId, secretValue, {}, now));
+    const updated = await this.deps.store.apps.update(app, {
+      ...(clientType === 'public' ? { revokeSecretsAt: now } : {}),
+      ...(secretValue !== undefined ? { addSecret: this.newSecret(clientId, secretValue, {}, now) } : {}),
     });
+    if (!updated) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
     this.deps.clients?.invalidate(clientId);
     return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
   }
@@ -184,12 +173,7 @@ export class AppService {
   async delete(clientId: string): Promise<void> {
     await this.require(clientId);
     const now = this.deps.now();
-    const deleted = await this.deps.store.db.transaction().execute(async (trx) => {
-      await revokeEverythingIssuedTo(trx, clientId, now);
-      await trx.deleteFrom('client_secrets').where('client_id', '=', clientId).execute();
-      const result = await trx.deleteFrom('trusted_applications').where('client_id', '=', clientId).executeTakeFirst();
-      return Number(result.numDeletedRows) === 1;
-    });
+    const deleted = await this.deps.store.apps.delete(clientId, now);
     this.deps.clients?.invalidate(clientId);
     if (!deleted) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
   }
@@ -302,17 +286,4 @@ export class AppService {
 
 function withGenerated(result: AppResult, generated: string | undefined): AppResult {
   return generated === undefined ? result : { ...result, generatedSecret: generated };
-}
-
-/** Removes or revokes what was issued to an app, inside the caller's transaction. */
-async function revokeEverythingIssuedTo(trx: Kysely<Database>, clientId: string, now: number): Promise<void> {
-  await trx
-    .updateTable('refresh_families')
-    .set({ revoked_at: now, revoked_reason: 'app_deleted' })
-    .where('client_id', '=', clientId)
-    .where('revoked_at', 'is', null)
-    .execute();
-  await trx.deleteFrom('consents').where('client_id', '=', clientId).execute();
-  await trx.deleteFrom('authorization_codes').where('client_id', '=', clientId).where('consumed_at', 'is', null).execute();
-  await trx.deleteFrom('interactions').where('client_id', '=', clientId).execute();
 }

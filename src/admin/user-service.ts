@@ -1,12 +1,10 @@
-import type { Kysely } from 'kysely';
 import { AdminError } from '../errors/admin-error.js';
 import { hashPassword, passwordProblem } from '../domain/password.js';
 import type { UserKind } from '../domain/trusted-application.js';
 import type { User } from '../domain/user.js';
+import type { RevocationReason } from '../domain/refresh-family.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
 import { checkEmail, checkLocale, checkLogin, checkUserKind } from '../checks/registration/user-fields.js';
-import { UsersStore } from '../stores/kysely/users-store.js';
-import type { Database } from '../stores/kysely/schema.js';
 import { randomId } from '../tokens/opaque.js';
 import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
 
@@ -90,14 +88,14 @@ export class UserService {
       passwordHash: await hashPassword(password, this.deps.config.argon2),
       updatedAt: Math.max(now, current.updatedAt),
     };
-    await this.save(user, true, 'password_changed');
+    await this.save(user, 'password_changed');
     return user;
   }
 
   async enable(loginOrId: string): Promise<User> {
     const current = await this.require(loginOrId);
     const user = { ...current, enabled: true, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
-    await this.save(user, false, '');
+    await this.save(user);
     return user;
   }
 
@@ -105,7 +103,7 @@ export class UserService {
   async disable(loginOrId: string): Promise<User> {
     const current = await this.require(loginOrId);
     const user = { ...current, enabled: false, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
-    await this.save(user, true, 'user_disabled');
+    await this.save(user, 'user_disabled');
     return user;
   }
 
@@ -135,24 +133,13 @@ export class UserService {
     if (problem) throw new AdminError(`password refused: ${problem}`);
   }
 
-  private async save(user: User, endAccess: boolean, reason: string): Promise<void> {
-    const now = this.deps.now();
-    await this.deps.store.db.transaction().execute(async (trx) => {
-      if (!(await new UsersStore(trx).update(user))) {
-        throw new AdminError(`no user with login or id "${user.login}"`, 'not_found');
-      }
-      if (endAccess) await endUserAccess(trx, user.id, now, reason);
-    });
+  /** Saves the user; with `endAccessBecause`, their sessions end and refresh tokens are revoked in the same transaction. */
+  private async save(user: User, endAccessBecause?: RevocationReason): Promise<void> {
+    const at = this.deps.now();
+    const saved = await this.deps.store.users.update(
+      user,
+      endAccessBecause === undefined ? {} : { endAccess: { at, reason: endAccessBecause } },
+    );
+    if (!saved) throw new AdminError(`no user with login or id "${user.login}"`, 'not_found');
   }
-}
-
-/** Ends a user's SSO sessions and revokes their refresh-token families, inside the caller's transaction. */
-async function endUserAccess(trx: Kysely<Database>, userId: string, now: number, reason: string): Promise<void> {
-  await trx.updateTable('sessions').set({ ended_at: now }).where('user_id', '=', userId).where('ended_at', 'is', null).execute();
-  await trx
-    .updateTable('refresh_families')
-    .set({ revoked_at: now, revoked_reason: reason })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .execute();
 }

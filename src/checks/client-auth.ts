@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { RegisteredClient } from '../stores/client-registry.js';
 import { isSecretActive } from '../domain/trusted-application.js';
 import { invalidClient, invalidRequest, unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
 import { constantTimeEqual, sha256 } from '../tokens/opaque.js';
-import type { FormParams } from '../endpoints/token/form.js';
+import type { FormParams } from '../context.js';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 

@@ -33,7 +33,14 @@ export interface RefreshTokenRecord {
 }
 
 /** Why a family was revoked (kept in refresh_families.revoked_reason). */
-export type RevocationReason = 'reuse' | 'code_replay' | 'revoked_by_client' | 'user_disabled' | 'app_disabled';
+export type RevocationReason =
+  | 'reuse'
+  | 'code_replay'
+  | 'revoked_by_client'
+  | 'user_disabled'
+  | 'password_changed'
+  | 'app_disabled'
+  | 'app_deleted';
 
 export type RefreshDecision =
   | { kind: 'usable' }

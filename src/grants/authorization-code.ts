@@ -1,6 +1,6 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { AuthenticatedClient } from '../checks/client-auth.js';
-import type { FormParams } from '../endpoints/token/form.js';
+import type { FormParams } from '../context.js';
 import type { TokenGrant } from '../domain/token-claims.js';
 import type { RefreshFamily } from '../domain/refresh-family.js';
 import { familyExpiresAt } from '../domain/refresh-family.js';
@@ -9,8 +9,7 @@ import { isWellFormedVerifier, verifierMatchesChallenge } from '../checks/pkce-v
 import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { mintTokens } from '../tokens/mint.js';
 import { grantProblem } from './subject-checks.js';
-import { inTokenTransaction } from './transaction.js';
-import type { CodesStore } from '../stores/kysely/codes-store.js';
+import type { CodesStore } from '../stores/codes.js';
 import { revokeIssuedFromCode } from './replay.js';
 import type { GrantHandler, TokenResponse } from './grant.js';
 
@@ -117,7 +116,7 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
     const claim = (codes: CodesStore) => codes.consumeAndRecord(request.codeHash, now, issued);
     try {
       if (family && refreshToken) {
-        await inTokenTransaction(ctx, async (stores) => {
+        await ctx.store.withTransaction(async (stores) => {
           if (!(await claim(stores.codes))) throw new LostClaim();
           await stores.refresh.insertFamily(family, {
             tokenHash: sha256(refreshToken),

@@ -1,6 +1,6 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { AuthenticatedClient } from '../checks/client-auth.js';
-import type { FormParams } from '../endpoints/token/form.js';
+import type { FormParams } from '../context.js';
 
 /** The JSON body of a successful token response (RFC 6749 5.1, OpenID Connect Core 3.1.3.3). */
 export interface TokenResponse {

@@ -1,13 +1,12 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { AuthenticatedClient } from '../checks/client-auth.js';
-import type { FormParams } from '../endpoints/token/form.js';
+import type { FormParams } from '../context.js';
 import type { TokenGrant } from '../domain/token-claims.js';
 import { judgeRefreshToken, REFRESH_REFUSED, type RefreshTokenRecord } from '../domain/refresh-family.js';
 import { invalidGrant, invalidRequest, invalidScope } from '../errors/oauth-error.js';
 import { randomToken, sha256 } from '../tokens/opaque.js';
 import { mintTokens } from '../tokens/mint.js';
 import { grantProblem, parseScopeParameter } from './subject-checks.js';
-import { inTokenTransaction } from './transaction.js';
 import { revokeFamily } from './replay.js';
 import type { GrantHandler, TokenResponse } from './grant.js';
 
@@ -97,9 +96,7 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       accessExpiresAt: minted.accessExpiresAt,
     };
     try {
-      await inTokenTransaction(ctx, async (stores) => {
-        if (!(await stores.refresh.rotate(request.presentedHash, next, now))) throw new LostClaim();
-      });
+      if (!(await ctx.store.refresh.rotate(request.presentedHash, next, now))) throw new LostClaim();
     } catch (error) {
       if (!(error instanceof LostClaim)) throw error;
       // another request rotated this token first (or the family was just revoked): a reuse

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { OAuthError, invalidRequest, serverError } from '../errors/oauth-error.js';
 import { errorPage } from '../interaction/pages/error-page.js';
 import { setNoStore, setPageHeaders } from './security-headers.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 
 /** How a route reports errors: JSON (token, revocation, ...) or an HTML page (authorize, end-session, ...). */
 export type ErrorStyle = 'json' | 'page';

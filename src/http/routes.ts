@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { registerHealth } from '../endpoints/health/route.js';
 import { registerDiscovery } from '../endpoints/discovery/route.js';
 import { registerJwks } from '../endpoints/jwks/route.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { installErrorHandler } from './error-handler.js';
 import { setBaseHeaders } from './security-headers.js';
 import { registerRoutes } from './routes.js';

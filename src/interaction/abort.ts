@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { accessDenied } from '../errors/oauth-error.js';
 import { loadBoundInteraction } from './load.js';
 import { completeWithError } from './complete.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { Session } from '../domain/session.js';
 import type { User } from '../domain/user.js';
 import { OAuthError } from '../errors/oauth-error.js';

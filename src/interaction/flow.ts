@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { AuthorizationRequest, Interaction } from '../domain/interaction.js';
 import { allowsUserKind, type TrustedApplication } from '../domain/trusted-application.js';
 import { authenticationIsFresh } from '../domain/session.js';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { Interaction } from '../domain/interaction.js';
 import type { TrustedApplication } from '../domain/trusted-application.js';
 import { OAuthError, unauthorizedClient } from '../errors/oauth-error.js';

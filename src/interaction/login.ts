@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
 import { loginKey } from '../domain/user.js';

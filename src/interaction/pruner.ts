@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { ACCOUNT_THROTTLE, IP_THROTTLE } from '../domain/throttle.js';
 import { startPeriodicTask } from '../stores/periodic-task.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { STYLESHEET } from './assets/stylesheet.js';
 import { showInteraction } from './show.js';
 import { submitLogin } from './login.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { User } from '../domain/user.js';
 import { isSessionLive, sessionNeedsTouch, type Session } from '../domain/session.js';
 import { randomToken, randomId, sha256 } from '../tokens/opaque.js';

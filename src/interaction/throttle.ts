@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import {
   ACCOUNT_THROTTLE,
   IP_THROTTLE,

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import type { Logger } from 'pino';
-import type { KeysStore, SigningKeyRow } from '../stores/kysely/keys-store.js';
+import type { KeysStore, StoredSigningKey } from '../stores/keys.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
 
 export const SIGNING_ALG = 'RS256';
@@ -31,7 +31,7 @@ const REFRESH_MS = 10_000;
  * not retired; retired keys stay published in the JWKS until tokens signed with them have expired.
  */
 export class KeyRing {
-  private rows: SigningKeyRow[] = [];
+  private rows: StoredSigningKey[] = [];
   private loadedAt = -Infinity;
   /** bumped on every load: the JWKS view is rebuilt per load, even when two loads share a millisecond */
   private generation = 0;
@@ -49,7 +49,7 @@ export class KeyRing {
   /** Creates the first signing key if the store has none. */
   async ensureSigningKey(): Promise<void> {
     await this.refresh(true);
-    if (!this.rows.some((row) => row.retired_at === null)) {
+    if (!this.rows.some((row) => row.retiredAt === null)) {
       await this.insertNewKey();
       await this.refresh(true);
     }
@@ -77,7 +77,7 @@ export class KeyRing {
     const keys = this.rows
       .filter((row) => isPublished(row, now))
       .reverse()
-      .map((row) => ({ ...(JSON.parse(row.public_jwk) as JWK), kid: row.kid, alg: row.alg, use: 'sig' }));
+      .map((row) => ({ ...(JSON.parse(row.publicJwk) as JWK), kid: row.kid, alg: row.alg, use: 'sig' }));
     this.jwksCache = { generation: this.generation, body: { keys } };
     return this.jwksCache.body;
   }
@@ -101,10 +101,10 @@ export class KeyRing {
     return this.rows.map((row) => ({
       kid: row.kid,
       alg: row.alg,
-      createdAt: row.created_at,
-      retiredAt: row.retired_at,
-      publishUntil: row.publish_until,
-      encrypted: row.encrypted === 1,
+      createdAt: row.createdAt,
+      retiredAt: row.retiredAt,
+      publishUntil: row.publishUntil,
+      encrypted: row.encrypted,
       current: row.kid === current?.kid,
       published: isPublished(row, now),
     }));
@@ -127,15 +127,15 @@ export class KeyRing {
     await this.loading;
   }
 
-  private async privateKey(row: SigningKeyRow): Promise<KeyObject> {
+  private async privateKey(row: StoredSigningKey): Promise<KeyObject> {
     const cached = this.privateKeys.get(row.kid);
     if (cached) return cached;
-    let pem = row.private_key;
-    if (row.encrypted === 1) {
+    let pem = row.privateKey;
+    if (row.encrypted) {
       if (!this.encryptionSecret) {
         throw new Error(`signing key ${row.kid} is encrypted but KEY_ENCRYPTION_SECRET is not set`);
       }
-      pem = await decryptPrivateKey(row.private_key, this.encryptionSecret);
+      pem = await decryptPrivateKey(row.privateKey, this.encryptionSecret);
     }
     const key = createPrivateKey(pem);
     this.privateKeys.set(row.kid, key);
@@ -151,24 +151,24 @@ export class KeyRing {
     await this.store.insert({
       kid,
       alg: SIGNING_ALG,
-      public_jwk: JSON.stringify({ kty: publicJwk.kty, n: publicJwk.n, e: publicJwk.e }),
-      private_key: encrypted ? await encryptPrivateKey(pem, this.encryptionSecret!) : pem,
-      encrypted: encrypted ? 1 : 0,
-      created_at: this.now(),
-      retired_at: null,
-      publish_until: null,
+      publicJwk: JSON.stringify({ kty: publicJwk.kty, n: publicJwk.n, e: publicJwk.e }),
+      privateKey: encrypted ? await encryptPrivateKey(pem, this.encryptionSecret!) : pem,
+      encrypted,
+      createdAt: this.now(),
+      retiredAt: null,
+      publishUntil: null,
     });
     this.log?.info({ kid }, 'signing key created');
     return kid;
   }
 }
 
-function currentRow(rows: SigningKeyRow[]): SigningKeyRow | undefined {
+function currentRow(rows: StoredSigningKey[]): StoredSigningKey | undefined {
   return rows
-    .filter((row) => row.retired_at === null)
-    .sort((a, b) => b.created_at - a.created_at || (a.kid < b.kid ? -1 : 1))[0];
+    .filter((row) => row.retiredAt === null)
+    .sort((a, b) => b.createdAt - a.createdAt || (a.kid < b.kid ? -1 : 1))[0];
 }
 
-function isPublished(row: SigningKeyRow, now: number): boolean {
-  return row.publish_until === null || row.publish_until > now;
+function isPublished(row: StoredSigningKey, now: number): boolean {
+  return row.publishUntil === null || row.publishUntil > now;
 }

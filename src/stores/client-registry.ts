@@ -1,4 +1,4 @@
-import type { AppsStore } from './kysely/apps-store.js';
+import type { AppsStore } from './apps.js';
 import type { ClientSecret, TrustedApplication } from '../domain/trusted-application.js';
 
 export interface RegisteredClient {

@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 
 /**
  * Runs `task` every `everyMs` on an unref'd timer, never two runs at once; a failure is logged as a

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, type JWK } from 'jose';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { AccessTokenClaims } from '../domain/token-claims.js';
 
 /** Why an access token is refused; the message is safe to show. */

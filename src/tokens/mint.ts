@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { accessTokenClaims, idTokenClaims, type TokenGrant } from '../domain/token-claims.js';
 import { randomId } from './opaque.js';
 import { leftHalfHash, signCompactRs256 } from './jws.js';

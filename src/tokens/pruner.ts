@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { startPeriodicTask } from '../stores/periodic-task.js';
 
 const EVERY_MS = 5 * 60_000;

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createTestApp, createTestUser, TEST_PASSWORD } from '../support/fixtures.js';
 import { decodeEntities, parseForms, pkcePair, type TestBrowser } from '../support/browser.js';
-import type { AppContext } from '../../src/http/context.js';
+import type { AppContext } from '../../src/context.js';
 
 /** Cheap argon2 so sign-in tests stay fast (production defaults are tested elsewhere). */
 export const FAST_ARGON2 = { ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1' };

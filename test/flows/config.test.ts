@@ -97,9 +97,9 @@ describeEachDatabase('configuration: signing keys at rest', (database) => {
     try {
       const rows = await store.keys.list();
       assert.equal(rows.length, 1);
-      assert.equal(rows[0]!.encrypted, 1);
-      assert.doesNotMatch(rows[0]!.private_key, /BEGIN|PRIVATE KEY/);
-      assert.match(rows[0]!.private_key, /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){4}$/, 'a compact JWE');
+      assert.equal(rows[0]!.encrypted, true);
+      assert.doesNotMatch(rows[0]!.privateKey, /BEGIN|PRIVATE KEY/);
+      assert.match(rows[0]!.privateKey, /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){4}$/, 'a compact JWE');
     } finally {
       await store.close();
     }

@@ -7,6 +7,7 @@ import { createTestUser } from '../support/fixtures.js';
 import { AppService } from '../../src/admin/app-service.js';
 import { pruneOnce } from '../../src/tokens/pruner.js';
 import { sha256 } from '../../src/tokens/opaque.js';
+import { inspectDatabase } from '../support/inspect-database.js';
 
 const REFUSED = 'refresh token is expired or invalid';
 
@@ -74,7 +75,7 @@ describeEachDatabase('refresh_token grant: rotation, reuse detection, scope, lif
     assert.equal(await userinfoStatus(first.access_token!), 401);
     assert.equal(await userinfoStatus(second.access_token), 401);
     assert.equal(await userinfoStatus(third.access_token), 401);
-    const family = await ctx().store.db.selectFrom('refresh_families').select(['revoked_at', 'revoked_reason']).where('revoked_reason', '=', 'reuse').execute();
+    const family = await (await inspectDatabase(ctx())).selectFrom('refresh_families').select(['revoked_at', 'revoked_reason']).where('revoked_reason', '=', 'reuse').execute();
     assert.equal(family.length, 1);
   });
 
@@ -127,7 +128,7 @@ describeEachDatabase('refresh_token grant: rotation, reuse detection, scope, lif
 
   it('refresh tokens are stored only as SHA-256 hashes', async () => {
     const first = await signIn();
-    const rows = await ctx().store.db.selectFrom('refresh_tokens').select('token_hash').execute();
+    const rows = await (await inspectDatabase(ctx())).selectFrom('refresh_tokens').select('token_hash').execute();
     assert.ok(rows.length > 0);
     assert.ok(rows.every((row) => row.token_hash !== first.refresh_token));
   });
@@ -210,8 +211,8 @@ describeEachDatabase('refresh_token grant: rotation, reuse detection, scope, lif
     const res = await postForm(tokenUrl, { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example.com/callback' }, web());
     const familyId = (await ctx().store.refresh.find(sha256(res.body.refresh_token)))!.family.id;
     const exists = async () => ({
-      family: (await ctx().store.db.selectFrom('refresh_families').select('id').where('id', '=', familyId).execute()).length,
-      tokens: (await ctx().store.db.selectFrom('refresh_tokens').select('token_hash').where('family_id', '=', familyId).execute()).length,
+      family: (await (await inspectDatabase(ctx())).selectFrom('refresh_families').select('id').where('id', '=', familyId).execute()).length,
+      tokens: (await (await inspectDatabase(ctx())).selectFrom('refresh_tokens').select('token_hash').where('family_id', '=', familyId).execute()).length,
       code: (await ctx().store.codes.get(sha256(code))) ? 1 : 0,
     });
     await pruneOnce(ctx());

@@ -4,6 +4,7 @@ import { describeEachDatabase } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { decodeJwt, mintCode, pkcePair, postForm, setupTokenWorld, testClock, type TokenWorld } from '../support/token-helpers.js';
 import { pruneOnce } from '../../src/tokens/pruner.js';
+import { inspectDatabase } from '../support/inspect-database.js';
 
 describeEachDatabase('revocation (RFC 7009)', (database) => {
   let server: TestServer;
@@ -50,7 +51,7 @@ describeEachDatabase('revocation (RFC 7009)', (database) => {
     assert.equal(res.status, 200);
     assert.equal(await userinfoStatus(first.access_token!), 401);
     const { jti, exp } = decodeJwt(first.access_token!).payload;
-    const row = await ctx().store.db.selectFrom('revoked_access_tokens').selectAll().where('jti', '=', jti).executeTakeFirst();
+    const row = await (await inspectDatabase(ctx())).selectFrom('revoked_access_tokens').selectAll().where('jti', '=', jti).executeTakeFirst();
     assert.equal(row?.expires_at, exp * 1000);
     assert.equal((await refresh(first.refresh_token!)).status, 200);
   });
@@ -108,7 +109,7 @@ describeEachDatabase('revocation (RFC 7009)', (database) => {
     const first = await signIn();
     await postForm(revocationUrl, { token: first.access_token! }, web());
     const { jti } = decodeJwt(first.access_token!).payload;
-    const count = async () => (await ctx().store.db.selectFrom('revoked_access_tokens').select('jti').where('jti', '=', jti).execute()).length;
+    const count = async () => (await (await inspectDatabase(ctx())).selectFrom('revoked_access_tokens').select('jti').where('jti', '=', jti).execute()).length;
     await pruneOnce(ctx());
     assert.equal(await count(), 1);
     clock.advance(3601);

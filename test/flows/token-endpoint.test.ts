@@ -8,6 +8,7 @@ import {
   basicAuthorization, decodeJwt, mintCode, pkcePair, postForm, setupTokenWorld, testClock, type TokenWorld,
 } from '../support/token-helpers.js';
 import { AppService } from '../../src/admin/app-service.js';
+import { inspectDatabase } from '../support/inspect-database.js';
 
 describeEachDatabase('token endpoint: request format, client authentication, authorization_code', (database) => {
   let server: TestServer;
@@ -395,7 +396,7 @@ describeEachDatabase('token endpoint: request format, client authentication, aut
 
   it('the code is stored only as a hash', async () => {
     const code = await webCode();
-    const rows = await ctx().store.db.selectFrom('authorization_codes').select('code_hash').execute();
+    const rows = await (await inspectDatabase(ctx())).selectFrom('authorization_codes').select('code_hash').execute();
     assert.ok(rows.every((row) => row.code_hash !== code));
   });
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../src/http/context.js';
+import type { AppContext } from '../../src/context.js';
 import type { TrustedApplication } from '../../src/domain/trusted-application.js';
 import type { User } from '../../src/domain/user.js';
 import { AppService, type AppInput } from '../../src/admin/app-service.js';

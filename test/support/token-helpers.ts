@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AppContext } from '../../src/http/context.js';
+import type { AppContext } from '../../src/context.js';
 import type { AuthorizationCodeRecord } from '../../src/domain/authorization-code.js';
 import { randomToken, sha256 } from '../../src/tokens/opaque.js';
 

@@ -8,6 +8,7 @@ import { AdminError } from '../../src/errors/admin-error.js';
 import { sha256 } from '../../src/tokens/opaque.js';
 import { isSecretActive } from '../../src/domain/trusted-application.js';
 import { refuses } from '../support/admin-assertions.js';
+import { inspectDatabase } from '../support/inspect-database.js';
 
 const base: NewAppInput = {
   clientId: 'web',
@@ -157,7 +158,7 @@ describeEachDatabase('admin service: Trusted Applications', (database) => {
   it('disable works even when the stored record would no longer pass registration', async () => {
     await createTestApp(server.app.ctx, { clientId: 'legacy' });
     // e.g. registered before a rule was tightened
-    await server.app.ctx.store.db
+    await (await inspectDatabase(server.app.ctx))
       .updateTable('trusted_applications')
       .set({ login_redirect_uris: JSON.stringify(['http://legacy.example.com/cb']) })
       .where('client_id', '=', 'legacy')
@@ -168,7 +169,7 @@ describeEachDatabase('admin service: Trusted Applications', (database) => {
   });
 
   it('delete removes the app and its secrets and revokes refresh-token families issued to it', async () => {
-    const { db } = server.app.ctx.store;
+    const db = await inspectDatabase(server.app.ctx);
     await createTestApp(server.app.ctx, { clientId: 'doomed' });
     await db.insertInto('refresh_families').values({
       id: 'fam-1', client_id: 'doomed', user_id: 'u', scope: 'openid', sid: 's', auth_time: 1, amr: '[]',

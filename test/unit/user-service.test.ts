@@ -6,6 +6,7 @@ import { UserService } from '../../src/admin/user-service.js';
 import { AdminError } from '../../src/errors/admin-error.js';
 import { verifyPassword } from '../../src/domain/password.js';
 import { refuses } from '../support/admin-assertions.js';
+import { inspectDatabase } from '../support/inspect-database.js';
 
 
 describeEachDatabase('admin service: users', (database) => {
@@ -58,7 +59,7 @@ describeEachDatabase('admin service: users', (database) => {
   });
 
   it('set-password replaces the hash and ends sessions and refresh families', async () => {
-    const { db } = server.app.ctx.store;
+    const db = await inspectDatabase(server.app.ctx);
     const user = await users.show('jane');
     await db.insertInto('sessions').values({
       id_hash: 'h1', sid: 'sid-1', user_id: user.id, auth_time: 1, amr: '["pwd"]', created_at: t, last_seen_at: t,

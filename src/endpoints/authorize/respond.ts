@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import type { AuthorizationRequest } from '../../domain/interaction.js';
 import type { Session } from '../../domain/session.js';
 import type { TrustedApplication } from '../../domain/trusted-application.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { OAuthError } from '../../errors/oauth-error.js';
 import { SingleParams } from './params.js';
 import { resolveTarget, validateAuthorizeRequest, type TrustedTarget } from './validate.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import type { AuthorizationRequest } from '../../domain/interaction.js';
 import type { TrustedApplication } from '../../domain/trusted-application.js';
 import { OAuthError, invalidRequest, unsupportedResponseType } from '../../errors/oauth-error.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { discoveryDocument, ENDPOINT_PATHS } from './document.js';
 import { cacheableJson, sendCacheableJson } from './cacheable-json.js';
 

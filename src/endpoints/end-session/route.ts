@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { OAuthError } from '../../errors/oauth-error.js';
 import { setNoStore, setPageHeaders } from '../../http/security-headers.js';
 import { SingleParams } from '../authorize/params.js';

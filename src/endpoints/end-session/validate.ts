@@ -1,4 +1,4 @@
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { verifyIdTokenHint } from '../../checks/id-token-hint.js';
 import { matchLogoutRedirectUri } from '../../checks/redirect-uri.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 
 /** GET /healthz: the process is alive. GET /readyz: the database answers. */
 export function registerHealth(app: FastifyInstance, ctx: AppContext): void {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { ENDPOINT_PATHS } from '../discovery/document.js';
 import { cacheableJson, sendCacheableJson, type CacheableJson } from '../discovery/cacheable-json.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { setNoStore } from '../../http/security-headers.js';
 import { invalidRequest } from '../../errors/oauth-error.js';
 import { authenticateClient } from '../../checks/client-auth.js';

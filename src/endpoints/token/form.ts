@@ -1,8 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { invalidRequest } from '../../errors/oauth-error.js';
-
-/** A request's form parameters: each present at most once; empty values count as absent (RFC 6749 3.1). */
-export type FormParams = ReadonlyMap<string, string>;
+import type { FormParams } from '../../context.js';
 
 /**
  * Reads an application/x-www-form-urlencoded body. Any other body (JSON included) and repeated

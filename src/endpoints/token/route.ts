@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { setNoStore } from '../../http/security-headers.js';
 import { startPruning } from '../../tokens/pruner.js';
 import { readForm } from './form.js';

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { authenticateClient } from '../../checks/client-auth.js';
 import { invalidRequest, unsupportedGrantType } from '../../errors/oauth-error.js';
 import { authorizationCodeGrant } from '../../grants/authorization-code.js';
 import { refreshTokenGrant } from '../../grants/refresh-token.js';
 import type { GrantHandler } from '../../grants/grant.js';
-import type { FormParams } from './form.js';
+import type { FormParams } from '../../context.js';
 
 const GRANTS: Record<string, GrantHandler<unknown>> = {
   authorization_code: authorizationCodeGrant as GrantHandler<unknown>,

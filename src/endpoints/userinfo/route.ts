@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../http/context.js';
+import type { AppContext } from '../../context.js';
 import { setNoStore } from '../../http/security-headers.js';
 import { insufficientScope, invalidToken } from '../../errors/oauth-error.js';
 import { accessTokenVerifier, AccessTokenRejected } from '../../tokens/access-token-verifier.js';

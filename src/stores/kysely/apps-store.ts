@@ -1,11 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TrustedApplicationsTable, ClientSecretsTable } from './schema.js';
 import type { ClientSecret, TrustedApplication } from '../../domain/trusted-application.js';
+import type { AppsStore } from '../apps.js';
+import { isStorableText } from '../../domain/text.js';
+import { affected, atomic } from './atomic.js';
 
-export class AppsStore {
+export class KyselyAppsStore implements AppsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(clientId: string): Promise<TrustedApplication | undefined> {
+    if (!isStorableText(clientId)) return undefined;
     const row = await this.db
       .selectFrom('trusted_applications')
       .selectAll()
@@ -19,39 +23,57 @@ export class AppsStore {
     return rows.map(toApp);
   }
 
-  /** Inserts the app and its first secrets in one transaction. */
-  async insert(app: TrustedApplication, secrets: ClientSecret[]): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  async insert(app: TrustedApplication, secrets: readonly ClientSecret[]): Promise<void> {
+    await atomic(this.db, async (trx) => {
       await trx.insertInto('trusted_applications').values(fromApp(app)).execute();
       for (const secret of secrets) await trx.insertInto('client_secrets').values(fromSecret(secret)).execute();
     });
   }
 
-  async update(app: TrustedApplication): Promise<boolean> {
+  async update(app: TrustedApplication, options: { revokeSecretsAt?: number; addSecret?: ClientSecret } = {}): Promise<boolean> {
     const { client_id, created_at, ...values } = fromApp(app);
     void created_at;
-    const result = await this.db
-      .updateTable('trusted_applications')
-      .set(values)
-      .where('client_id', '=', client_id)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return atomic(this.db, async (trx) => {
+      const result = await trx.updateTable('trusted_applications').set(values).where('client_id', '=', client_id).executeTakeFirst();
+      if (affected(result) !== 1) return false;
+      if (options.revokeSecretsAt !== undefined) {
+        await trx
+          .updateTable('client_secrets')
+          .set({ revoked_at: options.revokeSecretsAt })
+          .where('client_id', '=', client_id)
+          .where('revoked_at', 'is', null)
+          .execute();
+      }
+      if (options.addSecret) await trx.insertInto('client_secrets').values(fromSecret(options.addSecret)).execute();
+      return true;
+    });
   }
 
-  async delete(clientId: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+  async delete(clientId: string, at: number): Promise<boolean> {
+    return atomic(this.db, async (trx) => {
+      await trx
+        .updateTable('refresh_families')
+        .set({ revoked_at: at, revoked_reason: 'app_deleted' })
+        .where('client_id', '=', clientId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      await trx.deleteFrom('consents').where('client_id', '=', clientId).execute();
+      await trx.deleteFrom('authorization_codes').where('client_id', '=', clientId).where('consumed_at', 'is', null).execute();
+      await trx.deleteFrom('interactions').where('client_id', '=', clientId).execute();
       await trx.deleteFrom('client_secrets').where('client_id', '=', clientId).execute();
       const result = await trx.deleteFrom('trusted_applications').where('client_id', '=', clientId).executeTakeFirst();
-      return Number(result.numDeletedRows) === 1;
+      return affected(result) === 1;
     });
   }
 
   async listSecrets(clientId: string): Promise<ClientSecret[]> {
+    if (!isStorableText(clientId)) return [];
     const rows = await this.db
       .selectFrom('client_secrets')
       .selectAll()
       .where('client_id', '=', clientId)
       .orderBy('created_at')
+      .orderBy('id')
       .execute();
     return rows.map(toSecret);
   }
@@ -68,11 +90,11 @@ export class AppsStore {
       .where('id', '=', secretId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return affected(result) === 1;
   }
 }
 
-export function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
+function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
   return {
     clientId: row.client_id,
     displayName: row.display_name,

@@ -1,8 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuthorizationCodesTable, Database } from './schema.js';
 import type { AuthorizationCodeRecord } from '../../domain/authorization-code.js';
+import type { CodesStore, IssuedFromCode } from '../codes.js';
+import { affected } from './atomic.js';
 
-export class CodesStore {
+export class KyselyCodesStore implements CodesStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(code: AuthorizationCodeRecord): Promise<void> {
@@ -18,17 +20,6 @@ export class CodesStore {
     return row ? toCode(row) : undefined;
   }
 
-  /** Atomic single-use claim: true for exactly one caller, across processes and nodes. */
-  async consume(codeHash: string, at: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('authorization_codes')
-      .set({ consumed_at: at })
-      .where('code_hash', '=', codeHash)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  }
-
   /**
    * Atomic single-use claim that also records what is being issued from the code, in one statement, so
    * a replay that loses the claim always finds what to revoke (RFC 6749 4.1.2).
@@ -36,7 +27,7 @@ export class CodesStore {
   async consumeAndRecord(
     codeHash: string,
     at: number,
-    issued: { familyId: string | null; accessJti: string; accessExpiresAt: number },
+    issued: IssuedFromCode,
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('authorization_codes')
@@ -49,23 +40,7 @@ export class CodesStore {
       .where('code_hash', '=', codeHash)
       .where('consumed_at', 'is', null)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  }
-
-  /** Records what was issued from a consumed code, so a later replay can revoke it. */
-  async recordIssued(
-    codeHash: string,
-    issued: { familyId: string | null; accessJti: string; accessExpiresAt: number },
-  ): Promise<void> {
-    await this.db
-      .updateTable('authorization_codes')
-      .set({
-        issued_family_id: issued.familyId,
-        issued_access_jti: issued.accessJti,
-        issued_access_expires_at: issued.accessExpiresAt,
-      })
-      .where('code_hash', '=', codeHash)
-      .execute();
+    return affected(result) === 1;
   }
 
   /** Removes codes that expired before `before` (bounded batch). */
@@ -76,7 +51,7 @@ export class CodesStore {
       .where('expires_at', '<', before)
       .limit(limit);
     const result = await this.db.deleteFrom('authorization_codes').where('code_hash', 'in', doomed).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return affected(result);
   }
 }
 

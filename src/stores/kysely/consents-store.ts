@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { unionScopes } from '../../domain/consent.js';
+import type { ConsentsStore } from '../consents.js';
+import { affected } from './atomic.js';
 
 /** Remembered consent: per user and app, the union of the scopes the user allowed. */
-export class ConsentsStore {
+export class KyselyConsentsStore implements ConsentsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(userId: string, clientId: string): Promise<string[]> {
@@ -42,7 +44,7 @@ export class ConsentsStore {
         .where('client_id', '=', clientId)
         .where('scopes', '=', row.scopes)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 1) return;
+      if (affected(result) === 1) return;
     }
     throw new Error('could not record the consent (too much contention)');
   }
@@ -52,6 +54,6 @@ export class ConsentsStore {
     let query = this.db.deleteFrom('consents').where('user_id', '=', userId);
     if (clientId !== undefined) query = query.where('client_id', '=', clientId);
     const result = await query.executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return affected(result);
   }
 }

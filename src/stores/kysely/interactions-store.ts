@@ -1,9 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, InteractionsTable } from './schema.js';
 import type { AuthorizationRequest, Interaction } from '../../domain/interaction.js';
+import type { InteractionsStore } from '../interactions.js';
+import { affected } from './atomic.js';
+import { isStorableText } from '../../domain/text.js';
 
 /** Pending sign-ins (the authorization request waiting for login / consent). */
-export class InteractionsStore {
+export class KyselyInteractionsStore implements InteractionsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(interaction: Interaction): Promise<void> {
@@ -11,6 +14,7 @@ export class InteractionsStore {
   }
 
   async get(id: string): Promise<Interaction | undefined> {
+    if (!isStorableText(id)) return undefined;
     const row = await this.db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toInteraction(row) : undefined;
   }
@@ -23,7 +27,7 @@ export class InteractionsStore {
       .where('id', '=', id)
       .where('completed_at', 'is', null)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return affected(result) === 1;
   }
 
   /** Atomic single use: true for exactly one caller. */
@@ -35,14 +39,14 @@ export class InteractionsStore {
       .where('completed_at', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return affected(result) === 1;
   }
 
   /** Removes interactions that expired before `before` (bounded batch). */
   async pruneExpired(before: number, limit = 1000): Promise<number> {
     const doomed = this.db.selectFrom('interactions').select('id').where('expires_at', '<', before).limit(limit);
     const result = await this.db.deleteFrom('interactions').where('id', 'in', doomed).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return affected(result);
   }
 }
 

@@ -4,7 +4,7 @@ import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql 
 import type { Database } from './schema.js';
 import { migrationProvider } from '../migrations/index.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+import type { Dialect } from '../store-ports.js';
 
 export interface OpenDatabase {
   db: Kysely<Database>;

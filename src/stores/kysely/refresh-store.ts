@@ -1,17 +1,21 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RefreshFamiliesTable, RefreshTokensTable } from './schema.js';
 import type { RefreshFamily, RefreshTokenRecord, RevocationReason } from '../../domain/refresh-family.js';
+import type { RefreshFamiliesStore } from '../refresh-families.js';
+import { affected, atomic } from './atomic.js';
 
 /**
  * Refresh-token families and their tokens (stored only as SHA-256 hashes). Rotation is an atomic
  * conditional update: of two requests presenting the same token, exactly one wins, on any node.
  */
-export class RefreshStore {
+export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insertFamily(family: RefreshFamily, first: RefreshTokenRecord): Promise<void> {
-    await this.db.insertInto('refresh_families').values(fromFamily(family)).execute();
-    await this.db.insertInto('refresh_tokens').values(fromToken(first)).execute();
+    await atomic(this.db, async (trx) => {
+      await trx.insertInto('refresh_families').values(fromFamily(family)).execute();
+      await trx.insertInto('refresh_tokens').values(fromToken(first)).execute();
+    });
   }
 
   /** The token and its family, in one query. */
@@ -44,65 +48,71 @@ export class RefreshStore {
 
   /**
    * Rotation: claims the presented token (only while unconsumed and its family, `next.familyId`, is not
-   * revoked) and inserts its successor. Must run inside a transaction; false when another request won the claim.
+   * revoked) and inserts its successor, in one transaction; false when another request won the claim.
    */
   async rotate(presentedHash: string, next: RefreshTokenRecord, at: number): Promise<boolean> {
-    const live = this.db
-      .selectFrom('refresh_families')
-      .select('id')
-      .where('id', '=', next.familyId)
-      .where('revoked_at', 'is', null);
-    const claimed = await this.db
-      .updateTable('refresh_tokens')
-      .set({ consumed_at: at })
-      .where('token_hash', '=', presentedHash)
-      .where('consumed_at', 'is', null)
-      .where('family_id', 'in', live)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return false;
-    await this.db.insertInto('refresh_tokens').values(fromToken(next)).execute();
-    return true;
+    return atomic(this.db, async (trx) => {
+      const live = trx
+        .selectFrom('refresh_families')
+        .select('id')
+        .where('id', '=', next.familyId)
+        .where('revoked_at', 'is', null);
+      const claimed = await trx
+        .updateTable('refresh_tokens')
+        .set({ consumed_at: at })
+        .where('token_hash', '=', presentedHash)
+        .where('consumed_at', 'is', null)
+        .where('family_id', 'in', live)
+        .executeTakeFirst();
+      if (affected(claimed) !== 1) return false;
+      await trx.insertInto('refresh_tokens').values(fromToken(next)).execute();
+      return true;
+    });
   }
 
   /**
    * Revokes a family: no token of it refreshes again, and every access token issued in it that has not
-   * expired goes onto the deny list. Idempotent; run it inside a transaction.
+   * expired goes onto the deny list. Idempotent and atomic.
    */
   async revokeFamily(familyId: string, at: number, reason: RevocationReason): Promise<void> {
-    await this.db
-      .updateTable('refresh_families')
-      .set({ revoked_at: at, revoked_reason: reason })
-      .where('id', '=', familyId)
-      .where('revoked_at', 'is', null)
-      .execute();
-    await this.db
-      .insertInto('revoked_access_tokens')
-      .columns(['jti', 'expires_at', 'revoked_at'])
-      .expression((eb) =>
-        eb
-          .selectFrom('refresh_tokens')
-          .select((s) => ['access_jti as jti', 'access_expires_at as expires_at', s.cast<number>(s.val(at), 'bigint').as('revoked_at')])
-          .where('family_id', '=', familyId)
-          .where('access_jti', 'is not', null)
-          .where('access_expires_at', '>', at),
-      )
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .execute();
+    await atomic(this.db, async (trx) => {
+      await trx
+        .updateTable('refresh_families')
+        .set({ revoked_at: at, revoked_reason: reason })
+        .where('id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      await trx
+        .insertInto('revoked_access_tokens')
+        .columns(['jti', 'expires_at', 'revoked_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('refresh_tokens')
+            .select((s) => ['access_jti as jti', 'access_expires_at as expires_at', s.cast<number>(s.val(at), 'bigint').as('revoked_at')])
+            .where('family_id', '=', familyId)
+            .where('access_jti', 'is not', null)
+            .where('access_expires_at', '>', at),
+        )
+        .onConflict((oc) => oc.column('jti').doNothing())
+        .execute();
+    });
   }
 
   /** Removes families that expired before `before`, with their tokens (bounded batch). */
   async pruneExpired(before: number, limit = 500): Promise<number> {
-    const doomed = await this.db
-      .selectFrom('refresh_families')
-      .select('id')
-      .where('expires_at', '<', before)
-      .limit(limit)
-      .execute();
-    if (doomed.length === 0) return 0;
-    const ids = doomed.map((row) => row.id);
-    await this.db.deleteFrom('refresh_tokens').where('family_id', 'in', ids).execute();
-    await this.db.deleteFrom('refresh_families').where('id', 'in', ids).execute();
-    return ids.length;
+    return atomic(this.db, async (trx) => {
+      const doomed = await trx
+        .selectFrom('refresh_families')
+        .select('id')
+        .where('expires_at', '<', before)
+        .limit(limit)
+        .execute();
+      if (doomed.length === 0) return 0;
+      const ids = doomed.map((row) => row.id);
+      await trx.deleteFrom('refresh_tokens').where('family_id', 'in', ids).execute();
+      await trx.deleteFrom('refresh_families').where('id', 'in', ids).execute();
+      return ids.length;
+    });
   }
 }
 

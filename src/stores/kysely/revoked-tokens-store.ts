@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { RevokedTokensStore } from '../revoked-tokens.js';
+import { affected } from './atomic.js';
 
 /**
  * The deny list of access tokens (by `jti`) revoked before they expired. A row is kept only until the
  * token would have expired anyway; after that, `exp` alone refuses it.
  */
-export class RevokedTokensStore {
+export class KyselyRevokedTokensStore implements RevokedTokensStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Adds a jti (idempotent). */
@@ -35,6 +37,6 @@ export class RevokedTokensStore {
       .where('expires_at', '<', before)
       .limit(limit);
     const result = await this.db.deleteFrom('revoked_access_tokens').where('jti', 'in', doomed).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return affected(result);
   }
 }

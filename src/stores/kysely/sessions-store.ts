@@ -1,9 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
 import type { Session } from '../../domain/session.js';
+import type { SessionsStore } from '../sessions.js';
+import { affected } from './atomic.js';
 
 /** SSO sessions, keyed by the SHA-256 of the cookie value; shared by every node. */
-export class SessionsStore {
+export class KyselySessionsStore implements SessionsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(session: Session): Promise<void> {
@@ -28,7 +30,7 @@ export class SessionsStore {
       .where('id_hash', '=', idHash)
       .where('ended_at', 'is', null)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return affected(result) === 1;
   }
 
   /**
@@ -50,7 +52,7 @@ export class SessionsStore {
       .where('id_hash', '=', idHash)
       .where('ended_at', 'is', null)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return affected(result) === 1;
   }
 
   /** Ends a session; true when this call ended it. */
@@ -61,7 +63,7 @@ export class SessionsStore {
       .where('id_hash', '=', idHash)
       .where('ended_at', 'is', null)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return affected(result) === 1;
   }
 
   /** Removes sessions that ended, expired, or went idle longer than `idleMs`, before `before` (bounded batch). */
@@ -74,7 +76,7 @@ export class SessionsStore {
       )
       .limit(limit);
     const result = await this.db.deleteFrom('sessions').where('id_hash', 'in', doomed).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return affected(result);
   }
 }
 

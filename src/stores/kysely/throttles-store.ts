@@ -1,9 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ThrottlesTable } from './schema.js';
 import type { ThrottleState } from '../../domain/throttle.js';
+import type { ThrottlesStore } from '../throttles.js';
+import { affected } from './atomic.js';
 
 /** Failure counters for login throttling, shared by every node. */
-export class ThrottlesStore {
+export class KyselyThrottlesStore implements ThrottlesStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(keys: string[]): Promise<ThrottleState[]> {
@@ -53,7 +55,7 @@ export class ThrottlesStore {
   async pruneStale(before: number, limit = 1000): Promise<number> {
     const doomed = this.db.selectFrom('throttles').select('key').where('updated_at', '<', before).limit(limit);
     const result = await this.db.deleteFrom('throttles').where('key', 'in', doomed).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return affected(result);
   }
 }
 

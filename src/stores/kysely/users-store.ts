@@ -1,16 +1,22 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import { loginKey, type User } from '../../domain/user.js';
+import type { RevocationReason } from '../../domain/refresh-family.js';
+import type { UsersStore } from '../users.js';
+import { isStorableText } from '../../domain/text.js';
+import { affected, atomic } from './atomic.js';
 
-export class UsersStore {
+export class KyselyUsersStore implements UsersStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async getById(id: string): Promise<User | undefined> {
+    if (!isStorableText(id)) return undefined;
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toUser(row) : undefined;
   }
 
   async getByLogin(login: string): Promise<User | undefined> {
+    if (!isStorableText(login)) return undefined;
     const row = await this.db.selectFrom('users').selectAll().where('login_key', '=', loginKey(login)).executeTakeFirst();
     return row ? toUser(row) : undefined;
   }
@@ -24,14 +30,26 @@ export class UsersStore {
     await this.db.insertInto('users').values(fromUser(user)).execute();
   }
 
-  async update(user: User): Promise<boolean> {
+  async update(user: User, options: { endAccess?: { at: number; reason: RevocationReason } } = {}): Promise<boolean> {
     const { id, created_at, ...values } = fromUser(user);
     void created_at;
-    const result = await this.db.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return atomic(this.db, async (trx) => {
+      const result = await trx.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
+      if (affected(result) !== 1) return false;
+      const end = options.endAccess;
+      if (end) {
+        await trx.updateTable('sessions').set({ ended_at: end.at }).where('user_id', '=', id).where('ended_at', 'is', null).execute();
+        await trx
+          .updateTable('refresh_families')
+          .set({ revoked_at: end.at, revoked_reason: end.reason })
+          .where('user_id', '=', id)
+          .where('revoked_at', 'is', null)
+          .execute();
+      }
+      return true;
+    });
   }
 }
-
 function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,

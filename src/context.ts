@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import type { Store } from './stores/store.js';
+import type { KeyRing } from './keys/key-ring.js';
+import type { ClientRegistry } from './stores/client-registry.js';
+
+/**
+ * What every layer needs, built once at start-up and passed explicitly: configuration, the store ports,
+ * the key ring, the Trusted Application cache, the logger and the clock. It knows nothing of HTTP.
+ */
+export interface AppContext {
+  config: Config;
+  store: Store;
+  keys: KeyRing;
+  /** Trusted Applications through a short-lived cache (kill switch within CLIENT_CACHE_SECONDS) */
+  clients: ClientRegistry;
+  log: Logger;
+  /** current time in epoch milliseconds (replaceable in tests) */
+  now: () => number;
+}
+
+/**
+ * A request's parameters after the HTTP edge parsed them: each present at most once; empty values count
+ * as absent (RFC 6749 3.1). Grants and checks read these, never the HTTP request.
+ */
+export type FormParams = ReadonlyMap<string, string>;

@@ -1,0 +1,23 @@
+import type { ClientSecret, TrustedApplication } from '../domain/trusted-application.js';
+
+/** Trusted Applications and their client secrets (stored only as SHA-256 hashes). */
+export interface AppsStore {
+  get(clientId: string): Promise<TrustedApplication | undefined>;
+  list(): Promise<TrustedApplication[]>;
+  /** Inserts the app and its first secrets atomically. */
+  insert(app: TrustedApplication, secrets: readonly ClientSecret[]): Promise<void>;
+  /**
+   * Replaces the app's fields; atomically also revokes every active secret (`revokeSecretsAt`, when an
+   * app becomes public) and adds a secret. False (and nothing changed) when the app does not exist.
+   */
+  update(app: TrustedApplication, options?: { revokeSecretsAt?: number; addSecret?: ClientSecret }): Promise<boolean>;
+  /**
+   * Deletes the app with its secrets, atomically revoking its refresh-token families (reason
+   * `app_deleted`) and removing its consents, unconsumed codes and pending interactions.
+   */
+  delete(clientId: string, at: number): Promise<boolean>;
+  listSecrets(clientId: string): Promise<ClientSecret[]>;
+  addSecret(secret: ClientSecret): Promise<void>;
+  /** Revokes one active secret; false when it is unknown or already revoked. */
+  revokeSecret(clientId: string, secretId: string, at: number): Promise<boolean>;
+}

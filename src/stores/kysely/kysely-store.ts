@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { Store, StorePorts } from '../store-ports.js';
+import { openDatabase, migrateToLatest, pingDatabase } from './open-database.js';
+import { KyselyAppsStore } from './apps-store.js';
+import { KyselyUsersStore } from './users-store.js';
+import { KyselyCodesStore } from './codes-store.js';
+import { KyselyKeysStore } from './keys-store.js';
+import { KyselySessionsStore } from './sessions-store.js';
+import { KyselyInteractionsStore } from './interactions-store.js';
+import { KyselyConsentsStore } from './consents-store.js';
+import { KyselyThrottlesStore } from './throttles-store.js';
+import { KyselyRefreshFamiliesStore } from './refresh-store.js';
+import { KyselyRevokedTokensStore } from './revoked-tokens-store.js';
+
+/** Every port over one Kysely handle: the database, or a transaction. */
+function portsOver(db: Kysely<Database>): StorePorts {
+  return {
+    apps: new KyselyAppsStore(db),
+    users: new KyselyUsersStore(db),
+    codes: new KyselyCodesStore(db),
+    keys: new KyselyKeysStore(db),
+    sessions: new KyselySessionsStore(db),
+    interactions: new KyselyInteractionsStore(db),
+    consents: new KyselyConsentsStore(db),
+    throttles: new KyselyThrottlesStore(db),
+    refresh: new KyselyRefreshFamiliesStore(db),
+    revokedTokens: new KyselyRevokedTokensStore(db),
+  };
+}
+
+/** The store over SQLite (`sqlite:<path>`) or PostgreSQL (`postgres://…`). */
+export async function openKyselyStore(databaseUrl: string): Promise<Store> {
+  const { db, dialect, close } = await openDatabase(databaseUrl);
+  return {
+    dialect,
+    ...portsOver(db),
+    withTransaction: (work) => db.transaction().execute((trx) => work(portsOver(trx))),
+    migrate: () => migrateToLatest(db),
+    ping: () => pingDatabase(db),
+    close,
+  };
+}
