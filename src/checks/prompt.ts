@@ -1,6 +1,8 @@
 import { invalidRequest } from '../errors/oauth-error.js';
 
-export type PromptValue = 'none' | 'login' | 'consent';
+import type { PromptValue } from '../domain/interaction.js';
+
+export type { PromptValue };
 const PROMPTS: readonly string[] = ['none', 'login', 'consent'];
 // ten digits are more than three centuries of seconds
 const MAX_AGE = /^\d{1,10}$/;

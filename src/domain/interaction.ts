@@ -1,4 +1,5 @@
-import type { PromptValue } from '../checks/prompt.js';
+/** OpenID Connect prompt values Trustgate supports. */
+export type PromptValue = 'none' | 'login' | 'consent';
 
 /** An authorization request that passed every check: what the interaction carries until the code is issued. */
 export interface AuthorizationRequest {

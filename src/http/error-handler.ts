@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError, invalidRequest, serverError } from '../errors/oauth-error.js';
-import { errorPage } from '../interaction/pages/error-page.js';
+import { errorPage } from '../pages/error-page.js';
 import { setNoStore, setPageHeaders } from './security-headers.js';
+import { stylesheetPath } from '../pages/stylesheet-path.js';
 import type { AppContext } from '../context.js';
 
 /** How a route reports errors: JSON (token, revocation, ...) or an HTML page (authorize, end-session, ...). */
@@ -39,7 +40,7 @@ export function sendError(ctx: AppContext, request: FastifyRequest, reply: Fasti
     reply.type('text/html; charset=utf-8').send(
       errorPage({
         instanceName: ctx.config.instanceName,
-        stylesheet: `${ctx.config.issuerPath}/assets/trustgate.css`,
+        stylesheet: stylesheetPath(ctx.config),
         code: error.code,
         description: error.description,
         requestId: error.status >= 500 ? String(request.id) : undefined,

@@ -3,7 +3,8 @@ import type { AppContext } from '../context.js';
 import type { Session } from '../domain/session.js';
 import type { User } from '../domain/user.js';
 import { OAuthError } from '../errors/oauth-error.js';
-import { issueCode, redirectError } from '../endpoints/authorize/respond.js';
+import { issueCode } from '../authorization/issue-code.js';
+import { redirectError } from '../authorization/redirect-error.js';
 import type { BoundInteraction } from './load.js';
 
 function alreadyCompleted(): OAuthError {

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { OAuthError, accessDenied } from '../errors/oauth-error.js';
 import { loadBoundInteraction } from './load.js';
-import { liveSessionByHash } from './sessions.js';
+import { liveSessionByHash } from '../authorization/sessions.js';
 import { completeWithCode, completeWithError } from './complete.js';
 
 function pageError(status: number, description: string, code = 'invalid_request'): OAuthError {

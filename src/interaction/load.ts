@@ -4,9 +4,9 @@ import type { Interaction } from '../domain/interaction.js';
 import type { TrustedApplication } from '../domain/trusted-application.js';
 import { OAuthError, unauthorizedClient } from '../errors/oauth-error.js';
 import { constantTimeEqual, sha256 } from '../tokens/opaque.js';
-import { INTERACTION_COOKIE, readCookie } from './cookies.js';
-import { csrfMatches, csrfToken } from './csrf.js';
-import { SingleParams } from '../endpoints/authorize/params.js';
+import { INTERACTION_COOKIE, readCookie } from '../authorization/cookies.js';
+import { csrfMatches, csrfToken } from '../authorization/csrf.js';
+import { SingleParams } from '../http/single-params.js';
 
 export interface BoundInteraction {
   interaction: Interaction;

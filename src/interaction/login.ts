@@ -6,9 +6,9 @@ import { loginKey } from '../domain/user.js';
 import { verifyPassword } from '../domain/password.js';
 import { loadBoundInteraction } from './load.js';
 import { renderBlocked, renderLogin } from './render.js';
-import { signInSession } from './sessions.js';
+import { signInSession } from '../authorization/sessions.js';
 import { recordFailedAttempt, recordSuccessfulAttempt, throttleBeforeAttempt } from './throttle.js';
-import { consentNeeded, interactionUrl } from './flow.js';
+import { consentNeeded, interactionUrl } from '../authorization/sign-in.js';
 import { completeWithCode } from './complete.js';
 
 export const INVALID_CREDENTIALS = 'Invalid login or password.';

@@ -3,11 +3,11 @@ import type { AppContext } from '../context.js';
 import type { BoundInteraction } from './load.js';
 import type { User } from '../domain/user.js';
 import { setPageHeaders } from '../http/security-headers.js';
-import { stylesheetPath } from '../endpoints/authorize/respond.js';
-import { loginPage } from './pages/login-page.js';
-import { consentPage } from './pages/consent-page.js';
-import { blockedPage } from './pages/blocked-page.js';
-import { interactionPath } from './flow.js';
+import { stylesheetPath } from '../pages/stylesheet-path.js';
+import { loginPage } from '../pages/login-page.js';
+import { consentPage } from '../pages/consent-page.js';
+import { blockedPage } from '../pages/blocked-page.js';
+import { interactionPath } from '../authorization/sign-in.js';
 
 function send(reply: FastifyReply, status: number, redirectUri: string, body: string): FastifyReply {
   // the redirect that follows a form submission must be allowed by form-action (Chromium enforces it)
@@ -28,7 +28,7 @@ export function renderLogin(
     interaction.request.redirectUri,
     loginPage({
       instanceName: ctx.config.instanceName,
-      stylesheet: stylesheetPath(ctx),
+      stylesheet: stylesheetPath(ctx.config),
       appName: app.displayName,
       action: interactionPath(ctx, interaction.id, 'login'),
       cancelAction: interactionPath(ctx, interaction.id, 'abort'),
@@ -48,7 +48,7 @@ export function renderConsent(ctx: AppContext, reply: FastifyReply, bound: Bound
     interaction.request.redirectUri,
     consentPage({
       instanceName: ctx.config.instanceName,
-      stylesheet: stylesheetPath(ctx),
+      stylesheet: stylesheetPath(ctx.config),
       appName: app.displayName,
       clientId: app.clientId,
       userName: user.displayName || user.login,
@@ -67,7 +67,7 @@ export function renderBlocked(ctx: AppContext, reply: FastifyReply, bound: Bound
     interaction.request.redirectUri,
     blockedPage({
       instanceName: ctx.config.instanceName,
-      stylesheet: stylesheetPath(ctx),
+      stylesheet: stylesheetPath(ctx.config),
       appName: app.displayName,
       message,
       action: interactionPath(ctx, interaction.id, 'abort'),

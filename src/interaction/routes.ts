@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { STYLESHEET } from './assets/stylesheet.js';
+import { STYLESHEET } from '../pages/stylesheet.js';
 import { showInteraction } from './show.js';
 import { submitLogin } from './login.js';
 import { submitConsent } from './consent.js';

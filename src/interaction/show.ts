@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import { loadBoundInteraction } from './load.js';
-import { currentSession, liveSessionByHash } from './sessions.js';
+import { currentSession, liveSessionByHash } from '../authorization/sessions.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
 import { renderConsent, renderLogin } from './render.js';
 

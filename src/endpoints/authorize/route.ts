@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { OAuthError } from '../../errors/oauth-error.js';
-import { SingleParams } from './params.js';
+import { SingleParams } from '../../http/single-params.js';
 import { resolveTarget, validateAuthorizeRequest, type TrustedTarget } from './validate.js';
-import { redirectError } from './respond.js';
-import { startSignIn } from '../../interaction/flow.js';
+import { redirectError } from '../../authorization/redirect-error.js';
+import { startSignIn } from '../../authorization/sign-in.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 const pageError = (description: string) => new OAuthError('invalid_request', description, { redirectable: false });

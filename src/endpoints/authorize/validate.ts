@@ -7,8 +7,8 @@ import { checkRequestedScopes } from '../../checks/scope.js';
 import { checkPkceRequest } from '../../checks/pkce.js';
 import { parseMaxAge, parsePrompt } from '../../checks/prompt.js';
 import { verifyIdTokenHint } from '../../checks/id-token-hint.js';
-import type { SingleParams } from './params.js';
-import type { ResponseMode } from './deliver.js';
+import type { SingleParams } from '../../http/single-params.js';
+import type { ResponseMode } from '../../authorization/deliver.js';
 
 /** An error shown on our own page (HTTP 400), never sent to a redirect URI. */
 function pageError(code: string, description: string): OAuthError {

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { OAuthError } from '../../errors/oauth-error.js';
 import { setNoStore, setPageHeaders } from '../../http/security-headers.js';
-import { SingleParams } from '../authorize/params.js';
-import { appendQuery } from '../authorize/deliver.js';
-import { stylesheetPath } from '../authorize/respond.js';
-import { signedOutPage } from '../../interaction/pages/signed-out-page.js';
-import { SESSION_COOKIE, clearSessionCookie, readCookie } from '../../interaction/cookies.js';
+import { SingleParams } from '../../http/single-params.js';
+import { appendQuery } from '../../authorization/deliver.js';
+import { stylesheetPath } from '../../pages/stylesheet-path.js';
+import { signedOutPage } from '../../pages/signed-out-page.js';
+import { SESSION_COOKIE, clearSessionCookie, readCookie } from '../../authorization/cookies.js';
 import { sha256 } from '../../tokens/opaque.js';
 import { resolveLogoutTarget } from './validate.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
@@ -65,5 +65,5 @@ async function endSession(
   return reply
     .code(200)
     .type('text/html; charset=utf-8')
-    .send(signedOutPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx), note: target.note }));
+    .send(signedOutPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config), note: target.note }));
 }

@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { setNoStore } from '../../http/security-headers.js';
 import { invalidClient, invalidRequest } from '../../errors/oauth-error.js';
-import { authenticateClient, type AuthenticatedClient } from '../../checks/client-auth.js';
+import type { AuthenticatedClient } from '../../checks/client-auth.js';
+import { authenticateClient } from '../../http/authenticate-client.js';
 import { accessTokenVerifier } from '../../tokens/access-token-verifier.js';
 import { looksLikeJwt, MAX_TOKEN_LENGTH } from '../../tokens/token-kind.js';
 import { sha256 } from '../../tokens/opaque.js';
 import { isRefreshTokenActive } from '../../domain/refresh-family.js';
 import { grantProblem } from '../../grants/subject-checks.js';
-import { readForm } from '../token/form.js';
+import { readForm } from '../../http/form.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 const INACTIVE = Object.freeze({ active: false });

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { setNoStore } from '../../http/security-headers.js';
 import { invalidRequest } from '../../errors/oauth-error.js';
-import { authenticateClient } from '../../checks/client-auth.js';
+import { authenticateClient } from '../../http/authenticate-client.js';
 import { accessTokenVerifier } from '../../tokens/access-token-verifier.js';
 import { looksLikeJwt, MAX_TOKEN_LENGTH } from '../../tokens/token-kind.js';
 import { sha256 } from '../../tokens/opaque.js';
 import { revokeFamily } from '../../grants/replay.js';
-import { readForm } from '../token/form.js';
-import { corsHeaders, registerPreflight } from '../token/cors.js';
+import { readForm } from '../../http/form.js';
+import { corsHeaders, registerPreflight } from '../../http/cors.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 /**

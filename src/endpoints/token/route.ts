@@ -2,17 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { setNoStore } from '../../http/security-headers.js';
 import { startPruning } from '../../tokens/pruner.js';
-import { readForm } from './form.js';
-import { validateTokenRequest } from './validate.js';
-import { corsHeaders, registerPreflight } from './cors.js';
+import { readForm } from '../../http/form.js';
+import { authenticateClient } from '../../http/authenticate-client.js';
+import { corsHeaders, registerPreflight } from '../../http/cors.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
+import { validateTokenRequest } from './validate.js';
+import { respondToTokenRequest } from './respond.js';
 
-/** POST {issuer}/connect/token (RFC 6749 3.2): authorization_code and refresh_token grants. */
+/** POST {issuer}/connect/token (RFC 6749 3.2): read the form, validate, respond, write JSON. */
 export function registerToken(app: FastifyInstance, ctx: AppContext): void {
   app.post('/connect/token', { onRequest: corsHeaders }, async (request, reply) => {
     const form = readForm(request);
-    const { handler, validated } = await validateTokenRequest(ctx, request, form);
-    const response = await handler.issue(ctx, validated);
+    const validated = await validateTokenRequest(ctx, form, () => authenticateClient(ctx, request, form));
+    const response = await respondToTokenRequest(ctx, validated);
     setNoStore(reply);
     return reply.send(response);
   });

@@ -1,36 +1,43 @@
-import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../../context.js';
-import { authenticateClient } from '../../checks/client-auth.js';
+import type { AppContext, FormParams } from '../../context.js';
+import type { AuthenticatedClient } from '../../checks/client-auth.js';
 import { invalidRequest, unsupportedGrantType } from '../../errors/oauth-error.js';
-import { authorizationCodeGrant } from '../../grants/authorization-code.js';
-import { refreshTokenGrant } from '../../grants/refresh-token.js';
-import type { GrantHandler } from '../../grants/grant.js';
-import type { FormParams } from '../../context.js';
+import { authorizationCodeGrant, type ValidatedCodeRequest } from '../../grants/authorization-code.js';
+import { refreshTokenGrant, type ValidatedRefreshRequest } from '../../grants/refresh-token.js';
 
-const GRANTS: Record<string, GrantHandler<unknown>> = {
-  authorization_code: authorizationCodeGrant as GrantHandler<unknown>,
-  refresh_token: refreshTokenGrant as GrantHandler<unknown>,
-};
+/** A token request that passed every check, typed by its grant: what respond.ts issues tokens for. */
+export type ValidatedTokenRequest =
+  | { readonly grantType: 'authorization_code'; readonly request: ValidatedCodeRequest }
+  | { readonly grantType: 'refresh_token'; readonly request: ValidatedRefreshRequest };
 
-export interface ValidatedTokenRequest {
-  handler: GrantHandler<unknown>;
-  validated: unknown;
+export type GrantType = ValidatedTokenRequest['grantType'];
+
+const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'];
+
+function isGrantType(value: string): value is GrantType {
+  return (GRANT_TYPES as readonly string[]).includes(value);
 }
 
-/** Token request → grant handler + its validated request, or an OAuthError. */
+/**
+ * Token request → its validated, typed form, or an OAuthError. grant_type is required before anything
+ * else; the client authenticates before an unsupported grant type is named (RFC 6749 5.2).
+ */
 export async function validateTokenRequest(
   ctx: AppContext,
-  request: FastifyRequest,
   form: FormParams,
+  authenticate: () => Promise<AuthenticatedClient>,
 ): Promise<ValidatedTokenRequest> {
   const grantType = form.get('grant_type');
   if (grantType === undefined) throw invalidRequest('grant_type is required');
-  const handler = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
-  const client = await authenticateClient(ctx, request, form);
-  if (!handler) {
+  const client = await authenticate();
+  if (!isGrantType(grantType)) {
     throw unsupportedGrantType(
       `grant_type "${grantType.replace(/[^\x20-\x7e]/g, '?').slice(0, 100)}" is not supported; interactive apps use authorization_code and refresh_token`,
     );
   }
-  return { handler, validated: await handler.validate(ctx, client, form) };
+  switch (grantType) {
+    case 'authorization_code':
+      return Object.freeze({ grantType, request: await authorizationCodeGrant.validate(ctx, client, form) });
+    case 'refresh_token':
+      return Object.freeze({ grantType, request: await refreshTokenGrant.validate(ctx, client, form) });
+  }
 }

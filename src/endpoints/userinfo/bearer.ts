@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { invalidRequest, OAuthError } from '../../errors/oauth-error.js';
-import { readForm } from '../token/form.js';
+import { readForm } from '../../http/form.js';
 
 /**
  * The bearer token of a request (RFC 6750 2.1 header, or 2.2 form body on POST). Tokens in the URL

@@ -4,7 +4,7 @@ import { setNoStore } from '../../http/security-headers.js';
 import { insufficientScope, invalidToken } from '../../errors/oauth-error.js';
 import { accessTokenVerifier, AccessTokenRejected } from '../../tokens/access-token-verifier.js';
 import { userClaims } from '../../domain/token-claims.js';
-import { corsHeaders, registerPreflight } from '../token/cors.js';
+import { corsHeaders, registerPreflight } from '../../http/cors.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 import { readBearerToken } from './bearer.js';
 

@@ -6,7 +6,7 @@ import { authenticationIsFresh } from '../domain/session.js';
 import { ungrantedScopes } from '../domain/consent.js';
 import { consentRequired, loginRequired } from '../errors/oauth-error.js';
 import { randomToken, sha256 } from '../tokens/opaque.js';
-import { issueCode } from '../endpoints/authorize/respond.js';
+import { issueCode } from './issue-code.js';
 import { INTERACTION_COOKIE, readCookie, setInteractionCookie } from './cookies.js';
 import { csrfToken } from './csrf.js';
 import { currentSession, touchSession, type LiveSession } from './sessions.js';

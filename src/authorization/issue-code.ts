@@ -1,16 +1,12 @@
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../../context.js';
-import type { AuthorizationRequest } from '../../domain/interaction.js';
-import type { Session } from '../../domain/session.js';
-import type { TrustedApplication } from '../../domain/trusted-application.js';
-import type { User } from '../../domain/user.js';
-import type { OAuthError } from '../../errors/oauth-error.js';
-import { randomToken, sha256 } from '../../tokens/opaque.js';
-import { deliverToApp, type ResponseMode } from './deliver.js';
-
-export function stylesheetPath(ctx: AppContext): string {
-  return `${ctx.config.issuerPath}/assets/trustgate.css`;
-}
+import type { AppContext } from '../context.js';
+import type { AuthorizationRequest } from '../domain/interaction.js';
+import type { Session } from '../domain/session.js';
+import type { TrustedApplication } from '../domain/trusted-application.js';
+import type { User } from '../domain/user.js';
+import { randomToken, sha256 } from '../tokens/opaque.js';
+import { deliverToApp } from './deliver.js';
+import { stylesheetPath } from '../pages/stylesheet-path.js';
 
 /**
  * Mints the authorization code (256 random bits, stored only as its SHA-256, single use, short-lived,
@@ -54,26 +50,6 @@ export async function issueCode(
     { code, state: req.state, iss: ctx.config.issuer },
     app.displayName,
     ctx.config.instanceName,
-    stylesheetPath(ctx),
-  );
-}
-
-/** Sends an error to the app's (already verified) redirect URI with error_description, state and iss. */
-export function redirectError(
-  ctx: AppContext,
-  reply: FastifyReply,
-  app: TrustedApplication,
-  target: { redirectUri: string; responseMode: ResponseMode; state: string | null },
-  error: OAuthError,
-): FastifyReply {
-  ctx.log.info({ event: 'authorize_refused', clientId: app.clientId, error: error.code, detail: error.detail }, 'authorization refused');
-  return deliverToApp(
-    reply,
-    target.redirectUri,
-    target.responseMode,
-    { error: error.code, error_description: error.description, state: target.state, iss: ctx.config.issuer },
-    app.displayName,
-    ctx.config.instanceName,
-    stylesheetPath(ctx),
+    stylesheetPath(ctx.config),
   );
 }

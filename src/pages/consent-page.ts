@@ -1,6 +1,6 @@
 import { html } from './html.js';
 import { layout } from './layout.js';
-import { describeScope } from '../../domain/consent.js';
+import { describeScope } from '../domain/consent.js';
 
 export interface ConsentPageOptions {
   instanceName: string;

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { invalidRequest } from '../../errors/oauth-error.js';
-import type { FormParams } from '../../context.js';
+import { invalidRequest } from '../errors/oauth-error.js';
+import type { FormParams } from '../context.js';
 
 /**
  * Reads an application/x-www-form-urlencoded body. Any other body (JSON included) and repeated

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { html, raw } from './html.js';
 import { layout } from './layout.js';
-import { setPageHeaders } from '../../http/security-headers.js';
+import { setPageHeaders } from '../http/security-headers.js';
 
 /** The only script on any page: submits the form_post response. Allowed by its hash in the CSP. */
 const SUBMIT_SCRIPT = 'document.forms[0].submit();';

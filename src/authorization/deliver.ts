@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import { formPostPage, formPostHeaders } from '../../interaction/pages/form-post-page.js';
-import { setNoStore } from '../../http/security-headers.js';
+import { formPostPage, formPostHeaders } from '../pages/form-post-page.js';
+import { setNoStore } from '../http/security-headers.js';
 
 export type ResponseMode = 'query' | 'form_post';
 

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { invalidRequest, type OAuthError } from '../../errors/oauth-error.js';
+import { invalidRequest, type OAuthError } from '../errors/oauth-error.js';
+import { isStorableText } from '../domain/text.js';
 
 /** Longest value accepted for any single parameter. */
 export const MAX_PARAM_LENGTH = 4096;
@@ -64,7 +65,7 @@ export class SingleParams {
     const value = list[0]!;
     if (value === '') return undefined;
     if (value.length > MAX_PARAM_LENGTH) throw fail(`the parameter ${name} is too long`);
-    if (value.includes('\u0000')) throw fail(`the parameter ${name} contains a NUL character`);
+    if (!isStorableText(value)) throw fail(`the parameter ${name} contains a NUL character or an unpaired surrogate`);
     return value;
   }
 

@@ -1,0 +1,26 @@
+import type { FastifyReply } from 'fastify';
+import type { AppContext } from '../context.js';
+import type { TrustedApplication } from '../domain/trusted-application.js';
+import type { OAuthError } from '../errors/oauth-error.js';
+import { deliverToApp, type ResponseMode } from './deliver.js';
+import { stylesheetPath } from '../pages/stylesheet-path.js';
+
+/** Sends an error to the app's (already verified) redirect URI with error_description, state and iss. */
+export function redirectError(
+  ctx: AppContext,
+  reply: FastifyReply,
+  app: TrustedApplication,
+  target: { redirectUri: string; responseMode: ResponseMode; state: string | null },
+  error: OAuthError,
+): FastifyReply {
+  ctx.log.info({ event: 'authorize_refused', clientId: app.clientId, error: error.code, detail: error.detail }, 'authorization refused');
+  return deliverToApp(
+    reply,
+    target.redirectUri,
+    target.responseMode,
+    { error: error.code, error_description: error.description, state: target.state, iss: ctx.config.issuer },
+    app.displayName,
+    ctx.config.instanceName,
+    stylesheetPath(ctx.config),
+  );
+}
