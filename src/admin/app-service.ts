@@ -1,4 +1,5 @@
-import { AdminError } from '../errors/admin-error.js';
+import { conflict, invalid, notFound } from '../errors/admin-error.js';
+import { publicAppSecret } from '../checks/registration/app-registration.js';
 import {
   DEFAULT_ACCESS_TOKEN_LIFETIME,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
@@ -87,7 +88,7 @@ export class AppService {
       hasSecret: secretValue !== undefined,
     });
     if (await this.deps.store.apps.get(registration.clientId)) {
-      throw new AdminError(`an app with ApplicationUri "${registration.clientId}" already exists`, 'conflict');
+      throw conflict('app_exists', `an app with ApplicationUri "${registration.clientId}" already exists`, ['clientId']);
     }
     const now = this.deps.now();
     const app: TrustedApplication = { ...registration, enabled: input.enabled ?? true, createdAt: now, updatedAt: now };
@@ -96,7 +97,7 @@ export class AppService {
       await this.deps.store.apps.insert(app, secrets);
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new AdminError(`an app with ApplicationUri "${app.clientId}" already exists`, 'conflict');
+        throw conflict('app_exists', `an app with ApplicationUri "${app.clientId}" already exists`, ['clientId']);
       }
       throw error;
     }
@@ -142,7 +143,7 @@ export class AppService {
       ...(clientType === 'public' ? { revokeSecretsAt: now } : {}),
       ...(secretValue !== undefined ? { addSecret: this.newSecret(clientId, secretValue, {}, now) } : {}),
     });
-    if (!updated) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
+    if (!updated) throw appNotFound(clientId);
     this.deps.clients?.invalidate(clientId);
     return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
   }
@@ -160,7 +161,7 @@ export class AppService {
   private async setEnabled(clientId: string, enabled: boolean): Promise<TrustedApplication> {
     const current = await this.require(clientId);
     const app = { ...current, enabled, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
-    if (!(await this.deps.store.apps.update(app))) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
+    if (!(await this.deps.store.apps.update(app))) throw appNotFound(clientId);
     this.deps.clients?.invalidate(clientId);
     return app;
   }
@@ -175,7 +176,7 @@ export class AppService {
     const now = this.deps.now();
     const deleted = await this.deps.store.apps.delete(clientId, now);
     this.deps.clients?.invalidate(clientId);
-    if (!deleted) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
+    if (!deleted) throw appNotFound(clientId);
   }
 
   async list(): Promise<TrustedApplication[]> {
@@ -191,14 +192,14 @@ export class AppService {
   async addSecret(clientId: string, input: NewSecretInput): Promise<{ secret: SecretInfo; generatedSecret?: string }> {
     const app = await this.require(clientId);
     if (app.clientType !== 'confidential') {
-      throw new AdminError(`"${clientId}" is a public app and cannot have a secret`);
+      throw invalid('public_app_secret', `"${clientId}" is a public app and cannot have a secret`, ['secret']);
     }
     const value = this.secretToAdd({ ...input, clientType: 'confidential' });
-    if (value === undefined) throw new AdminError('give --secret <value> or --generate-secret');
+    if (value === undefined) throw invalid('secret_missing', 'give a secret, or ask for one to be generated', ['secret', 'generateSecret']);
     const now = this.deps.now();
     if (input.expiresAt !== undefined && input.expiresAt !== null) {
       if (!Number.isFinite(input.expiresAt) || input.expiresAt <= now) {
-        throw new AdminError('the secret expiry must be in the future');
+        throw invalid('secret_expiry_past', 'the secret expiry must be in the future', ['expiresAt']);
       }
     }
     const secret = this.newSecret(clientId, value, input, now);
@@ -224,17 +225,19 @@ export class AppService {
     const now = this.deps.now();
     const secrets = await this.deps.store.apps.listSecrets(clientId);
     const target = secrets.find((secret) => secret.id === secretId);
-    if (!target) throw new AdminError(`app "${clientId}" has no secret with id "${secretId}"`, 'not_found');
-    if (target.revokedAt !== null) throw new AdminError(`secret "${secretId}" is already revoked`, 'conflict');
+    if (!target) throw notFound('secret_not_found', `app "${clientId}" has no secret with id "${secretId}"`, ['secretId']);
+    if (target.revokedAt !== null) throw conflict('secret_already_revoked', `secret "${secretId}" is already revoked`, ['secretId']);
     const othersActive = secrets.some((secret) => secret.id !== secretId && isSecretActive(secret, now));
     if (!othersActive && isSecretActive(target, now) && !options.force) {
-      throw new AdminError(
+      throw invalid(
+        'last_active_secret',
         `secret "${secretId}" is the app's last active secret: revoking it locks "${clientId}" out; ` +
-          'add a new secret first, or repeat with --force',
+          'add a new secret first, or repeat with force',
+        ['force'],
       );
     }
     if (!(await this.deps.store.apps.revokeSecret(clientId, secretId, now))) {
-      throw new AdminError(`secret "${secretId}" is already revoked`, 'conflict');
+      throw conflict('secret_already_revoked', `secret "${secretId}" is already revoked`, ['secretId']);
     }
     this.deps.clients?.invalidate(clientId);
     return secretInfo({ ...target, revokedAt: now }, now);
@@ -242,20 +245,17 @@ export class AppService {
 
   private async require(clientId: string): Promise<TrustedApplication> {
     const app = await this.deps.store.apps.get(clientId);
-    if (!app) throw new AdminError(`no app with ApplicationUri "${clientId}"`, 'not_found');
+    if (!app) throw appNotFound(clientId);
     return app;
   }
 
   /** The secret value to store for this change, if any (validated or generated). */
   private secretToAdd(input: { secret?: string; generateSecret?: boolean; clientType?: ClientType }): string | undefined {
     if (input.secret !== undefined && input.generateSecret) {
-      throw new AdminError('give either --secret or --generate-secret, not both');
+      throw invalid('secret_choice_conflict', 'give either a secret or ask for one to be generated, not both', ['secret', 'generateSecret']);
     }
     if (input.clientType === 'public' && (input.secret !== undefined || input.generateSecret)) {
-      throw new AdminError(
-        'a public app cannot have a secret (it runs in a browser or on a device and cannot keep one); ' +
-          'drop the secret or make the app confidential',
-      );
+      throw publicAppSecret();
     }
     if (input.generateSecret) return randomToken(32);
     if (input.secret !== undefined) return checkClientSecret(input.secret);
@@ -271,7 +271,7 @@ export class AppService {
     const description =
       input.description === undefined || input.description === null
         ? null
-        : checkDisplayName(input.description, 'secret description');
+        : checkDisplayName(input.description, 'secret description', 'description');
     return {
       id: randomId(),
       clientId,
@@ -286,4 +286,8 @@ export class AppService {
 
 function withGenerated(result: AppResult, generated: string | undefined): AppResult {
   return generated === undefined ? result : { ...result, generatedSecret: generated };
+}
+
+function appNotFound(clientId: string) {
+  return notFound('app_not_found', `no app with ApplicationUri "${clientId}"`, ['clientId']);
 }

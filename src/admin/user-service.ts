@@ -1,4 +1,4 @@
-import { AdminError } from '../errors/admin-error.js';
+import { conflict, invalid, notFound } from '../errors/admin-error.js';
 import { hashPassword, passwordProblem } from '../domain/password.js';
 import type { UserKind } from '../domain/trusted-application.js';
 import type { User } from '../domain/user.js';
@@ -49,7 +49,7 @@ export class UserService {
     const kind = checkUserKind(input.kind);
     this.checkPassword(input.password, login);
     if (await this.deps.store.users.getByLogin(login)) {
-      throw new AdminError(`a user with login "${login}" already exists`, 'conflict');
+      throw conflict('user_exists', `a user with login "${login}" already exists`, ['login']);
     }
     const now = this.deps.now();
     const user: User = {
@@ -69,7 +69,7 @@ export class UserService {
     try {
       await this.deps.store.users.insert(user);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AdminError(`a user with login "${login}" already exists`, 'conflict');
+      if (isUniqueViolation(error)) throw conflict('user_exists', `a user with login "${login}" already exists`, ['login']);
       throw error;
     }
     return { user };
@@ -124,13 +124,13 @@ export class UserService {
 
   private async require(loginOrId: string): Promise<User> {
     const user = await this.find(loginOrId);
-    if (!user) throw new AdminError(`no user with login or id "${loginOrId}"`, 'not_found');
+    if (!user) throw notFound('user_not_found', `no user with login or id "${loginOrId}"`, ['login']);
     return user;
   }
 
   private checkPassword(password: string, login: string): void {
     const problem = typeof password === 'string' ? passwordProblem(password, login) : 'a password is required';
-    if (problem) throw new AdminError(`password refused: ${problem}`);
+    if (problem) throw invalid('password_refused', `password refused: ${problem}`, ['password']);
   }
 
   /** Saves the user; with `endAccessBecause`, their sessions end and refresh tokens are revoked in the same transaction. */
@@ -140,6 +140,6 @@ export class UserService {
       user,
       endAccessBecause === undefined ? {} : { endAccess: { at, reason: endAccessBecause } },
     );
-    if (!saved) throw new AdminError(`no user with login or id "${user.login}"`, 'not_found');
+    if (!saved) throw notFound('user_not_found', `no user with login or id "${user.login}"`, ['login']);
   }
 }

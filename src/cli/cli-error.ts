@@ -1,10 +1,20 @@
 import { AdminError } from '../errors/admin-error.js';
+import { cliWording } from './admin-wording.js';
 import { ConfigError } from '../config/config-error.js';
 import { redactUrl } from '../config/config.js';
 
+/** A command used wrongly in a way commander cannot see (e.g. two options that exclude each other). */
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliUsageError';
+  }
+}
+
 /** One line for any error a command can meet; never a stack trace, never a connection password. */
 export function describeCliError(error: unknown): string {
-  if (error instanceof AdminError || error instanceof ConfigError) return oneLine(error.message);
+  if (error instanceof AdminError) return oneLine(cliWording(error));
+  if (error instanceof CliUsageError || error instanceof ConfigError) return oneLine(error.message);
   const e = error as { message?: unknown; code?: unknown; errors?: unknown };
   let message = typeof e?.message === 'string' ? e.message : String(error);
   // network failures (e.g. PostgreSQL unreachable) may arrive as an AggregateError without a message

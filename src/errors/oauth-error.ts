@@ -1,4 +1,34 @@
 /**
+ * Every error code Trustgate answers with: RFC 6749 4.1.2.1 and 5.2, RFC 6750 3.1, RFC 7009 2.2.1,
+ * OpenID Connect Core 3.1.2.6 and RFC 9126 2.3, plus the seed's `invalid_redirect_uri` (shown on our
+ * own error page, never redirected) and `not_found` (no endpoint at that path).
+ */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'unsupported_token_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'interaction_required'
+  | 'login_required'
+  | 'consent_required'
+  | 'account_selection_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
+  | 'registration_not_supported'
+  | 'invalid_request_uri'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_redirect_uri'
+  | 'not_found';
+
+/**
  * One error type for every protocol failure. `description` is safe to show to the app developer and
  * says what failed and how to fix it; `detail` is logged only. `redirectable` is false when the error
  * must never travel to a redirect URI (unknown client, unregistered redirect URI): those render a page.
@@ -17,7 +47,7 @@ export class OAuthError extends Error {
   readonly wwwAuthenticate: string | undefined;
 
   constructor(
-    readonly code: string,
+    readonly code: OAuthErrorCode,
     readonly description: string,
     options: OAuthErrorOptions = {},
   ) {
@@ -50,6 +80,12 @@ export const accessDenied = (description: string) => new OAuthError('access_deni
 export const loginRequired = (description: string) => new OAuthError('login_required', description);
 export const consentRequired = (description: string) => new OAuthError('consent_required', description);
 export const interactionRequired = (description: string) => new OAuthError('interaction_required', description);
+/**
+ * An error shown on the server's own page (never sent to a redirect URI): the app or the redirect URI is
+ * not trusted, or the browser's sign-in request itself is broken. `invalid_request` and 400 unless said.
+ */
+export const pageError = (description: string, options: { code?: OAuthErrorCode; status?: number } = {}) =>
+  new OAuthError(options.code ?? 'invalid_request', description, { status: options.status ?? 400, redirectable: false });
 /** Never redirected: shown on the server's own error page (seed: invalid_redirect_uri). */
 export const invalidRedirectUri = (description: string) =>
   new OAuthError('invalid_redirect_uri', description, { redirectable: false });

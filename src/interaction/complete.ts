@@ -2,18 +2,13 @@ import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Session } from '../domain/session.js';
 import type { User } from '../domain/user.js';
-import { OAuthError } from '../errors/oauth-error.js';
+import { pageError, type OAuthError } from '../errors/oauth-error.js';
 import { issueCode } from '../authorization/issue-code.js';
 import { redirectError } from '../authorization/redirect-error.js';
 import type { BoundInteraction } from './load.js';
 
-function alreadyCompleted(): OAuthError {
-  return new OAuthError(
-    'invalid_request',
-    'This sign-in request was already completed and cannot be used again. Return to the app and sign in again.',
-    { status: 400, redirectable: false },
-  );
-}
+const alreadyCompleted = () =>
+  pageError('This sign-in request was already completed and cannot be used again. Return to the app and sign in again.');
 
 /** Marks the interaction completed (exactly once, atomically) and sends the code to the app. */
 export async function completeWithCode(

@@ -1,13 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { OAuthError, accessDenied } from '../errors/oauth-error.js';
+import { accessDenied, pageError } from '../errors/oauth-error.js';
 import { loadBoundInteraction } from './load.js';
 import { liveSessionByHash } from '../authorization/sessions.js';
 import { completeWithCode, completeWithError } from './complete.js';
-
-function pageError(status: number, description: string, code = 'invalid_request'): OAuthError {
-  return new OAuthError(code, description, { status, redirectable: false });
-}
 
 /** POST /connect/interaction/:id/consent — decision=allow remembers the grant and issues the code; deny → access_denied. */
 export async function submitConsent(
@@ -17,16 +13,16 @@ export async function submitConsent(
 ): Promise<FastifyReply> {
   const bound = await loadBoundInteraction(ctx, request, request.params.id, true);
   const { interaction, app } = bound;
-  const decision = bound.form.get('decision', (d) => pageError(400, d));
+  const decision = bound.form.get('decision', (d) => pageError(d));
   if (decision !== 'allow' && decision !== 'deny') {
-    throw pageError(400, 'The consent form must be sent with decision=allow or decision=deny.');
+    throw pageError('The consent form must be sent with decision=allow or decision=deny.');
   }
   if (interaction.userId === null || interaction.sessionIdHash === null) {
-    throw pageError(400, 'Sign in before answering the consent question.');
+    throw pageError('Sign in before answering the consent question.');
   }
   const live = await liveSessionByHash(ctx, interaction.sessionIdHash);
   if (!live || live.user.id !== interaction.userId) {
-    throw pageError(400, 'Your session has ended. Return to the app and sign in again.', 'login_required');
+    throw pageError('Your session has ended. Return to the app and sign in again.', { code: 'login_required' });
   }
   if (decision === 'deny') {
     ctx.log.info({ event: 'consent_denied', clientId: app.clientId, userId: live.user.id }, 'consent denied');

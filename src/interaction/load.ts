@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Interaction } from '../domain/interaction.js';
 import type { TrustedApplication } from '../domain/trusted-application.js';
-import { OAuthError, unauthorizedClient } from '../errors/oauth-error.js';
+import { pageError, unauthorizedClient } from '../errors/oauth-error.js';
 import { constantTimeEqual, sha256 } from '../tokens/opaque.js';
 import { INTERACTION_COOKIE, readCookie } from '../authorization/cookies.js';
 import { csrfMatches, csrfToken } from '../authorization/csrf.js';
@@ -19,11 +19,6 @@ export interface BoundInteraction {
 
 const ID_SHAPE = /^[A-Za-z0-9_-]{32}$/;
 
-/** A page-only error (never redirected to an app). */
-function pageError(status: number, description: string, code = 'invalid_request'): OAuthError {
-  return new OAuthError(code, description, { status, redirectable: false });
-}
-
 const RESTART = 'Return to the app and sign in again.';
 
 /**
@@ -37,21 +32,18 @@ export async function loadBoundInteraction(
   id: string,
   isForm: boolean,
 ): Promise<BoundInteraction> {
-  if (!ID_SHAPE.test(id)) throw pageError(404, `This sign-in request does not exist. ${RESTART}`);
+  if (!ID_SHAPE.test(id)) throw pageError(`This sign-in request does not exist. ${RESTART}`, { status: 404 });
   const interaction = await ctx.store.interactions.get(id);
-  if (!interaction) throw pageError(404, `This sign-in request does not exist or has expired. ${RESTART}`);
+  if (!interaction) throw pageError(`This sign-in request does not exist or has expired. ${RESTART}`, { status: 404 });
   if (interaction.completedAt !== null) {
-    throw pageError(400, `This sign-in request was already completed and cannot be used again. ${RESTART}`);
+    throw pageError(`This sign-in request was already completed and cannot be used again. ${RESTART}`);
   }
-  if (interaction.expiresAt <= ctx.now()) throw pageError(400, `This sign-in request has expired. ${RESTART}`);
+  if (interaction.expiresAt <= ctx.now()) throw pageError(`This sign-in request has expired. ${RESTART}`);
   const browserSecret = readCookie(request, INTERACTION_COOKIE);
   if (!browserSecret || !constantTimeEqual(sha256(browserSecret), interaction.browserHash)) {
-    throw pageError(
-      403,
-      `This sign-in request was started in another browser (or its cookie is missing). ${RESTART}`,
-    );
+    throw pageError(`This sign-in request was started in another browser (or its cookie is missing). ${RESTART}`, { status: 403 });
   }
-  const form = isForm ? SingleParams.fromForm(request, (d) => pageError(400, d)) : SingleParams.fromBody(undefined);
+  const form = isForm ? SingleParams.fromForm(request, (d) => pageError(d)) : SingleParams.fromBody(undefined);
   if (isForm) {
     let submitted: string | undefined;
     try {
@@ -60,11 +52,11 @@ export async function loadBoundInteraction(
       submitted = undefined;
     }
     if (!csrfMatches(submitted, interaction.csrfHash)) {
-      throw pageError(403, 'The form could not be verified (CSRF token missing or wrong). Reload the page and try again.');
+      throw pageError('The form could not be verified (CSRF token missing or wrong). Reload the page and try again.', { status: 403 });
     }
   }
   const registered = await ctx.clients.get(interaction.clientId);
-  if (!registered) throw pageError(400, 'The app of this sign-in request is no longer registered.', 'invalid_client');
+  if (!registered) throw pageError('The app of this sign-in request is no longer registered.', { code: 'invalid_client' });
   if (!registered.app.enabled) {
     const error = unauthorizedClient(`The app "${registered.app.displayName}" is disabled.`, { redirectable: false });
     throw error;

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { OAuthError } from '../errors/oauth-error.js';
+import { pageError } from '../errors/oauth-error.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
 import { loginKey } from '../domain/user.js';
 import { verifyPassword } from '../domain/password.js';
@@ -30,7 +30,7 @@ export async function submitLogin(
     // already signed in during this interaction (e.g. the form was sent twice): go on to the next page
     return reply.code(303).header('Cache-Control', 'no-store').header('Location', interactionUrl(ctx, interaction.id)).send();
   }
-  const fail = (description: string) => new OAuthError('invalid_request', description, { redirectable: false });
+  const fail = (description: string) => pageError(description);
   const login = bound.form.get('login', fail)?.trim();
   const password = bound.form.get('password', fail);
   if (!login || !password) {
@@ -73,9 +73,7 @@ export async function submitLogin(
   const session = await signInSession(ctx, request, reply, user);
   ctx.log.info({ event: 'login_succeeded', clientId: app.clientId, userId: user.id, sid: session.sid }, 'signed in');
   if (!(await ctx.store.interactions.setUser(interaction.id, user.id, session.idHash))) {
-    throw new OAuthError('invalid_request', 'This sign-in request was already completed. Return to the app and sign in again.', {
-      redirectable: false,
-    });
+    throw pageError('This sign-in request was already completed. Return to the app and sign in again.');
   }
   if (await consentNeeded(ctx, app, interaction.request, user.id)) {
     return reply.code(303).header('Cache-Control', 'no-store').header('Location', interactionUrl(ctx, interaction.id)).send();

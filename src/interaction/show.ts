@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { OAuthError } from '../errors/oauth-error.js';
+import { pageError } from '../errors/oauth-error.js';
 import { loadBoundInteraction } from './load.js';
 import { currentSession, liveSessionByHash } from '../authorization/sessions.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
@@ -25,10 +25,7 @@ export async function showInteraction(
   }
   const live = await liveSessionByHash(ctx, interaction.sessionIdHash);
   if (!live || live.user.id !== interaction.userId) {
-    throw new OAuthError('login_required', 'Your session has ended. Return to the app and sign in again.', {
-      status: 400,
-      redirectable: false,
-    });
+    throw pageError('Your session has ended. Return to the app and sign in again.', { code: 'login_required' });
   }
   return renderConsent(ctx, reply, bound, live.user);
 }

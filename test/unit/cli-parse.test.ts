@@ -32,7 +32,7 @@ describe('CLI argument parsing', () => {
   });
 
   it('errors become one line without a stack, and connection passwords are hidden', () => {
-    assert.equal(describeCliError(new AdminError('no app with ApplicationUri "x"')), 'no app with ApplicationUri "x"');
+    assert.equal(describeCliError(new AdminError('app_not_found', 'no app with ApplicationUri "x"', { kind: 'not_found', fields: ['clientId'] })), 'no app with ApplicationUri "x"');
     assert.equal(describeCliError(new Error('boom')), 'boom', 'the message only, never the stack');
     assert.equal(describeCliError(new Error('first line\n  second line')), 'first line second line');
     const refused = Object.assign(new AggregateError([new Error('connect ECONNREFUSED 127.0.0.1:5432')], ''), { code: 'ECONNREFUSED' });

@@ -6,6 +6,8 @@ import { checkClientSecret } from '../../src/checks/registration/secret.js';
 import { checkAccessTokenLifetime, checkRefreshTokenLifetime } from '../../src/checks/registration/lifetimes.js';
 import { checkDisplayName } from '../../src/checks/registration/display-name.js';
 import { checkEmail, checkLocale, checkLogin, checkUserKind } from '../../src/checks/registration/user-fields.js';
+import { AdminError } from '../../src/errors/admin-error.js';
+import { cliWording } from '../../src/cli/admin-wording.js';
 
 describe('registration rule: ApplicationUri (client_id)', () => {
   it('accepts safe printable identifiers such as my.trusted.app/first and com.vendor/app', () => {
@@ -63,9 +65,14 @@ describe('registration rule: scopes (RFC 6749 3.3)', () => {
 
 describe('registration rule: client secrets given by hand', () => {
   it('refuses fewer than 32 characters and says why', () => {
-    assert.throws(() => checkClientSecret('a'.repeat(31)), {
-      message:
+    assert.throws(() => checkClientSecret('a'.repeat(31)), (error: unknown) => {
+      assert.ok(error instanceof AdminError);
+      assert.equal(
+        cliWording(error),
         'the client secret is too short: it must be at least 32 characters so it cannot be guessed (secrets are stored as SHA-256 hashes, not slow password hashes); or use --generate-secret',
+      );
+      assert.deepEqual([error.reason, error.fields], ['secret_too_short', ['secret']]);
+      return true;
     });
     assert.equal(checkClientSecret('a'.repeat(32)), 'a'.repeat(32));
   });

@@ -1,4 +1,4 @@
-import { AdminError } from '../../errors/admin-error.js';
+import { invalid } from '../../errors/admin-error.js';
 import type { ClientType } from '../../domain/trusted-application.js';
 import { checkClientId } from './client-id.js';
 import { checkDisplayName } from './display-name.js';
@@ -44,26 +44,23 @@ export function validateAppRegistration(input: AppRegistrationInput): AppRegistr
   const clientId = checkClientId(input.clientId);
   const displayName = checkDisplayName(input.displayName, 'app name');
   if (input.clientType !== 'public' && input.clientType !== 'confidential') {
-    throw new AdminError(`the client type must be public or confidential, got ${JSON.stringify(input.clientType)}`);
+    throw invalid('client_type_invalid', `the client type must be public or confidential, got ${JSON.stringify(input.clientType)}`, ['clientType']);
   }
   const clientType: ClientType = input.clientType;
   if (clientType === 'public' && input.hasSecret) {
-    throw new AdminError(
-      'a public app cannot have a secret (it runs in a browser or on a device and cannot keep one); ' +
-        'drop the secret or make the app confidential',
-    );
+    throw publicAppSecret();
   }
   if (clientType === 'confidential' && !input.hasSecret) {
-    throw new AdminError('a confidential app must have a secret: give --secret <value> or --generate-secret');
+    throw invalid('secret_required', 'a confidential app must have a secret: give one, or ask for one to be generated', ['secret', 'generateSecret']);
   }
   const loginRedirectUris = checkRedirectUris(input.loginRedirectUris, 'login');
   if (loginRedirectUris.length === 0) {
-    throw new AdminError('at least one login redirect URI is required (--redirect-uri)');
+    throw invalid('redirect_uri_required', 'at least one login redirect URI is required', ['loginRedirectUris']);
   }
   const logoutRedirectUris = checkRedirectUris(input.logoutRedirectUris, 'logout');
   const scopes = checkScopes(input.scopes, input.allowRefreshTokens);
   if (!input.allowInternalUsers && !input.allowCommunityUsers) {
-    throw new AdminError('at least one kind of user must be allowed to sign in: internal and/or community users');
+    throw invalid('user_kind_required', 'at least one kind of user must be allowed to sign in: internal and/or community users', ['allowInternalUsers', 'allowCommunityUsers']);
   }
   return {
     clientId,
@@ -79,4 +76,14 @@ export function validateAppRegistration(input: AppRegistrationInput): AppRegistr
     accessTokenLifetime: checkAccessTokenLifetime(input.accessTokenLifetime),
     refreshTokenLifetime: checkRefreshTokenLifetime(input.refreshTokenLifetime),
   };
+}
+
+/** A public app runs in a browser or on a device: it cannot keep a secret. */
+export function publicAppSecret() {
+  return invalid(
+    'public_app_secret',
+    'a public app cannot have a secret (it runs in a browser or on a device and cannot keep one); ' +
+      'drop the secret or make the app confidential',
+    ['secret', 'generateSecret', 'clientType'],
+  );
 }

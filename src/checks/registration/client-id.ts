@@ -1,4 +1,4 @@
-import { AdminError } from '../../errors/admin-error.js';
+import { invalid } from '../../errors/admin-error.js';
 
 export const MAX_CLIENT_ID_LENGTH = 200;
 
@@ -13,17 +13,21 @@ const CLIENT_ID = /^[\x21\x23-\x3b\x3d\x3f-\x5b\x5d-\x5f\x61-\x7e]+$/;
 /** Validates an ApplicationUri such as `my.trusted.app/first` or `com.vendor/app`. */
 export function checkClientId(clientId: string): string {
   if (typeof clientId !== 'string' || clientId.length === 0) {
-    throw new AdminError('the ApplicationUri (client_id) must not be empty');
+    throw invalid('client_id_invalid', 'the ApplicationUri (client_id) must not be empty', ['clientId']);
   }
   if (clientId.length > MAX_CLIENT_ID_LENGTH) {
-    throw new AdminError(
+    throw invalid(
+      'client_id_invalid',
       `the ApplicationUri "${clientId.slice(0, 40)}…" is too long: at most ${MAX_CLIENT_ID_LENGTH} characters`,
+      ['clientId'],
     );
   }
   if (!CLIENT_ID.test(clientId)) {
-    throw new AdminError(
+    throw invalid(
+      'client_id_invalid',
       `the ApplicationUri ${JSON.stringify(clientId)} is refused: it must use only visible ASCII characters ` +
         '(no spaces, control characters, non-ASCII letters, quotes, backslashes, backticks or angle brackets)',
+      ['clientId'],
     );
   }
   return clientId;

@@ -1,12 +1,14 @@
-import { AdminError } from '../../errors/admin-error.js';
+import { invalid } from '../../errors/admin-error.js';
 
 export const ACCESS_TOKEN_LIFETIME_BOUNDS = { min: 60, max: 86_400 } as const;
 export const REFRESH_TOKEN_LIFETIME_BOUNDS = { min: 300, max: 366 * 86_400 } as const;
 
-function bounded(name: string, value: number, bounds: { min: number; max: number }): number {
+function bounded(name: string, field: string, value: number, bounds: { min: number; max: number }): number {
   if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) {
-    throw new AdminError(
+    throw invalid(
+      'lifetime_invalid',
       `the ${name} lifetime must be a whole number of seconds between ${bounds.min} and ${bounds.max}, got ${String(value)}`,
+      [field],
     );
   }
   return value;
@@ -14,10 +16,10 @@ function bounded(name: string, value: number, bounds: { min: number; max: number
 
 /** Access tokens: 1 minute to 1 day (they cannot be recalled once issued, keep them short). */
 export function checkAccessTokenLifetime(seconds: number): number {
-  return bounded('access-token', seconds, ACCESS_TOKEN_LIFETIME_BOUNDS);
+  return bounded('access-token', 'accessTokenLifetime', seconds, ACCESS_TOKEN_LIFETIME_BOUNDS);
 }
 
 /** Refresh tokens: 5 minutes to 366 days. */
 export function checkRefreshTokenLifetime(seconds: number): number {
-  return bounded('refresh-token', seconds, REFRESH_TOKEN_LIFETIME_BOUNDS);
+  return bounded('refresh-token', 'refreshTokenLifetime', seconds, REFRESH_TOKEN_LIFETIME_BOUNDS);
 }

@@ -1,4 +1,4 @@
-import { AdminError } from '../../errors/admin-error.js';
+import { invalid } from '../../errors/admin-error.js';
 import { isLoopbackHost } from '../loopback.js';
 
 export const MAX_REDIRECT_URI_LENGTH = 2000;
@@ -24,14 +24,15 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
  */
 export function checkRedirectUri(uri: string, kind: RedirectUriKind = 'login'): string {
   const label = `${kind} redirect URI ${JSON.stringify(uri)}`;
+  const fields = [kind === 'login' ? 'loginRedirectUris' : 'logoutRedirectUris'];
   const refuse = (why: string): never => {
-    throw new AdminError(`the ${label} is refused: ${why}`);
+    throw invalid('redirect_uri_invalid', `the ${label} is refused: ${why}`, fields);
   };
   if (typeof uri !== 'string' || uri.length === 0) {
-    throw new AdminError(`a ${kind} redirect URI must not be empty`);
+    throw invalid('redirect_uri_invalid', `a ${kind} redirect URI must not be empty`, fields);
   }
   if (uri.length > MAX_REDIRECT_URI_LENGTH) {
-    throw new AdminError(`a ${kind} redirect URI is too long: at most ${MAX_REDIRECT_URI_LENGTH} characters`);
+    throw invalid('redirect_uri_invalid', `a ${kind} redirect URI is too long: at most ${MAX_REDIRECT_URI_LENGTH} characters`, fields);
   }
   if (/[\s\x00-\x1f\x7f]/.test(uri)) refuse('it contains spaces or control characters');
   if (/[^\x21-\x7e]/.test(uri)) refuse('it contains non-ASCII characters; percent-encode them');
@@ -72,7 +73,7 @@ export function checkRedirectUri(uri: string, kind: RedirectUriKind = 'login'): 
 export function checkRedirectUris(uris: readonly string[], kind: RedirectUriKind): string[] {
   const unique = [...new Set(uris)];
   if (unique.length > MAX_REDIRECT_URIS) {
-    throw new AdminError(`too many ${kind} redirect URIs: at most ${MAX_REDIRECT_URIS}`);
+    throw invalid('too_many_redirect_uris', `too many ${kind} redirect URIs: at most ${MAX_REDIRECT_URIS}`, [kind === 'login' ? 'loginRedirectUris' : 'logoutRedirectUris']);
   }
   return unique.map((uri) => checkRedirectUri(uri, kind));
 }

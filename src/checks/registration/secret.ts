@@ -1,4 +1,4 @@
-import { AdminError } from '../../errors/admin-error.js';
+import { invalid } from '../../errors/admin-error.js';
 
 export const MIN_CLIENT_SECRET_LENGTH = 32;
 export const MAX_CLIENT_SECRET_LENGTH = 512;
@@ -9,16 +9,18 @@ export const MAX_CLIENT_SECRET_LENGTH = 512;
  */
 export function checkClientSecret(secret: string): string {
   if (secret.length < MIN_CLIENT_SECRET_LENGTH) {
-    throw new AdminError(
+    throw invalid(
+      'secret_too_short',
       `the client secret is too short: it must be at least ${MIN_CLIENT_SECRET_LENGTH} characters so it cannot be ` +
-        'guessed (secrets are stored as SHA-256 hashes, not slow password hashes); or use --generate-secret',
+        'guessed (secrets are stored as SHA-256 hashes, not slow password hashes); or ask for one to be generated',
+      ['secret'],
     );
   }
   if (secret.length > MAX_CLIENT_SECRET_LENGTH) {
-    throw new AdminError(`the client secret is too long: at most ${MAX_CLIENT_SECRET_LENGTH} characters`);
+    throw invalid('secret_invalid', `the client secret is too long: at most ${MAX_CLIENT_SECRET_LENGTH} characters`, ['secret']);
   }
   if (!/^[\x21-\x7e]+$/.test(secret)) {
-    throw new AdminError('the client secret must use printable ASCII characters only, without spaces');
+    throw invalid('secret_invalid', 'the client secret must use printable ASCII characters only, without spaces', ['secret']);
   }
   return secret;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Env } from '../../config/config.js';
 import { AppService } from '../../admin/app-service.js';
 import type { SecretInfo } from '../../admin/secret-info.js';
-import { AdminError } from '../../errors/admin-error.js';
+import { CliUsageError } from '../cli-error.js';
 import { withCliContext } from '../cli-context.js';
 import { isoTime, printJson, printLine, printTable } from '../output.js';
 import { parseDuration, parseTime } from '../parse.js';
@@ -48,10 +48,10 @@ export function registerAppSecretCommands(app: Command, env: Env): void {
     .action(async (clientId: string, options: AddOptions) => {
       const given = [options.secret !== undefined, options.secretStdin === true, options.generateSecret === true];
       if (given.filter(Boolean).length > 1) {
-        throw new AdminError('give only one of --secret, --secret-stdin and --generate-secret');
+        throw new CliUsageError('give only one of --secret, --secret-stdin and --generate-secret');
       }
       if (options.expiresIn !== undefined && options.expiresAt !== undefined) {
-        throw new AdminError('give either --expires-in or --expires-at, not both');
+        throw new CliUsageError('give either --expires-in or --expires-at, not both');
       }
       const value = options.secretStdin ? await readLineFromStdin('Client secret: ') : options.secret;
       await withCliContext(env, async (ctx) => {

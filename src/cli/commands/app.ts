@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { Env } from '../../config/config.js';
 import { AppService, type AppChanges } from '../../admin/app-service.js';
 import type { TrustedApplication } from '../../domain/trusted-application.js';
-import { AdminError } from '../../errors/admin-error.js';
+import { CliUsageError } from '../cli-error.js';
 import { withCliContext } from '../cli-context.js';
 import { isoTime, printFields, printJson, printLine, printTable, seconds, yesNo } from '../output.js';
 import { collect, parseDuration } from '../parse.js';
@@ -106,7 +106,7 @@ async function changesFrom(options: AppOptions, create: boolean): Promise<AppCha
   if (options.name !== undefined) changes.displayName = options.name;
   if (options.type !== undefined) changes.clientType = options.type;
   if (options.secretStdin) {
-    if (options.secret !== undefined) throw new AdminError('give either --secret or --secret-stdin, not both');
+    if (options.secret !== undefined) throw new CliUsageError('give either --secret or --secret-stdin, not both');
     changes.secret = await readLineFromStdin('Client secret: ');
   } else if (options.secret !== undefined) changes.secret = options.secret;
   if (options.generateSecret) changes.generateSecret = true;

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { Env } from '../../config/config.js';
 import { UserService, userView } from '../../admin/user-service.js';
 import type { User } from '../../domain/user.js';
-import { AdminError } from '../../errors/admin-error.js';
+import { CliUsageError } from '../cli-error.js';
 import { withCliContext } from '../cli-context.js';
 import { isoTime, printFields, printJson, printLine, printTable, yesNo } from '../output.js';
 import { readLineFromStdin } from '../read-secret.js';
@@ -30,15 +30,15 @@ function printUser(user: User): void {
 /** The password from --password or --password-stdin (exactly one of them). */
 async function passwordFrom(options: { password?: string; passwordStdin?: boolean }): Promise<string> {
   if (options.password !== undefined && options.passwordStdin) {
-    throw new AdminError('give either --password or --password-stdin, not both');
+    throw new CliUsageError('give either --password or --password-stdin, not both');
   }
   if (options.passwordStdin) {
     const password = await readLineFromStdin('Password: ');
-    if (password === '') throw new AdminError('no password on standard input');
+    if (password === '') throw new CliUsageError('no password on standard input');
     return password;
   }
   if (options.password !== undefined) return options.password;
-  throw new AdminError('a password is required: give --password-stdin (recommended) or --password <p>');
+  throw new CliUsageError('a password is required: give --password-stdin (recommended) or --password <p>');
 }
 
 export function registerUserCommands(program: Command, env: Env): void {

@@ -1,20 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { OAuthError } from '../../errors/oauth-error.js';
+import { OAuthError, pageError } from '../../errors/oauth-error.js';
 import { SingleParams } from '../../http/single-params.js';
 import { resolveTarget, validateAuthorizeRequest, type TrustedTarget } from './validate.js';
 import { redirectError } from '../../authorization/redirect-error.js';
 import { startSignIn } from '../../authorization/sign-in.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
-const pageError = (description: string) => new OAuthError('invalid_request', description, { redirectable: false });
-
 /** /connect/authorize (GET and POST): OpenID Connect Core 3.1.2, RFC 6749 4.1, RFC 7636, RFC 9207. */
 export function registerAuthorize(app: FastifyInstance, ctx: AppContext): void {
   const options = { config: { errorStyle: 'page' as const } };
   app.get('/connect/authorize', options, (request, reply) => authorize(ctx, request, reply, SingleParams.fromQuery(request)));
   app.post('/connect/authorize', options, (request, reply) =>
-    authorize(ctx, request, reply, SingleParams.fromForm(request, pageError)),
+    authorize(ctx, request, reply, SingleParams.fromForm(request, (d) => pageError(d))),
   );
   registerMethodNotAllowed(app, '/connect/authorize', ['GET', 'POST'], false);
 }

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { AuthorizationRequest } from '../../domain/interaction.js';
 import type { TrustedApplication } from '../../domain/trusted-application.js';
-import { OAuthError, invalidRequest, unsupportedResponseType } from '../../errors/oauth-error.js';
+import { OAuthError, invalidRequest, pageError, unsupportedResponseType, type OAuthErrorCode } from '../../errors/oauth-error.js';
 import { matchLoginRedirectUri, MAX_REDIRECT_URI_LENGTH } from '../../checks/redirect-uri.js';
 import { checkRequestedScopes } from '../../checks/scope.js';
 import { checkPkceRequest } from '../../checks/pkce.js';
@@ -9,11 +9,6 @@ import { parseMaxAge, parsePrompt } from '../../checks/prompt.js';
 import { verifyIdTokenHint } from '../../checks/id-token-hint.js';
 import type { SingleParams } from '../../http/single-params.js';
 import type { ResponseMode } from '../../authorization/deliver.js';
-
-/** An error shown on our own page (HTTP 400), never sent to a redirect URI. */
-function pageError(code: string, description: string): OAuthError {
-  return new OAuthError(code, description, { status: 400, redirectable: false });
-}
 
 /** Where errors may go once the client and redirect URI are trusted. */
 export interface TrustedTarget {
@@ -29,32 +24,34 @@ export interface TrustedTarget {
  */
 export async function resolveTarget(ctx: AppContext, params: SingleParams): Promise<TrustedTarget> {
   for (const name of ['client_id', 'redirect_uri']) {
-    if (params.isRepeated(name)) throw pageError('invalid_request', `the parameter ${name} must not be repeated`);
+    if (params.isRepeated(name)) throw pageError(`the parameter ${name} must not be repeated`);
   }
-  const page = (d: string) => pageError('invalid_request', d);
+  const page = (d: string) => pageError(d);
   const clientId = params.get('client_id', page);
   if (clientId === undefined) {
-    throw pageError('invalid_redirect_uri', 'the client_id parameter is missing, so the redirect URI cannot be checked');
+    throw pageError('the client_id parameter is missing, so the redirect URI cannot be checked', { code: 'invalid_redirect_uri' });
   }
   const registered = clientId.length <= 512 ? await ctx.clients.get(clientId) : undefined;
   if (!registered) {
     throw pageError(
-      'invalid_redirect_uri',
       `the client_id "${clientId.slice(0, 200)}" is not registered as a Trusted Application, so the redirect URI cannot be trusted`,
+      { code: 'invalid_redirect_uri' },
     );
   }
   const app = registered.app;
   if (!app.enabled) {
-    throw pageError('unauthorized_client', `the app "${app.clientId}" is disabled; it cannot sign users in`);
+    throw pageError(`the app "${app.clientId}" is disabled; it cannot sign users in`, { code: 'unauthorized_client' });
   }
   const redirectUri = params.get('redirect_uri', page);
   if (redirectUri === undefined) {
-    throw pageError('invalid_redirect_uri', 'the redirect_uri parameter is missing; send one of the app\'s registered login redirect URIs');
+    throw pageError("the redirect_uri parameter is missing; send one of the app's registered login redirect URIs", {
+      code: 'invalid_redirect_uri',
+    });
   }
   if (redirectUri.length > MAX_REDIRECT_URI_LENGTH || !matchLoginRedirectUri(app, redirectUri)) {
     throw pageError(
-      'invalid_redirect_uri',
       `the redirect_uri "${redirectUri.slice(0, 300)}" is not registered for the app "${app.clientId}" (login redirect URIs must match exactly)`,
+      { code: 'invalid_redirect_uri' },
     );
   }
   // from here on errors go back to the app; response_mode and state first, so they can be honoured
@@ -80,7 +77,7 @@ export async function resolveTarget(ctx: AppContext, params: SingleParams): Prom
   return target;
 }
 
-const UNSUPPORTED: Record<string, string> = {
+const UNSUPPORTED: Record<string, OAuthErrorCode> = {
   request: 'request_not_supported',
   request_uri: 'request_uri_not_supported',
   registration: 'registration_not_supported',

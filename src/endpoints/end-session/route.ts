@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { OAuthError } from '../../errors/oauth-error.js';
+import { pageError } from '../../errors/oauth-error.js';
 import { setNoStore, setPageHeaders } from '../../http/security-headers.js';
 import { SingleParams } from '../../http/single-params.js';
 import { appendQuery } from '../../authorization/deliver.js';
@@ -20,7 +20,7 @@ export function registerEndSession(app: FastifyInstance, ctx: AppContext): void 
       ctx,
       request,
       reply,
-      SingleParams.fromForm(request, (d) => new OAuthError('invalid_request', d, { redirectable: false })),
+      SingleParams.fromForm(request, (d) => pageError(d)),
     ),
   );
   registerMethodNotAllowed(app, '/connect/endsession', ['GET', 'POST'], false);
@@ -34,11 +34,9 @@ async function endSession(
 ): Promise<FastifyReply> {
   const repeated = params.firstRepeated();
   if (repeated !== undefined) {
-    throw new OAuthError('invalid_request', `the parameter ${repeated.slice(0, 40)} must not be repeated`, {
-      redirectable: false,
-    });
+    throw pageError(`the parameter ${repeated.slice(0, 40)} must not be repeated`);
   }
-  const page = (d: string) => new OAuthError('invalid_request', d, { redirectable: false });
+  const page = (d: string) => pageError(d);
   const target = await resolveLogoutTarget(ctx, {
     idTokenHint: params.get('id_token_hint', page),
     clientId: params.get('client_id', page),
