@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type MigrationResult } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from '../migrations/index.js';
 
@@ -61,19 +61,33 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
-/** Applies pending migrations. The migrator takes a lock so only one node migrates at a time. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+/**
+ * Applies pending migrations (`provider`: the product's own, replaceable in tests). The migrator takes a
+ * lock so only one node migrates at a time. A failure names the migration that failed, or says which
+ * step before the migrations did.
+ */
+export async function migrateToLatest(db: Kysely<Database>, provider: MigrationProvider = migrationProvider): Promise<string[]> {
   // Kysely's PostgreSQL introspection lists the tables of every schema, so without naming our schema its
   // migrator takes another schema's kysely_migration tables for ours (several schemas in one database:
   // parallel test runs, or deployments that share a database through search_path).
   const schema = await currentPostgresSchema(db);
-  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? String(error)}`);
-  }
+  if (error) throw new Error(describeMigrationFailure(error, results, Object.keys(await provider.getMigrations())));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** One sentence for a failed migration run. */
+export function describeMigrationFailure(error: unknown, results: readonly MigrationResult[] | undefined, known: readonly string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const failed = results?.find((r) => r.status === 'Error');
+  if (failed) return `migration ${failed.migrationName} failed: ${message}`;
+  const unknown = /previously executed migration (\S+) is missing/.exec(message);
+  if (unknown) {
+    return `the database was migrated by a newer Trustgate: its migration ${unknown[1]} is unknown to this version ` +
+      `(latest known: ${known.at(-1) ?? 'none'}); run that version or a newer one`;
+  }
+  return `the migrations could not start (creating or locking the migration tables failed): ${message}`;
 }
 
 /** True when the database answers a trivial query. */
