@@ -1,7 +1,7 @@
 import { conflict, invalid, notFound } from '../errors/admin-error.js';
 import { hashPassword, passwordProblem } from '../domain/password.js';
 import type { UserKind } from '../domain/trusted-application.js';
-import type { User } from '../domain/user.js';
+import { loginKey, type User } from '../domain/user.js';
 import type { RevocationReason } from '../domain/refresh-family.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
 import { checkEmail, checkLocale, checkLogin, checkUserKind } from '../checks/registration/user-fields.js';
@@ -105,6 +105,16 @@ export class UserService {
     const user = { ...current, enabled: false, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
     await this.save(user, 'user_disabled');
     return user;
+  }
+
+  /**
+   * Clears the user's sign-in throttle counters (every source, the account-wide one and their devices'),
+   * e.g. after a distributed attack kept new browsers out. Returns how many counters were cleared.
+   */
+  async unlock(loginOrId: string): Promise<{ user: User; cleared: number }> {
+    const user = await this.require(loginOrId);
+    const cleared = await this.deps.store.throttles.clearAccount(loginKey(user.login));
+    return { user, cleared };
   }
 
   async list(): Promise<User[]> {

@@ -128,6 +128,33 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
     failedWith(await cli('user', 'enable', 'nobody'), 'trustgate: no user with login or id "nobody"');
   });
 
+  it('user unlock clears the sign-in counters of that account only, and refuses unknown users', async () => {
+    const store = await openStore(env.DATABASE_URL!);
+    try {
+      const policy = loadConfig({}).throttle;
+      for (const account of ['jane', 'jane', 'other']) {
+        await store.throttles.reserve(
+          { account, chain: [{ key: `as:${account}|10.0.0.1`, limit: 5, kind: 'account_source' }, { key: `a:${account}`, limit: 100, kind: 'account' }] },
+          Date.now(),
+          policy.windowMs,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+    const result = await cli('user', 'unlock', 'JANE');
+    succeeded(result);
+    assert.equal(result.stdout, 'Cleared 2 sign-in counters of jane.\n');
+    assert.deepEqual(json<{ cleared: number }>(await cli('user', 'unlock', 'jane', '--json')).cleared, 0);
+    const check = await openStore(env.DATABASE_URL!);
+    try {
+      assert.deepEqual((await check.throttles.get(['a:other'])).map((c) => c.count), [1], "another account's counters stay");
+    } finally {
+      await check.close();
+    }
+    failedWith(await cli('user', 'unlock', 'nobody'), 'trustgate: no user with login or id "nobody"');
+  });
+
   it('keys rotate adds a signing key; keys list shows the current one and the retired one still published', async () => {
     const empty = await cli('keys', 'list');
     succeeded(empty);

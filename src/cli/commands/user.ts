@@ -120,6 +120,18 @@ export function registerUserCommands(program: Command, env: Env): void {
       });
     });
 
+  user
+    .command('unlock <login>')
+    .description("clear a user's sign-in throttle counters (after an attack kept new browsers out)")
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: { json?: boolean }) => {
+      await withCliContext(env, async (ctx) => {
+        const { user: unlocked, cleared } = await new UserService(ctx).unlock(login);
+        if (options.json) return printJson({ user: userJson(unlocked), cleared });
+        printLine(`Cleared ${cleared} sign-in counter${cleared === 1 ? '' : 's'} of ${unlocked.login}.`);
+      });
+    });
+
   for (const [name, description] of [
     ['enable', 'allow a user to sign in again'],
     ['disable', 'stop a user from signing in (sessions end, refresh tokens are revoked)'],

@@ -139,12 +139,19 @@ export interface ConsentsTable {
   updated_at: number;
 }
 
-export interface ThrottlesTable {
-  key: string; // e.g. "login:<login_key>" or "ip:<address>"
-  failures: number;
+export interface ThrottleCountersTable {
+  key: string; // e.g. "as:<login key>|<source>", "s:<source>", "a:<login key>", "d:<device id>"
+  account_key: string | null; // the login key the counter belongs to (null: a source's counter)
+  count: number;
   window_started_at: number;
-  locked_until: number | null;
+  window_ms: number;
   updated_at: number;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
 }
 
 export interface RevokedAccessTokensTable {
@@ -164,6 +171,7 @@ export interface Database {
   refresh_families: RefreshFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   consents: ConsentsTable;
-  throttles: ThrottlesTable;
+  throttle_counters: ThrottleCountersTable;
+  server_secrets: ServerSecretsTable;
   revoked_access_tokens: RevokedAccessTokensTable;
 }
