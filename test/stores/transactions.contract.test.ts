@@ -76,7 +76,8 @@ describeEachDatabase('store contract: withTransaction', (database) => {
         await tx.revokedTokens.add('rb-jti', 1_700_000_003_600_000, 13);
         await tx.keys.insert(aKey('rb-k2'));
         await tx.keys.retireAllExcept('rb-k2', 14, 15);
-        await tx.throttles.recordFailure('login:rollback', 16, 60_000);
+        await tx.throttles.reserve({ account: 'rollback', chain: [{ key: 'd:rollback', limit: 9, kind: 'device' }] }, 16, 60_000);
+        assert.equal(await tx.serverSecrets.getOrCreate('rb-secret', 'inside', 17), 'inside');
         throw new Error('boom');
       }),
       { message: 'boom' },
@@ -100,7 +101,8 @@ describeEachDatabase('store contract: withTransaction', (database) => {
     assert.deepEqual(await s.consents.get('rb-u', 'rb-app'), ['read']);
     assert.equal(await s.revokedTokens.isRevoked('rb-jti'), false);
     assert.deepEqual(await s.keys.list(), [aKey('rb-k1')]);
-    assert.deepEqual(await s.throttles.get(['login:rollback']), []);
+    assert.deepEqual(await s.throttles.get(['d:rollback']), []);
+    assert.equal(await s.serverSecrets.getOrCreate('rb-secret', 'after', 18), 'after');
   });
 
   it('apps.delete (atomic on its own) joins the transaction: rolled back with it, committed with it', async () => {
