@@ -23,7 +23,7 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     keys: new KyselyKeysStore(db),
     sessions: new KyselySessionsStore(db),
     interactions: new KyselyInteractionsStore(db),
-    consents: new KyselyConsentsStore(db),
+    consents: new KyselyConsentsStore(db, dialect),
     throttles: new KyselyThrottlesStore(db, dialect),
     refresh: new KyselyRefreshFamiliesStore(db),
     revokedTokens: new KyselyRevokedTokensStore(db),
