@@ -3,6 +3,7 @@ import { hashPassword, passwordProblem } from '../domain/password.js';
 import type { UserKind } from '../domain/trusted-application.js';
 import { loginKey, type User } from '../domain/user.js';
 import type { RevocationReason } from '../domain/refresh-family.js';
+import type { SecondFactorSummary } from '../domain/second-factor.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
 import { checkEmail, checkLocale, checkLogin, checkUserKind } from '../checks/registration/user-fields.js';
 import { randomId } from '../tokens/opaque.js';
@@ -18,6 +19,8 @@ export interface UserInput {
   kind: UserKind;
   isAdmin: boolean;
   enabled: boolean;
+  /** the user must use a second factor at every sign-in */
+  requireMfa: boolean;
   password: string;
 }
 
@@ -62,6 +65,7 @@ export class UserService {
       kind,
       isAdmin: input.isAdmin ?? false,
       enabled: input.enabled ?? true,
+      requireMfa: input.requireMfa ?? false,
       passwordHash: await hashPassword(input.password, this.deps.config.argon2),
       createdAt: now,
       updatedAt: now,
@@ -115,6 +119,36 @@ export class UserService {
     const user = await this.require(loginOrId);
     const cleared = await this.deps.store.throttles.clearAccount(loginKey(user.login));
     return { user, cleared };
+  }
+
+  /** Requires (or no longer requires) a second factor of the user at every sign-in. */
+  async setRequireMfa(loginOrId: string, required: boolean): Promise<User> {
+    const current = await this.require(loginOrId);
+    const user = { ...current, requireMfa: required, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
+    await this.save(user);
+    return user;
+  }
+
+  /** What second factors the user has (never their secrets). */
+  async secondFactors(loginOrId: string): Promise<{ user: User } & SecondFactorSummary> {
+    const user = await this.require(loginOrId);
+    const [totp, recoveryCodesLeft] = await Promise.all([
+      this.deps.store.secondFactors.confirmedTotp(user.id),
+      this.deps.store.secondFactors.recoveryCodesLeft(user.id),
+    ]);
+    return { user, totp: totp !== undefined, recoveryCodesLeft };
+  }
+
+  /**
+   * Removes every second factor of the user (a lost phone): their sessions end and refresh tokens are
+   * revoked too, so whoever holds the old device is signed out; at the next sign-in the user enrols again
+   * if a second factor is required.
+   */
+  async resetSecondFactors(loginOrId: string): Promise<{ user: User; removed: number }> {
+    const user = await this.require(loginOrId);
+    const removed = await this.deps.store.secondFactors.removeAll(user.id);
+    await this.save({ ...user, updatedAt: Math.max(this.deps.now(), user.updatedAt) }, 'second_factors_reset');
+    return { user, removed };
   }
 
   async list(): Promise<User[]> {

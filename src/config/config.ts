@@ -171,6 +171,7 @@ function throttlePolicy(env: Env): ThrottlePolicy {
     delayStepMs: integer(env, 'THROTTLE_DELAY_STEP_MS', d.delayStepMs, 0, 10_000),
     maxDelayMs: integer(env, 'THROTTLE_MAX_DELAY_MS', d.maxDelayMs, 0, 10_000),
     deviceLimit: integer(env, 'THROTTLE_DEVICE_LIMIT', d.deviceLimit, 1, 1000),
+    secondFactorLimit: integer(env, 'THROTTLE_SECOND_FACTOR_LIMIT', d.secondFactorLimit, 1, 100),
   };
 }
 

@@ -40,7 +40,8 @@ export type RevocationReason =
   | 'user_disabled'
   | 'password_changed'
   | 'app_disabled'
-  | 'app_deleted';
+  | 'app_deleted'
+  | 'second_factors_reset';
 
 export type RefreshDecision =
   | { kind: 'usable' }

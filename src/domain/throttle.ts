@@ -29,6 +29,8 @@ export interface ThrottlePolicy {
   maxDelayMs: number;
   /** attempts per window through one device cookie before the browser is treated as untrusted */
   deviceLimit: number;
+  /** second-factor codes (TOTP, recovery codes) tried per window for one user */
+  secondFactorLimit: number;
 }
 
 export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
@@ -40,13 +42,14 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
   delayStepMs: 250,
   maxDelayMs: 2_000,
   deviceLimit: 10,
+  secondFactorLimit: 5,
 };
 
 /** Failures of one account from one source answered without delay. */
 const ACCOUNT_SOURCE_FREE_FAILURES = 2;
 
 /** Which limit refused an attempt. */
-export type ThrottleLimit = 'account_source' | 'source' | 'account' | 'device';
+export type ThrottleLimit = 'account_source' | 'source' | 'account' | 'device' | 'second_factor';
 
 /**
  * The counters one attempt reserves, in order. Each is counted only while every counter before it is
@@ -77,6 +80,7 @@ export const accountSourceKey = (account: string, source: string) => `as:${accou
 export const sourceKey = (source: string) => `s:${source}`;
 export const accountKey = (account: string) => `a:${account}`;
 export const deviceKey = (deviceId: string) => `d:${deviceId}`;
+export const secondFactorKey = (userId: string) => `f:${userId}`;
 
 /** The counters an attempt reserves: through a trusted device cookie, or as an untrusted browser. */
 export function attemptCounters(
@@ -93,6 +97,17 @@ export function attemptCounters(
       { key: sourceKey(attempt.source), limit: policy.sourceLimit, kind: 'source' },
       { key: accountKey(attempt.account), limit: policy.accountLimit, kind: 'account' },
     ],
+  };
+}
+
+/**
+ * The counter a second-factor attempt reserves: one per user, whatever the browser (a six-digit code has
+ * a million values, three of which are valid at a time). Grouped under the user's login for unlock.
+ */
+export function secondFactorCounters(policy: ThrottlePolicy, attempt: { account: string; userId: string }): AttemptCounters {
+  return {
+    account: attempt.account,
+    chain: [{ key: secondFactorKey(attempt.userId), limit: policy.secondFactorLimit, kind: 'second_factor' }],
   };
 }
 

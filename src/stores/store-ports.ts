@@ -9,6 +9,7 @@ import type { ThrottlesStore } from './throttles.js';
 import type { RefreshFamiliesStore } from './refresh-families.js';
 import type { RevokedTokensStore } from './revoked-tokens.js';
 import type { ServerSecretsStore } from './server-secrets.js';
+import type { SecondFactorsStore } from './second-factors.js';
 
 /** One port per persistent concern. */
 export interface StorePorts {
@@ -23,6 +24,7 @@ export interface StorePorts {
   readonly refresh: RefreshFamiliesStore;
   readonly revokedTokens: RevokedTokensStore;
   readonly serverSecrets: ServerSecretsStore;
+  readonly secondFactors: SecondFactorsStore;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

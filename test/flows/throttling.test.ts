@@ -38,7 +38,7 @@ describeEachDatabase('sign-in throttling: counted before the password is checked
 
   it('100 simultaneous wrong guesses from one source: exactly the limit are checked, the rest refused', async () => {
     const browsers = Array.from({ length: 100 }, () => new TestBrowser({ sourceAddress: '127.0.0.4' }));
-    const pages = [];
+    const pages: string[] = [];
     for (const browser of browsers) pages.push(await loginPage(server, browser));
     const statuses = await Promise.all(browsers.map((browser, i) => sendLogin(server, browser, pages[i]!, 'racer', WRONG).then((r) => r.status)));
     assert.deepEqual(tally(statuses), { 401: policy.accountSourceLimit, 429: 100 - policy.accountSourceLimit });

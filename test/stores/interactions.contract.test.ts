@@ -23,6 +23,8 @@ describeEachDatabase('store contract: interactions', (database) => {
     createdAt: 1,
     expiresAt,
     completedAt: null,
+    pendingUserId: null,
+    pendingAmr: null,
   });
 
   it('an interaction round-trips and completes exactly once, even when raced', async () => {

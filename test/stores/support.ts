@@ -102,6 +102,7 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     enabled: true,
     createdAt: 1_700_000_000_001,
     updatedAt: 1_700_000_000_002,
+    requireMfa: false,
     ...fields,
   };
 }
@@ -133,6 +134,7 @@ export function aUser(id: string, login: string, fields: Partial<User> = {}): Us
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
     createdAt: 1_700_000_000_003,
     updatedAt: 1_700_000_000_004,
+    requireMfa: false,
     ...fields,
   };
 }
@@ -237,6 +239,8 @@ export function anInteraction(id: string, fields: Partial<Interaction> = {}): In
     createdAt: 1_700_000_000_000,
     expiresAt: 1_700_000_600_000,
     completedAt: null,
+    pendingUserId: null,
+    pendingAmr: null,
     ...fields,
   };
 }

@@ -13,6 +13,7 @@ import { KyselyThrottlesStore } from './throttles-store.js';
 import { KyselyRefreshFamiliesStore } from './refresh-store.js';
 import { KyselyRevokedTokensStore } from './revoked-tokens-store.js';
 import { KyselyServerSecretsStore } from './server-secrets-store.js';
+import { KyselySecondFactorsStore } from './second-factors-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
 function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
@@ -28,6 +29,7 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     refresh: new KyselyRefreshFamiliesStore(db),
     revokedTokens: new KyselyRevokedTokensStore(db),
     serverSecrets: new KyselyServerSecretsStore(db),
+    secondFactors: new KyselySecondFactorsStore(db),
   };
 }
 

@@ -16,6 +16,7 @@ export interface TrustedApplicationsTable {
   access_token_lifetime: number; // seconds
   refresh_token_lifetime: number; // seconds
   enabled: number;
+  require_mfa: number;
   created_at: number;
   updated_at: number;
 }
@@ -41,6 +42,7 @@ export interface UsersTable {
   kind: 'internal' | 'community';
   is_admin: number;
   enabled: number;
+  require_mfa: number;
   password_hash: string;
   created_at: number;
   updated_at: number;
@@ -82,6 +84,8 @@ export interface InteractionsTable {
   created_at: number;
   expires_at: number;
   completed_at: number | null;
+  pending_user_id: string | null;
+  pending_amr: string | null; // JSON string[]
 }
 
 export interface AuthorizationCodesTable {
@@ -148,6 +152,22 @@ export interface ThrottleCountersTable {
   updated_at: number;
 }
 
+export interface TotpCredentialsTable {
+  id: string;
+  user_id: string;
+  secret: string; // an encrypted envelope (see second-factors/secret-box.ts)
+  created_at: number;
+  confirmed_at: number | null;
+  last_used_step: number | null;
+}
+
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 export interface ServerSecretsTable {
   name: string;
   value: string;
@@ -173,5 +193,7 @@ export interface Database {
   consents: ConsentsTable;
   throttle_counters: ThrottleCountersTable;
   server_secrets: ServerSecretsTable;
+  totp_credentials: TotpCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
 }
