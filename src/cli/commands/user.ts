@@ -22,7 +22,7 @@ function printUser(user: User): void {
     ['Kind', user.kind],
     ['Administrator', yesNo(user.isAdmin)],
     ['Enabled', yesNo(user.enabled)],
-    ['Second factor required', yesNo(user.requireMfa)],
+    ['Second factor', user.requireMfa ? 'required' : 'when enrolled'],
     ['Created', isoTime(user.createdAt) ?? ''],
     ['Updated', isoTime(user.updatedAt) ?? ''],
   ]);
