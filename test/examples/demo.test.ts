@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { after, describe, it } from 'node:test';
+import { TEST_BUILD } from '../support/build.js';
 
 /** Four consecutive free ports on 127.0.0.1. */
 async function freeRange(): Promise<number> {
@@ -23,7 +24,7 @@ async function freeRange(): Promise<number> {
   throw new Error('no free port range');
 }
 
-/** Runs `npm run demo` (without the build: npm test built already) until it prints its URLs. */
+/** Runs `npm run demo` on the test build (npm test compiled it; dist/ is left alone) until it prints its URLs. */
 function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/demo.mjs'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,7 +64,7 @@ describe('npm run demo', () => {
 
   it('starts everything, prints URLs and credentials, stops on Ctrl-C, and a second run reuses the registrations', async () => {
     const base = await freeRange();
-    const env = { DEMO_PORT: String(base), DEMO_DATA_DIR: dataDir, DEMO_SKIP_BUILD: '1' };
+    const env = { DEMO_PORT: String(base), DEMO_DATA_DIR: dataDir, DEMO_SKIP_BUILD: '1', DEMO_BUILD_DIR: TEST_BUILD };
 
     const first = await startDemo(env);
     running = first.child;

@@ -76,7 +76,7 @@ function basic(): string {
 }
 
 /**
- * Two real server processes (node dist/src/main.js), each on its own port with the same issuer path,
+ * Two real server processes (the compiled src/main.js), each on its own port with the same issuer path,
  * share one PostgreSQL schema: no state lives only in one process.
  */
 describe('multi-node: two server processes on one PostgreSQL database', { skip: postgresSkipReason() }, () => {
