@@ -38,7 +38,9 @@ async function startNode(databaseUrl: string, issuer: string, port: number): Pro
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  await exited;
   throw new Error(`node did not become ready: ${stderr}`);
 }
 
@@ -72,7 +74,11 @@ describe('concurrency across two server processes sharing PostgreSQL', { skip: p
     world = await setupTokenWorld(seeder.ctx);
     // node A listens at the issuer's address (the browser's sign-in pages live there); node B shares the
     // issuer and the database but listens elsewhere, like a second node behind a load balancer
-    [nodeA, nodeB] = await Promise.all([startNode(database.url, issuer, issuerPort), startNode(database.url, issuer, await freePort())]);
+    const started = await Promise.allSettled([startNode(database.url, issuer, issuerPort), startNode(database.url, issuer, await freePort())]);
+    // keep the one that did start, so `after` stops it before the schema is dropped
+    [nodeA, nodeB] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   after(async () => {
     await Promise.all([stopNode(nodeA), stopNode(nodeB)]);
