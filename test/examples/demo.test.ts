@@ -24,12 +24,22 @@ async function freeRange(): Promise<number> {
   throw new Error('no free port range');
 }
 
-/** Runs `npm run demo` on the test build (npm test compiled it; dist/ is left alone) until it prints its URLs. */
+/** generous: the demo runs ten CLI commands (argon2id included) and starts four processes, on a shared machine */
+const START_TIMEOUT_MS = 180_000;
+
+/**
+ * Runs `npm run demo` on the test build (npm test compiled it; dist/ is left alone) until it prints its
+ * URLs. A demo that does not get there in time is stopped before the promise rejects: left running, it
+ * kept this test file, and so the whole test run, from ever finishing.
+ */
 function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/demo.mjs'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      const error = new Error(`demo did not start within ${START_TIMEOUT_MS / 1000} s:\n${output}`);
+      stopDemo(child).then(() => reject(error), reject);
+    }, START_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('(internal user)') && output.includes('(community user)')) {
