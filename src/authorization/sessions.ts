@@ -34,7 +34,7 @@ export async function liveSessionByHash(ctx: AppContext, idHash: string): Promis
 
 /** The browser's SSO session, if it still authorizes. */
 export async function currentSession(ctx: AppContext, request: FastifyRequest): Promise<LiveSession | undefined> {
-  const cookie = readCookie(request, SESSION_COOKIE);
+  const cookie = readCookie(request, ctx.config, SESSION_COOKIE);
   if (!cookie) return undefined;
   return liveSessionByHash(ctx, sha256(cookie));
 }
@@ -60,7 +60,7 @@ export async function signInSession(
       return { ...existing.session, authTime, amr, lastSeenAt: now, expiresAt };
     }
   }
-  const previous = readCookie(request, SESSION_COOKIE);
+  const previous = readCookie(request, ctx.config, SESSION_COOKIE);
   if (previous) await ctx.store.sessions.end(sha256(previous), now);
   const cookie = randomToken(32);
   const session: Session = {

@@ -75,7 +75,7 @@ async function startInteraction(
   live: LiveSession | undefined,
 ): Promise<FastifyReply> {
   const now = ctx.now();
-  const browserSecret = readCookie(request, INTERACTION_COOKIE) ?? randomToken(32);
+  const browserSecret = readCookie(request, ctx.config, INTERACTION_COOKIE) ?? randomToken(32);
   const id = randomToken(24);
   const interaction: Interaction = {
     id,

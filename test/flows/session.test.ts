@@ -47,6 +47,15 @@ describeEachDatabase('SSO session: cookie, silent sign-in, prompt, max_age, life
     assert.equal((await codeRecord(code)).sid, session.sid);
   });
 
+  it('an http issuer reads only the plain names: a __Host- cookie with a live session value is ignored', async () => {
+    const browser = new TestBrowser();
+    await signIn(browser, server.issuer, webParams(TOOL), { login: 'alice', password: PASSWORD });
+    const prefixed = new TestBrowser();
+    prefixed.setCookie(server.origin, '__Host-tg_session', browser.cookie('tg_session')!, '/');
+    const silent = redirectParams(await prefixed.get(authorizeUrl(server.issuer, webParams({ ...TOOL, prompt: 'none' }))), TOOL_CB);
+    assert.equal(silent.get('error'), 'login_required');
+  });
+
   it('with a live session and a grant, authorization completes silently (also with prompt=none)', async () => {
     const browser = new TestBrowser();
     const first = await getAuthorizationCode(browser, server.issuer, webParams(TOOL), { login: 'alice', password: PASSWORD });

@@ -45,7 +45,7 @@ async function endSession(
   const state = params.get('state', page);
 
   // end the SSO session: the server-side record and the cookie
-  const cookie = readCookie(request, SESSION_COOKIE);
+  const cookie = readCookie(request, ctx.config, SESSION_COOKIE);
   if (cookie) {
     const idHash = sha256(cookie);
     const session = await ctx.store.sessions.get(idHash);
