@@ -84,7 +84,7 @@ async function startInteraction(
     clientId: app.clientId,
     request: req,
     userId: live?.user.id ?? null,
-    sessionIdHash: live?.session.idHash ?? null,
+    sessionSid: live?.session.sid ?? null,
     createdAt: now,
     expiresAt: now + ctx.config.interactionLifetimeSeconds * 1000,
     completedAt: null,

@@ -64,7 +64,7 @@ export async function submitLogin(
   await issueDeviceCookie(ctx, reply, user.id, device);
   const session = await signInSession(ctx, request, reply, user);
   ctx.log.info({ event: 'login_succeeded', clientId: app.clientId, userId: user.id, sid: session.sid }, 'signed in');
-  if (!(await ctx.store.interactions.setUser(interaction.id, user.id, session.idHash))) {
+  if (!(await ctx.store.interactions.setUser(interaction.id, user.id, session.sid))) {
     throw pageError('This sign-in request was already completed. Return to the app and sign in again.');
   }
   if (await consentNeeded(ctx, app, interaction.request, user.id)) {

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { pageError } from '../errors/oauth-error.js';
 import { loadBoundInteraction } from './load.js';
-import { currentSession, liveSessionByHash } from '../authorization/sessions.js';
+import { currentSession, liveSessionBySid } from '../authorization/sessions.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
 import { renderConsent, renderLogin } from './render.js';
 
@@ -14,7 +14,7 @@ export async function showInteraction(
 ): Promise<FastifyReply> {
   const bound = await loadBoundInteraction(ctx, request, request.params.id, false);
   const { interaction } = bound;
-  if (interaction.userId === null || interaction.sessionIdHash === null) {
+  if (interaction.userId === null || interaction.sessionSid === null) {
     // someone is signed in but must sign in again (prompt=login, max_age, another user, or not allowed here)
     const live = await currentSession(ctx, request);
     if (!live) return renderLogin(ctx, reply, bound);
@@ -23,7 +23,7 @@ export async function showInteraction(
       : `You are signed in as ${live.user.login}, who cannot use ${bound.app.displayName}. Sign in with another account.`;
     return renderLogin(ctx, reply, bound, { notice, login: interaction.request.loginHint ?? live.user.login });
   }
-  const live = await liveSessionByHash(ctx, interaction.sessionIdHash);
+  const live = await liveSessionBySid(ctx, interaction.sessionSid);
   if (!live || live.user.id !== interaction.userId) {
     throw pageError('Your session has ended. Return to the app and sign in again.', { code: 'login_required' });
   }
