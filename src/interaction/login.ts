@@ -10,6 +10,7 @@ import { issueDeviceCookie, readDeviceCookie } from '../authorization/device-coo
 import type { ThrottleLimit } from '../domain/throttle.js';
 import { consentNeeded, interactionUrl } from '../authorization/sign-in.js';
 import { completeWithCode } from './complete.js';
+import { refuseOtherAccount } from './hinted-account.js';
 
 export const INVALID_CREDENTIALS = 'Invalid login or password.';
 const MAX_LOGIN_LENGTH = 200;
@@ -52,6 +53,8 @@ export async function submitLogin(
     ctx.log.info({ event: 'login_refused', reason: 'user_disabled', clientId: app.clientId, userId: user.id }, 'sign-in refused');
     return renderBlocked(ctx, reply, bound, 'Your account is disabled. Contact your administrator.');
   }
+  const otherAccount = refuseOtherAccount(ctx, reply, bound, user);
+  if (otherAccount) return otherAccount;
   if (!allowsUserKind(app, user.kind)) {
     ctx.log.info({ event: 'login_refused', reason: 'user_kind', clientId: app.clientId, userId: user.id }, 'sign-in refused');
     return renderBlocked(
