@@ -69,6 +69,17 @@ for (const issuer of ['https://erp.example.com/id', 'https://login.example.com']
       const { interactionCookie, sessionCookie } = await signIn();
       assert.match(interactionCookie, /^__Host-tg_interaction=[A-Za-z0-9_-]{43}$/);
       assert.match(sessionCookie, /^__Host-tg_session=[A-Za-z0-9_-]{43}$/);
+      // sign-out clears it under the same name and attributes
+      const asked = await running.server.inject({ url: `${path}/connect/endsession`, headers: { host, cookie: sessionCookie } });
+      const confirm = parseForms(asked.body).find((f) => f.action === `${path}/connect/endsession/confirm`)!;
+      const signedOut = await running.server.inject({
+        method: 'POST',
+        url: confirm.action,
+        headers: { host, cookie: sessionCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ ...confirm.fields, decision: 'logout' }).toString(),
+      });
+      assert.equal(signedOut.statusCode, 200);
+      assertHostCookie(setCookies(signedOut.headers).find((c) => c.startsWith('__Host-tg_session=;')), '__Host-tg_session (cleared)');
     });
 
     it('only the __Host- names are read: the same values under the plain names are ignored', async () => {
