@@ -66,6 +66,7 @@ export class UserService {
       isAdmin: input.isAdmin ?? false,
       enabled: input.enabled ?? true,
       requireMfa: input.requireMfa ?? false,
+      hasSecondFactor: false,
       passwordHash: await hashPassword(input.password, this.deps.config.argon2),
       createdAt: now,
       updatedAt: now,

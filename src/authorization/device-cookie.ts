@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Store } from '../stores/store.js';
 import { constantTimeEqual, randomToken } from '../tokens/opaque.js';
+import { cookieName } from './cookies.js';
 
 /**
  * The device cookie (OWASP "device cookies"): after a successful sign-in the browser gets a cookie that
@@ -28,9 +29,7 @@ function macKey(ctx: AppContext): Promise<string> {
   return key;
 }
 
-function cookieName(ctx: AppContext): string {
-  return ctx.config.issuerIsHttps ? '__Host-tg_device' : 'tg_device';
-}
+const DEVICE_COOKIE = 'tg_device';
 
 function mac(key: string, payload: string): string {
   return createHmac('sha256', key).update(`device:${payload}`).digest('base64url');
@@ -40,7 +39,7 @@ const SHAPE = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{22})\.(\d{1,12})\.([A-Za-z0-9_-]
 
 /** The browser's device cookie, when it is one we issued, unexpired; undefined otherwise. */
 export async function readDeviceCookie(ctx: AppContext, request: FastifyRequest): Promise<DeviceCookie | undefined> {
-  const value = request.cookies?.[cookieName(ctx)];
+  const value = request.cookies?.[cookieName(ctx.config, DEVICE_COOKIE)];
   const match = typeof value === 'string' ? SHAPE.exec(value) : null;
   if (!match) return undefined;
   const [, userId, deviceId, issuedAt, presented] = match as unknown as [string, string, string, string, string];
@@ -60,7 +59,8 @@ export async function issueDeviceCookie(
   const deviceId = previous?.userId === userId ? previous.deviceId : randomToken(16);
   const payload = `${userId}.${deviceId}.${Math.floor(ctx.now() / 1000)}`;
   const https = ctx.config.issuerIsHttps;
-  reply.setCookie(cookieName(ctx), `${payload}.${mac(await macKey(ctx), payload)}`, {
+  // like every cookie of ours (authorization/cookies.ts), but SameSite=Strict: only our own login form needs it
+  reply.setCookie(cookieName(ctx.config, DEVICE_COOKIE), `${payload}.${mac(await macKey(ctx), payload)}`, {
     httpOnly: true,
     secure: https,
     sameSite: 'strict',

@@ -49,7 +49,7 @@ export async function currentSession(ctx: AppContext, request: FastifyRequest): 
 }
 
 /**
- * Records a successful password sign-in. The browser always gets a new session cookie value and the
+ * Records a successful sign-in with the methods in `amr`. The browser always gets a new session cookie value and the
  * old one stops working (no fixed session id survives a sign-in). The same user as the browser's live
  * session keeps that session's sid (RP logout correlation) with a new auth_time; anyone else gets a
  * new session, with a new sid, that replaces the old one.
@@ -59,10 +59,10 @@ export async function signInSession(
   request: FastifyRequest,
   reply: FastifyReply,
   user: User,
+  amr: string[],
 ): Promise<Session> {
   const now = ctx.now();
   const authTime = Math.floor(now / 1000);
-  const amr = ['pwd'];
   const expiresAt = now + ctx.config.sessionAbsoluteLifetimeSeconds * 1000;
   const cookie = randomToken(32);
   const idHash = sha256(cookie);

@@ -4,7 +4,10 @@ import type { AuthorizationRequest, Interaction } from '../domain/interaction.js
 import { allowsUserKind, type TrustedApplication } from '../domain/trusted-application.js';
 import { authenticationIsFresh } from '../domain/session.js';
 import { ungrantedScopes } from '../domain/consent.js';
-import { consentRequired, loginRequired } from '../errors/oauth-error.js';
+import { consentRequired, interactionRequired, loginRequired } from '../errors/oauth-error.js';
+import { requestedLevel, satisfiesLevel, type AcrValue } from '../domain/authentication-level.js';
+import type { User } from '../domain/user.js';
+import { requiredLevel } from '../second-factors/policy.js';
 import { randomToken, sha256 } from '../tokens/opaque.js';
 import { issueCode } from './issue-code.js';
 import { INTERACTION_COOKIE, readCookie, setInteractionCookie } from './cookies.js';
@@ -28,6 +31,11 @@ export function loginNeededBecause(
   }
   if (!allowsUserKind(app, live.user.kind)) return `the signed-in user is a ${live.user.kind} user, which this app does not allow`;
   return undefined;
+}
+
+/** The level this sign-in must reach for this user (their second factor, the app's or user's policy, acr_values). */
+export function levelFor(app: TrustedApplication, req: AuthorizationRequest, user: User): AcrValue {
+  return requiredLevel({ user, app, enrolled: user.hasSecondFactor, requested: requestedLevel(req.acrValues ?? []) });
 }
 
 /** Whether the consent page must be shown for this user. */
@@ -57,6 +65,11 @@ export async function startSignIn(
     return startInteraction(ctx, request, reply, app, req, undefined);
   }
   const session = live!;
+  if (!satisfiesLevel(session.session.amr, levelFor(app, req, session.user))) {
+    // step-up: the signed-in user proves a further factor, without signing in from scratch
+    if (silent) throw interactionRequired('this request needs a second factor the session has not used, and prompt=none forbids asking');
+    return startInteraction(ctx, request, reply, app, req, undefined, { userId: session.user.id, amr: session.session.amr, sid: session.session.sid });
+  }
   if (await consentNeeded(ctx, app, req, session.user.id)) {
     if (silent) throw consentRequired('the user has not allowed this app the requested scopes and prompt=none forbids asking');
     return startInteraction(ctx, request, reply, app, req, session);
@@ -73,6 +86,7 @@ async function startInteraction(
   app: TrustedApplication,
   req: AuthorizationRequest,
   live: LiveSession | undefined,
+  stepUp?: { userId: string; amr: string[]; sid: string },
 ): Promise<FastifyReply> {
   const now = ctx.now();
   const browserSecret = await issuedBrowserSecret(ctx, request, now);
@@ -84,12 +98,12 @@ async function startInteraction(
     clientId: app.clientId,
     request: req,
     userId: live?.user.id ?? null,
-    sessionSid: live?.session.sid ?? null,
+    sessionSid: live?.session.sid ?? stepUp?.sid ?? null,
     createdAt: now,
     expiresAt: now + ctx.config.interactionLifetimeSeconds * 1000,
     completedAt: null,
-    pendingUserId: null,
-    pendingAmr: null,
+    pendingUserId: stepUp?.userId ?? null,
+    pendingAmr: stepUp?.amr ?? null,
   };
   await ctx.store.interactions.insert(interaction);
   setInteractionCookie(reply, ctx.config, browserSecret);
@@ -107,10 +121,12 @@ async function issuedBrowserSecret(ctx: AppContext, request: FastifyRequest, now
   return randomToken(32);
 }
 
-export function interactionUrl(ctx: AppContext, id: string, action?: 'login' | 'consent' | 'abort'): string {
+export type InteractionAction = 'login' | 'consent' | 'abort' | 'second-factor' | 'enrol-totp' | 'continue';
+
+export function interactionUrl(ctx: AppContext, id: string, action?: InteractionAction): string {
   return `${ctx.config.issuer}/connect/interaction/${id}${action ? `/${action}` : ''}`;
 }
 
-export function interactionPath(ctx: AppContext, id: string, action?: 'login' | 'consent' | 'abort'): string {
+export function interactionPath(ctx: AppContext, id: string, action?: InteractionAction): string {
   return `${ctx.config.issuerPath}/connect/interaction/${id}${action ? `/${action}` : ''}`;
 }

@@ -13,6 +13,8 @@ export interface User {
   enabled: boolean;
   /** the user must use a second factor at every sign-in */
   requireMfa: boolean;
+  /** the user has a second factor to sign in with (derived by the store; never written) */
+  hasSecondFactor: boolean;
   passwordHash: string;
   createdAt: number;
   updatedAt: number;

@@ -4,12 +4,11 @@ import { pageError } from '../errors/oauth-error.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
 import { loadBoundInteraction } from './load.js';
 import { renderBlocked, renderLogin } from './render.js';
-import { signInSession } from '../authorization/sessions.js';
 import { attemptPassword } from '../authorization/password-attempt.js';
-import { issueDeviceCookie, readDeviceCookie } from '../authorization/device-cookie.js';
+import { readDeviceCookie } from '../authorization/device-cookie.js';
 import type { ThrottleLimit } from '../domain/throttle.js';
-import { consentNeeded, interactionUrl } from '../authorization/sign-in.js';
-import { completeWithCode } from './complete.js';
+import { interactionUrl } from '../authorization/sign-in.js';
+import { continueSignIn } from './finish-sign-in.js';
 import { refuseOtherAccount } from './hinted-account.js';
 
 export const INVALID_CREDENTIALS = 'Invalid login or password.';
@@ -18,7 +17,8 @@ const MAX_LOGIN_LENGTH = 200;
 /**
  * POST /connect/interaction/:id/login — checks the password, throttled (authorization/password-attempt.ts;
  * same cost for unknown users), refuses disabled users and user kinds the app does not allow, then starts
- * or renews the SSO session, renews the browser's device cookie and continues to consent or to the app.
+ * continues: a second factor when this sign-in needs one (finish-sign-in.ts), otherwise the session, the
+ * device cookie, consent or the app.
  */
 export async function submitLogin(
   ctx: AppContext,
@@ -64,16 +64,7 @@ export async function submitLogin(
       `${app.displayName} does not accept ${user.kind} accounts, so you cannot sign in to it with this account.`,
     );
   }
-  await issueDeviceCookie(ctx, reply, user.id, device);
-  const session = await signInSession(ctx, request, reply, user);
-  ctx.log.info({ event: 'login_succeeded', clientId: app.clientId, userId: user.id, sid: session.sid }, 'signed in');
-  if (!(await ctx.store.interactions.setUser(interaction.id, user.id, session.sid))) {
-    throw pageError('This sign-in request was already completed. Return to the app and sign in again.');
-  }
-  if (await consentNeeded(ctx, app, interaction.request, user.id)) {
-    return reply.code(303).header('Cache-Control', 'no-store').header('Location', interactionUrl(ctx, interaction.id)).send();
-  }
-  return completeWithCode(ctx, reply, { ...bound, interaction: { ...interaction, userId: user.id } }, user, session);
+  return continueSignIn(ctx, request, reply, bound, user, ['pwd']);
 }
 
 /** What the login page says when a throttle limit refused the attempt (the same for known and unknown logins). */

@@ -5,6 +5,7 @@ import { showInteraction } from './show.js';
 import { submitLogin } from './login.js';
 import { submitConsent } from './consent.js';
 import { abortInteraction } from './abort.js';
+import { continueAfterEnrolment, submitSecondFactor, submitTotpEnrolment } from './second-factor.js';
 import { startSignInPruning } from './pruner.js';
 
 type IdParams = { Params: { id: string } };
@@ -16,6 +17,9 @@ export function registerInteraction(app: FastifyInstance, ctx: AppContext): void
   app.post<IdParams>('/connect/interaction/:id/login', page, (request, reply) => submitLogin(ctx, request, reply));
   app.post<IdParams>('/connect/interaction/:id/consent', page, (request, reply) => submitConsent(ctx, request, reply));
   app.post<IdParams>('/connect/interaction/:id/abort', page, (request, reply) => abortInteraction(ctx, request, reply));
+  app.post<IdParams>('/connect/interaction/:id/second-factor', page, (request, reply) => submitSecondFactor(ctx, request, reply));
+  app.post<IdParams>('/connect/interaction/:id/enrol-totp', page, (request, reply) => submitTotpEnrolment(ctx, request, reply));
+  app.post<IdParams>('/connect/interaction/:id/continue', page, (request, reply) => continueAfterEnrolment(ctx, request, reply));
   app.get('/assets/trustgate.css', (_request, reply) =>
     reply
       .header('Cache-Control', 'public, max-age=86400')

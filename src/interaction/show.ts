@@ -6,6 +6,7 @@ import { currentSession, liveSessionBySid } from '../authorization/sessions.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
 import { renderConsent, renderLogin } from './render.js';
 import { otherAccountRequested } from './hinted-account.js';
+import { showSecondFactorStep } from './second-factor.js';
 import type { User } from '../domain/user.js';
 
 /** GET /connect/interaction/:id — the login page, or the consent page once the user is known. */
@@ -16,6 +17,8 @@ export async function showInteraction(
 ): Promise<FastifyReply> {
   const bound = await loadBoundInteraction(ctx, request, request.params.id, false);
   const { interaction } = bound;
+  const between = await showSecondFactorStep(ctx, reply, bound);
+  if (between) return between;
   if (interaction.userId === null || interaction.sessionSid === null) {
     // someone is signed in but must sign in again (prompt=login, max_age, another user, or not allowed here)
     const live = await currentSession(ctx, request);

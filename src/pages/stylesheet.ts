@@ -23,4 +23,10 @@ button.link{background:none;color:#1d3557;text-decoration:underline;padding:.5re
 .error{background:#fdecea;border-left:4px solid #b3261e;padding:.6rem .75rem;color:#6f1610}
 .notice{background:#eef4fb;border-left:4px solid #1d3557;padding:.6rem .75rem}
 code{overflow-wrap:anywhere}
+.hint{color:#4a5260;font-size:.9rem;margin:.25rem 0 0}
+.steps li{margin:.5rem 0}
+.qr{display:block;margin:.5rem 0;background:#fff;padding:.5rem;border:1px solid #d0d5dd}
+.secret{font-size:1.05rem;letter-spacing:.05em}
+.codes{columns:2;padding-left:1.25rem;font-size:1.05rem}
+.codes li{margin:.2rem 0}
 `;

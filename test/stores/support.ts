@@ -135,6 +135,7 @@ export function aUser(id: string, login: string, fields: Partial<User> = {}): Us
     createdAt: 1_700_000_000_003,
     updatedAt: 1_700_000_000_004,
     requireMfa: false,
+    hasSecondFactor: false,
     ...fields,
   };
 }

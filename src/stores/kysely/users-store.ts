@@ -9,20 +9,38 @@ import { affected, atomic } from './atomic.js';
 export class KyselyUsersStore implements UsersStore {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Users with whether they have a second factor to sign in with (derived in the same query). */
+  private selectUsers() {
+    return this.db
+      .selectFrom('users')
+      .selectAll('users')
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('totp_credentials')
+              .select('totp_credentials.id')
+              .whereRef('totp_credentials.user_id', '=', 'users.id')
+              .where('totp_credentials.confirmed_at', 'is not', null),
+          )
+          .as('has_second_factor'),
+      );
+  }
+
   async getById(id: string): Promise<User | undefined> {
     if (!isStorableText(id)) return undefined;
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.selectUsers().where('id', '=', id).executeTakeFirst();
     return row ? toUser(row) : undefined;
   }
 
   async getByLogin(login: string): Promise<User | undefined> {
     if (!isStorableText(login)) return undefined;
-    const row = await this.db.selectFrom('users').selectAll().where('login_key', '=', loginKey(login)).executeTakeFirst();
+    const row = await this.selectUsers().where('login_key', '=', loginKey(login)).executeTakeFirst();
     return row ? toUser(row) : undefined;
   }
 
   async list(): Promise<User[]> {
-    const rows = await this.db.selectFrom('users').selectAll().orderBy('login_key').execute();
+    const rows = await this.selectUsers().orderBy('login_key').execute();
     return rows.map(toUser);
   }
 
@@ -50,7 +68,7 @@ export class KyselyUsersStore implements UsersStore {
     });
   }
 }
-function toUser(row: Selectable<UsersTable>): User {
+function toUser(row: Selectable<UsersTable> & { has_second_factor: unknown }): User {
   return {
     id: row.id,
     login: row.login,
@@ -62,6 +80,7 @@ function toUser(row: Selectable<UsersTable>): User {
     isAdmin: row.is_admin === 1,
     enabled: row.enabled === 1,
     requireMfa: Number(row.require_mfa) === 1,
+    hasSecondFactor: Boolean(Number(row.has_second_factor)),
     passwordHash: row.password_hash,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

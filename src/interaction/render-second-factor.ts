@@ -1,0 +1,94 @@
+import type { FastifyReply } from 'fastify';
+import type { AppContext } from '../context.js';
+import type { BoundInteraction } from './load.js';
+import type { User } from '../domain/user.js';
+import type { TotpEnrolment } from '../second-factors/totp.js';
+import { setPageHeaders } from '../http/security-headers.js';
+import { stylesheetPath } from '../pages/stylesheet-path.js';
+import { html } from '../pages/html.js';
+import { secondFactorPage } from '../pages/second-factor-page.js';
+import { totpEnrolmentPage } from '../pages/totp-enrolment-page.js';
+import { recoveryCodesPage } from '../pages/recovery-codes-page.js';
+import { interactionPath } from '../authorization/sign-in.js';
+
+function send(reply: FastifyReply, status: number, bound: BoundInteraction, body: string): FastifyReply {
+  setPageHeaders(reply, [bound.interaction.request.redirectUri]);
+  return reply.code(status).type('text/html; charset=utf-8').send(body);
+}
+
+function cancelForm(ctx: AppContext, bound: BoundInteraction) {
+  return html`<form method="post" action="${interactionPath(ctx, bound.interaction.id, 'abort')}" class="secondary">
+<input type="hidden" name="csrf" value="${bound.csrf}">
+<input type="hidden" name="reason" value="cancel">
+<button type="submit" class="link">Cancel and return to ${bound.app.displayName}</button>
+</form>`;
+}
+
+/** The second step of a sign-in: a code from the authenticator app or a recovery code. */
+export function renderSecondFactor(
+  ctx: AppContext,
+  reply: FastifyReply,
+  bound: BoundInteraction,
+  user: User,
+  options: { status?: number; error?: string } = {},
+): FastifyReply {
+  return send(
+    reply,
+    options.status ?? 200,
+    bound,
+    secondFactorPage({
+      instanceName: ctx.config.instanceName,
+      stylesheet: stylesheetPath(ctx.config),
+      appName: bound.app.displayName,
+      action: interactionPath(ctx, bound.interaction.id, 'second-factor'),
+      cancelAction: interactionPath(ctx, bound.interaction.id, 'abort'),
+      csrf: bound.csrf,
+      login: user.login,
+      error: options.error,
+    }),
+  );
+}
+
+/** Setting up an authenticator app during sign-in (the user or the app requires a second factor). */
+export function renderTotpEnrolment(
+  ctx: AppContext,
+  reply: FastifyReply,
+  bound: BoundInteraction,
+  enrolment: TotpEnrolment,
+  options: { status?: number; error?: string } = {},
+): FastifyReply {
+  return send(
+    reply,
+    options.status ?? 200,
+    bound,
+    totpEnrolmentPage({
+      instanceName: ctx.config.instanceName,
+      stylesheet: stylesheetPath(ctx.config),
+      lead: `Signing in to ${bound.app.displayName} needs a second factor. Set up an authenticator app to continue.`,
+      action: interactionPath(ctx, bound.interaction.id, 'enrol-totp'),
+      csrf: bound.csrf,
+      credentialId: enrolment.credentialId,
+      qrSvg: enrolment.qrSvg,
+      secret: enrolment.secret,
+      error: options.error,
+      leave: cancelForm(ctx, bound),
+    }),
+  );
+}
+
+/** The new recovery codes, once; "Continue" goes on with the sign-in. */
+export function renderRecoveryCodes(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, codes: readonly string[]): FastifyReply {
+  return send(
+    reply,
+    200,
+    bound,
+    recoveryCodesPage({
+      instanceName: ctx.config.instanceName,
+      stylesheet: stylesheetPath(ctx.config),
+      codes,
+      action: interactionPath(ctx, bound.interaction.id, 'continue'),
+      csrf: bound.csrf,
+      continueLabel: `Continue to ${bound.app.displayName}`,
+    }),
+  );
+}
