@@ -38,6 +38,9 @@ if (files.length === 0) {
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', testBuild], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// the tests themselves run through tsx, which strips types without checking them: check them here
+const typecheck = spawnSync(process.execPath, [tsc, '-p', 'test/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
 
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const env = {

@@ -203,7 +203,7 @@ describeEachDatabase('RP-initiated logout: /connect/endsession', (database) => {
       .sign(privateKey);
     const otherIssuer = await signIdToken(server.app.ctx, { sub: aliceId, aud: 'web.app', iss: 'https://other.example.com/id' });
     for (const hint of [forged, otherIssuer, 'garbage', `${forged.split('.').slice(0, 2).join('.')}.`]) {
-      for (const extra of [{}, { client_id: 'web.app' }]) {
+      for (const extra of [{}, { client_id: 'web.app' }] as Record<string, string>[]) {
         const { browser, cookie } = await signedInBrowser();
         const res = await confirm(browser, await endsession(browser, { id_token_hint: hint, post_logout_redirect_uri: WEB_LOGOUT, ...extra }));
         await expectSignedOutPage(res, 'You were not sent back to the app because the id_token_hint could not be verified.');

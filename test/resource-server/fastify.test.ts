@@ -44,7 +44,7 @@ describe('resource-server: Fastify requireScope preHandler (RFC 6750 answers)', 
   });
 
   it('no credentials: 401 with a bare Bearer challenge (RFC 6750 3.1: no error code)', async () => {
-    for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }]) {
+    for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }] as Record<string, string>[]) {
       const res = await get(headers);
       assert.equal(res.statusCode, 401);
       assert.equal(res.headers['www-authenticate'], 'Bearer realm="erp-api"');
