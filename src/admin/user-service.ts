@@ -1,5 +1,6 @@
 import { conflict, invalid, notFound } from '../errors/admin-error.js';
-import { hashPassword, passwordProblem } from '../domain/password.js';
+import { hashPassword } from '../domain/password.js';
+import { passwordProblem, type PasswordOwner } from '../checks/password-policy.js';
 import type { UserKind } from '../domain/trusted-application.js';
 import type { User } from '../domain/user.js';
 import type { RevocationReason } from '../domain/refresh-family.js';
@@ -36,7 +37,8 @@ export function userView(user: User): UserView {
 
 /**
  * Users: the one service layer behind the CLI (and later an admin API). Passwords are checked with
- * passwordProblem and hashed with argon2id; a refused change throws an AdminError and changes nothing.
+ * passwordProblem (length, personal details, strength estimate) and hashed with argon2id; a refused change
+ * throws an AdminError and changes nothing.
  */
 export class UserService {
   constructor(private readonly deps: AdminDeps) {}
@@ -47,7 +49,7 @@ export class UserService {
     const email = input.email === undefined || input.email === null || input.email === '' ? null : checkEmail(input.email);
     const locale = input.locale === undefined || input.locale === null || input.locale === '' ? null : checkLocale(input.locale);
     const kind = checkUserKind(input.kind);
-    this.checkPassword(input.password, login);
+    await this.checkPassword(input.password, { login, displayName, email });
     if (await this.deps.store.users.getByLogin(login)) {
       throw conflict('user_exists', `a user with login "${login}" already exists`, ['login']);
     }
@@ -81,7 +83,7 @@ export class UserService {
    */
   async setPassword(loginOrId: string, password: string): Promise<User> {
     const current = await this.require(loginOrId);
-    this.checkPassword(password, current.login);
+    await this.checkPassword(password, current);
     const now = this.deps.now();
     const user: User = {
       ...current,
@@ -128,8 +130,8 @@ export class UserService {
     return user;
   }
 
-  private checkPassword(password: string, login: string): void {
-    const problem = typeof password === 'string' ? passwordProblem(password, login) : 'a password is required';
+  private async checkPassword(password: string, owner: PasswordOwner): Promise<void> {
+    const problem = typeof password === 'string' ? await passwordProblem(password, owner) : 'a password is required';
     if (problem) throw invalid('password_refused', `password refused: ${problem}`, ['password']);
   }
 

@@ -87,6 +87,9 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
     failedWith(await cli('user', 'create', 'bob', '--name', 'Bob', '--kind', 'robot', '--password', 'long enough pw'), "error: option '--kind <kind>' argument 'robot' is invalid. Allowed choices are internal, community.", 2);
     failedWith(await cli('user', 'create', 'bob', '--kind', 'internal', '--password', 'long enough pw'), "error: required option '--name <text>' not specified", 2);
     failedWith(await cli('user', 'create', 'bob', '--name', 'Bob', '--kind', 'internal', '--email', 'nope', '--password', 'long enough pw'), 'trustgate: the email address "nope" is not valid');
+    const weak = 'trustgate: password refused: the password is too easy to guess. This is similar to a commonly used password. Add more words that are less common.';
+    failedWith(await runCli(['user', 'create', 'bob', '--name', 'Bob', '--kind', 'internal', '--password-stdin'], { env, input: 'password1234\n' }), weak);
+    failedWith(await cli('user', 'create', 'bobby', '--name', 'Bobby Tables', '--kind', 'internal', '--password', 'little tables river'), 'trustgate: password refused: the password must not contain the name or a part of it');
     assert.equal(await passwordHash('bob'), undefined);
   });
 
@@ -116,6 +119,12 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
     assert.notEqual(after, before);
     assert.equal(await verifyPassword(after, 'a completely new password', loadConfig({}).argon2), true);
     failedWith(await cli('user', 'set-password', 'jane', '--password', 'jane'), 'trustgate: password refused: the password must be at least 10 characters long');
+    failedWith(
+      await runCli(['user', 'set-password', 'jane', '--password-stdin'], { env, input: 'qwertyuiop123\n' }),
+      'trustgate: password refused: the password is too easy to guess. This is similar to a commonly used password. Add more words that are less common.',
+    );
+    failedWith(await cli('user', 'set-password', 'jane', '--password', 'jane@example.com river'), 'trustgate: password refused: the password must not contain the login');
+    assert.equal(await passwordHash('jane'), after, 'a refused password changes nothing');
     failedWith(await cli('user', 'set-password', 'nobody', '--password', 'long enough pw'), 'trustgate: no user with login or id "nobody"');
   });
 
