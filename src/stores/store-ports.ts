@@ -8,6 +8,7 @@ import type { ConsentsStore } from './consents.js';
 import type { ThrottlesStore } from './throttles.js';
 import type { RefreshFamiliesStore } from './refresh-families.js';
 import type { RevokedTokensStore } from './revoked-tokens.js';
+import type { PasswordResetsStore } from './password-resets.js';
 
 /** One port per persistent concern. */
 export interface StorePorts {
@@ -21,6 +22,7 @@ export interface StorePorts {
   readonly throttles: ThrottlesStore;
   readonly refresh: RefreshFamiliesStore;
   readonly revokedTokens: RevokedTokensStore;
+  readonly passwordResets: PasswordResetsStore;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -12,6 +12,7 @@ import { KyselyConsentsStore } from './consents-store.js';
 import { KyselyThrottlesStore } from './throttles-store.js';
 import { KyselyRefreshFamiliesStore } from './refresh-store.js';
 import { KyselyRevokedTokensStore } from './revoked-tokens-store.js';
+import { KyselyPasswordResetsStore } from './password-resets-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
 function portsOver(db: Kysely<Database>): StorePorts {
@@ -26,6 +27,7 @@ function portsOver(db: Kysely<Database>): StorePorts {
     throttles: new KyselyThrottlesStore(db),
     refresh: new KyselyRefreshFamiliesStore(db),
     revokedTokens: new KyselyRevokedTokensStore(db),
+    passwordResets: new KyselyPasswordResetsStore(db),
   };
 }
 

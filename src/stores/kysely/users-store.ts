@@ -1,8 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import { loginKey, type User } from '../../domain/user.js';
-import type { RevocationReason } from '../../domain/refresh-family.js';
-import type { UsersStore } from '../users.js';
+import type { EndAccess, UsersStore } from '../users.js';
 import { isStorableText } from '../../domain/text.js';
 import { affected, atomic } from './atomic.js';
 
@@ -30,7 +29,7 @@ export class KyselyUsersStore implements UsersStore {
     await this.db.insertInto('users').values(fromUser(user)).execute();
   }
 
-  async update(user: User, options: { endAccess?: { at: number; reason: RevocationReason } } = {}): Promise<boolean> {
+  async update(user: User, options: { endAccess?: EndAccess } = {}): Promise<boolean> {
     const { id, created_at, ...values } = fromUser(user);
     void created_at;
     return atomic(this.db, async (trx) => {
@@ -38,7 +37,9 @@ export class KyselyUsersStore implements UsersStore {
       if (affected(result) !== 1) return false;
       const end = options.endAccess;
       if (end) {
-        await trx.updateTable('sessions').set({ ended_at: end.at }).where('user_id', '=', id).where('ended_at', 'is', null).execute();
+        let sessions = trx.updateTable('sessions').set({ ended_at: end.at }).where('user_id', '=', id).where('ended_at', 'is', null);
+        if (end.keepSession !== undefined) sessions = sessions.where('id_hash', '!=', end.keepSession);
+        await sessions.execute();
         await trx
           .updateTable('refresh_families')
           .set({ revoked_at: end.at, revoked_reason: end.reason })
