@@ -29,6 +29,10 @@ export interface Config {
   /** how long a cached Trusted Application record may be served (kill switch latency) */
   clientCacheSeconds: number;
   argon2: Argon2Parameters;
+  /** a change on the account page needs a sign-in at most this many seconds old (else the user signs in again) */
+  accountReauthSeconds: number;
+  /** how long a password-reset link works */
+  passwordResetLifetimeSeconds: number;
   /** trust X-Forwarded-* headers (behind a reverse proxy) */
   trustProxy: boolean;
   allowHttpIssuer: boolean;
@@ -136,6 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
       iterations: integer(env, 'ARGON2_ITERATIONS', 2, 1, 100),
       parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
     },
+    accountReauthSeconds: integer(env, 'ACCOUNT_REAUTH_SECONDS', 300, 30, 86400),
+    passwordResetLifetimeSeconds: integer(env, 'PASSWORD_RESET_LIFETIME', 1800, 60, 7 * 86400),
     trustProxy: flag(env, 'TRUST_PROXY'),
     allowHttpIssuer,
   };
