@@ -219,6 +219,7 @@ async function runDemo() {
   log(`  ERP API:                              ${apiUrl}/api/sales-orders  (needs a bearer token)`);
   log(`  Trustgate issuer:                     ${issuer}`);
   log(`  Discovery:                            ${issuer}/.well-known/openid-configuration`);
+  log(`  Your account (change the password):   ${issuer}/account`);
   log('');
   log('  Sign in as:');
   for (const user of users) log(`    ${user.login.padEnd(8)} password ${user.password.padEnd(22)} (${user.kind} user)`);
