@@ -6,7 +6,8 @@ import type { User } from '../domain/user.js';
 import type { RevocationReason } from '../domain/refresh-family.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
 import { checkEmail, checkLocale, checkLogin, checkUserKind } from '../checks/registration/user-fields.js';
-import { randomId } from '../tokens/opaque.js';
+import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
+import { passwordResetUrl } from '../domain/password-reset.js';
 import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
 
 /** Everything an administrator sets when creating a user. */
@@ -92,6 +93,20 @@ export class UserService {
     };
     await this.save(user, 'password_changed');
     return user;
+  }
+
+  /**
+   * A one-time link at which the user sets a new password: 256 random bits, stored only as their
+   * SHA-256, valid for PASSWORD_RESET_LIFETIME; it replaces the user's older links. The link is returned
+   * once, for the administrator to hand over.
+   */
+  async createResetLink(loginOrId: string): Promise<{ user: User; url: string; expiresAt: number }> {
+    const user = await this.require(loginOrId);
+    const token = randomToken(32);
+    const now = this.deps.now();
+    const expiresAt = now + this.deps.config.passwordResetLifetimeSeconds * 1000;
+    await this.deps.store.passwordResets.issue({ tokenHash: sha256(token), userId: user.id, createdAt: now, expiresAt, usedAt: null });
+    return { user, url: passwordResetUrl(this.deps.config.issuer, token), expiresAt };
   }
 
   async enable(loginOrId: string): Promise<User> {
