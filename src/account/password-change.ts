@@ -42,10 +42,13 @@ export async function changePassword(ctx: AppContext, request: FastifyRequest, r
   const problem = await passwordProblem(entered.password, user);
   if (problem) return refuse(sentence(problem));
 
+  const passwordHash = await hashPassword(entered.password, ctx.config.argon2);
   const now = ctx.now();
-  const changed = { ...user, passwordHash: await hashPassword(entered.password, ctx.config.argon2), updatedAt: Math.max(now, user.updatedAt) };
-  const saved = await ctx.store.users.update(changed, { endAccess: { at: now, reason: 'password_changed', keepSession: session.idHash } });
-  if (!saved) throw pageError('Your account no longer exists.', { status: 404 });
+  const endAccess = { at: now, reason: 'password_changed' as const, keepSession: session.idHash };
+  if (!(await ctx.store.users.setPasswordHash(user.id, passwordHash, now, { endAccess }))) {
+    throw pageError('Your account no longer exists.', { status: 404 });
+  }
+  const changed = { ...user, passwordHash, updatedAt: Math.max(now, user.updatedAt) };
   ctx.log.info({ event: 'password_changed', by: 'account', userId: user.id, sid: session.sid }, 'password changed; other sessions ended');
   const updated: AccountSession = { ...account, live: { ...account.live, user: changed } };
   return renderOverview(ctx, reply, updated, {

@@ -74,9 +74,8 @@ export async function submitPasswordReset(ctx: AppContext, request: FastifyReque
   try {
     await ctx.store.withTransaction(async (tx) => {
       if ((await tx.passwordResets.consume(reset.tokenHash, now)) !== user.id) throw new ResetLost();
-      const current = await tx.users.getById(user.id);
-      const changed = current && { ...current, passwordHash, updatedAt: Math.max(now, current.updatedAt) };
-      if (!changed || !(await tx.users.update(changed, { endAccess: { at: now, reason: 'password_reset' } }))) throw new ResetLost();
+      const endAccess = { at: now, reason: 'password_reset' as const };
+      if (!(await tx.users.setPasswordHash(user.id, passwordHash, now, { endAccess }))) throw new ResetLost();
     });
   } catch (error) {
     if (error instanceof ResetLost) return invalidLink(ctx, reply);

@@ -85,14 +85,11 @@ export class UserService {
   async setPassword(loginOrId: string, password: string): Promise<User> {
     const current = await this.require(loginOrId);
     await this.checkPassword(password, current);
-    const now = this.deps.now();
-    const user: User = {
-      ...current,
-      passwordHash: await hashPassword(password, this.deps.config.argon2),
-      updatedAt: Math.max(now, current.updatedAt),
-    };
-    await this.save(user, 'password_changed');
-    return user;
+    const passwordHash = await hashPassword(password, this.deps.config.argon2);
+    const at = this.deps.now();
+    const endAccess = { at, reason: 'password_changed' as const };
+    if (!(await this.deps.store.users.setPasswordHash(current.id, passwordHash, at, { endAccess }))) throw userNotFound(current.login);
+    return { ...current, passwordHash, updatedAt: Math.max(at, current.updatedAt) };
   }
 
   /**
@@ -141,7 +138,7 @@ export class UserService {
 
   private async require(loginOrId: string): Promise<User> {
     const user = await this.find(loginOrId);
-    if (!user) throw notFound('user_not_found', `no user with login or id "${loginOrId}"`, ['login']);
+    if (!user) throw userNotFound(loginOrId);
     return user;
   }
 
@@ -157,6 +154,10 @@ export class UserService {
       user,
       endAccessBecause === undefined ? {} : { endAccess: { at, reason: endAccessBecause } },
     );
-    if (!saved) throw notFound('user_not_found', `no user with login or id "${user.login}"`, ['login']);
+    if (!saved) throw userNotFound(user.login);
   }
+}
+
+function userNotFound(loginOrId: string) {
+  return notFound('user_not_found', `no user with login or id "${loginOrId}"`, ['login']);
 }

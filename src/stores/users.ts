@@ -21,4 +21,10 @@ export interface UsersStore {
    * refresh-token families (with that reason). False (nothing changed) when the user does not exist.
    */
   update(user: User, options?: { endAccess?: EndAccess }): Promise<boolean>;
+  /**
+   * Sets only the password hash (and moves updatedAt to `at` unless it is later already), so a change of
+   * another field made meanwhile (an administrator disabling the user) is kept. `endAccess` as for update,
+   * in the same transaction. False (nothing changed) when the user does not exist.
+   */
+  setPasswordHash(userId: string, passwordHash: string, at: number, options?: { endAccess?: EndAccess }): Promise<boolean>;
 }

@@ -35,22 +35,42 @@ export class KyselyUsersStore implements UsersStore {
     return atomic(this.db, async (trx) => {
       const result = await trx.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
       if (affected(result) !== 1) return false;
-      const end = options.endAccess;
-      if (end) {
-        let sessions = trx.updateTable('sessions').set({ ended_at: end.at }).where('user_id', '=', id).where('ended_at', 'is', null);
-        if (end.keepSession !== undefined) sessions = sessions.where('id_hash', '!=', end.keepSession);
-        await sessions.execute();
-        await trx
-          .updateTable('refresh_families')
-          .set({ revoked_at: end.at, revoked_reason: end.reason })
-          .where('user_id', '=', id)
-          .where('revoked_at', 'is', null)
-          .execute();
-      }
+      if (options.endAccess) await endAccess(trx, id, options.endAccess);
+      return true;
+    });
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string, at: number, options: { endAccess?: EndAccess } = {}): Promise<boolean> {
+    if (!isStorableText(userId)) return false;
+    return atomic(this.db, async (trx) => {
+      const result = await trx
+        .updateTable('users')
+        .set((eb) => ({
+          password_hash: passwordHash,
+          updated_at: eb.case().when('updated_at', '<', at).then(at).else(eb.ref('updated_at')).end(),
+        }))
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (affected(result) !== 1) return false;
+      if (options.endAccess) await endAccess(trx, userId, options.endAccess);
       return true;
     });
   }
 }
+
+/** Ends the user's sessions (all but `keepSession`) and revokes their refresh-token families, inside `trx`. */
+async function endAccess(trx: Kysely<Database>, userId: string, end: EndAccess): Promise<void> {
+  let sessions = trx.updateTable('sessions').set({ ended_at: end.at }).where('user_id', '=', userId).where('ended_at', 'is', null);
+  if (end.keepSession !== undefined) sessions = sessions.where('id_hash', '!=', end.keepSession);
+  await sessions.execute();
+  await trx
+    .updateTable('refresh_families')
+    .set({ revoked_at: end.at, revoked_reason: end.reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
 function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,

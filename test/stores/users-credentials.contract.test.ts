@@ -12,7 +12,10 @@ function session(userId: string, name: string): Session {
   return { idHash: `hash-${name}`, sid: `sid-${name}`, userId, authTime: T / 1000, amr: ['pwd'], createdAt: T, lastSeenAt: T, expiresAt: T + 3_600_000, endedAt: null };
 }
 
-/** users.update with endAccess: one transaction that ends the user's sessions (but the kept one) and revokes their refresh families. */
+/**
+ * users.update and users.setPasswordHash with endAccess: one transaction that writes the user, ends the
+ * user's sessions (but the kept one) and revokes their refresh families.
+ */
 describeEachDatabase('store: ending a user\'s access', (database) => {
   let store: Store;
   let user: User;
@@ -55,11 +58,34 @@ describeEachDatabase('store: ending a user\'s access', (database) => {
     }
   });
 
+  it('setPasswordHash changes only the hash: a field changed meanwhile is kept; updatedAt never moves back', async () => {
+    const stale = (await store.users.getById(user.id))!;
+    await store.users.update({ ...stale, enabled: false, updatedAt: T + 50 });
+    assert.equal(await store.users.setPasswordHash(user.id, 'newer', T + 40), true);
+    const after = (await store.users.getById(user.id))!;
+    assert.deepEqual(after, { ...stale, enabled: false, passwordHash: 'newer', updatedAt: T + 50 });
+    assert.equal(await store.users.setPasswordHash(user.id, 'newest', T + 60), true);
+    assert.equal((await store.users.getById(user.id))!.updatedAt, T + 60);
+    await store.users.update({ ...(await store.users.getById(user.id))!, enabled: true });
+    assert.equal(await store.users.setPasswordHash('no-such-user', 'x', T), false);
+  });
+
+  it('setPasswordHash with endAccess keeps the one session and ends the rest, atomically with the hash', async () => {
+    const kept = session(user.id, 'kept3');
+    const ended = session(user.id, 'ended3');
+    for (const s of [kept, ended]) await store.sessions.insert(s);
+    const fam = await family(ended.sid);
+    assert.equal(await store.users.setPasswordHash(user.id, 'h3', T + 70, { endAccess: { at: T + 70, reason: 'password_changed', keepSession: kept.idHash } }), true);
+    assert.equal((await store.sessions.get(kept.idHash))!.endedAt, null);
+    assert.equal((await store.sessions.get(ended.idHash))!.endedAt, T + 70);
+    assert.equal((await store.refresh.find(`rt-${fam}`))!.family.revokedAt, T + 70);
+  });
+
   it('without keepSession every session of the user ends', async () => {
     const a = session(user.id, 'a2');
     await store.sessions.insert(a);
     assert.equal(await store.users.update({ ...user, updatedAt: T + 2 }, { endAccess: { at: T + 2, reason: 'password_reset' } }), true);
     assert.equal((await store.sessions.get(a.idHash))!.endedAt, T + 2);
-    assert.equal((await store.sessions.get('hash-current'))!.endedAt, T + 2);
+    assert.equal((await store.sessions.get('hash-kept3'))!.endedAt, T + 2);
   });
 });
