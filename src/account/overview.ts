@@ -42,8 +42,7 @@ export function renderOverview(
       email: user.email,
       notice: options.notice,
       sections: ACCOUNT_SECTIONS.map((section) => section(view)),
-      signOutAction: `${ctx.config.issuerPath}/connect/endsession`,
-      signOutClientId: ACCOUNT_CLIENT_ID,
+      signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
     }),
   );
 }

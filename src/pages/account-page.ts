@@ -20,8 +20,8 @@ export interface AccountPageOptions {
   /** a confirmation shown at the top (e.g. after a change) */
   notice?: string;
   sections: AccountSection[];
-  signOutAction: string;
-  signOutClientId: string;
+  /** RP-initiated logout as the account app (a link: no form without a CSRF token on this page) */
+  signOutHref: string;
 }
 
 /** The signed-in user's account page: who they are, then one section per feature. */
@@ -43,9 +43,6 @@ ${o.sections.map(
 ${section.body}
 </section>
 `,
-)}<form method="post" action="${o.signOutAction}" class="secondary">
-<input type="hidden" name="client_id" value="${o.signOutClientId}">
-<button type="submit" class="link">Sign out</button>
-</form>`,
+)}<p class="sign-out"><a href="${o.signOutHref}">Sign out</a></p>`,
   });
 }

@@ -30,5 +30,6 @@ a.button{display:inline-block;font-weight:600;padding:.65rem 1.1rem;border-radiu
 dl.profile{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:1rem 0}
 dl.profile dt{font-weight:600}
 dl.profile dd{margin:0;overflow-wrap:anywhere}
+.sign-out{margin-top:1.5rem;font-weight:600}
 section{border-top:1px solid #d5d9df;margin-top:1.25rem;padding-top:.25rem}
 `;

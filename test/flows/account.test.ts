@@ -262,6 +262,20 @@ describeEachDatabase('account area: sign-in as the built-in app, password change
     assert.equal(decodeEntities(textOf(await res.text(), 'error') ?? ''), 'Your session ended during the sign-in. Open your account page to sign in again.');
   });
 
+  it('every form of the account page carries the CSRF token; "Sign out" ends the session', async () => {
+    const browser = new TestBrowser();
+    const html = await signInToAccount(server, browser, 'dave', PASSWORD);
+    const forms = parseForms(html);
+    assert.ok(forms.length > 0);
+    for (const form of forms) assert.equal(form.fields.csrf, passwordForm(html).fields.csrf, `the form to ${form.action}`);
+    const signOut = /<a href="([^"]+)">Sign out<\/a>/.exec(html)?.[1];
+    assert.equal(decodeEntities(signOut ?? ''), '/id/connect/endsession?client_id=urn%3Atrustgate%3Aaccount');
+    const res = await browser.get(new URL(decodeEntities(signOut!), server.origin));
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /You are signed out/);
+    assert.equal((await browser.get(`${server.issuer}/account`)).status, 303, 'signed out: /account asks to sign in');
+  });
+
   it('a cancelled sign-in comes back as a clear page, not an error of the server', async () => {
     const browser = new TestBrowser();
     const start = new URL((await browser.get(`${server.issuer}/account`)).headers.get('location')!);
