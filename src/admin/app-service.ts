@@ -39,6 +39,8 @@ export interface AppInput {
   /** seconds */
   refreshTokenLifetime: number;
   enabled: boolean;
+  /** users must use a second factor to sign in to this app */
+  requireMfa: boolean;
 }
 
 /** What `create` needs; everything else has a default. */
@@ -99,7 +101,13 @@ export class AppService {
       throw conflict('app_exists', `an app with ApplicationUri "${registration.clientId}" already exists`, ['clientId']);
     }
     const now = this.deps.now();
-    const app: TrustedApplication = { ...registration, enabled: input.enabled ?? true, createdAt: now, updatedAt: now };
+    const app: TrustedApplication = {
+      ...registration,
+      enabled: input.enabled ?? true,
+      requireMfa: input.requireMfa ?? false,
+      createdAt: now,
+      updatedAt: now,
+    };
     const secrets = secretValue === undefined ? [] : [this.newSecret(app.clientId, secretValue, {}, now)];
     try {
       await this.deps.store.apps.insert(app, secrets);
@@ -144,6 +152,7 @@ export class AppService {
     const app: TrustedApplication = {
       ...registration,
       enabled: changes.enabled ?? current.enabled,
+      requireMfa: changes.requireMfa ?? current.requireMfa,
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };

@@ -2,8 +2,9 @@ import { conflict, invalid, notFound } from '../errors/admin-error.js';
 import { hashPassword } from '../domain/password.js';
 import { passwordProblem, type PasswordOwner } from '../checks/password-policy.js';
 import type { UserKind } from '../domain/trusted-application.js';
-import type { User } from '../domain/user.js';
+import { loginKey, type User } from '../domain/user.js';
 import type { RevocationReason } from '../domain/refresh-family.js';
+import type { SecondFactorSummary } from '../domain/second-factor.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
 import { checkEmail, checkLocale, checkLogin, checkUserKind } from '../checks/registration/user-fields.js';
 import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
@@ -20,6 +21,8 @@ export interface UserInput {
   kind: UserKind;
   isAdmin: boolean;
   enabled: boolean;
+  /** the user must use a second factor at every sign-in */
+  requireMfa: boolean;
   password: string;
 }
 
@@ -65,6 +68,7 @@ export class UserService {
       kind,
       isAdmin: input.isAdmin ?? false,
       enabled: input.enabled ?? true,
+      requireMfa: input.requireMfa ?? false,
       passwordHash: await hashPassword(input.password, this.deps.config.argon2),
       createdAt: now,
       updatedAt: now,
@@ -119,6 +123,46 @@ export class UserService {
     const user = { ...current, enabled: false, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
     await this.save(user, 'user_disabled');
     return user;
+  }
+
+  /**
+   * Clears the user's sign-in throttle counters (every source, the account-wide one and their devices'),
+   * e.g. after a distributed attack kept new browsers out. Returns how many counters were cleared.
+   */
+  async unlock(loginOrId: string): Promise<{ user: User; cleared: number }> {
+    const user = await this.require(loginOrId);
+    const cleared = await this.deps.store.throttles.clearAccount(loginKey(user.login));
+    return { user, cleared };
+  }
+
+  /** Requires (or no longer requires) a second factor of the user at every sign-in. */
+  async setRequireMfa(loginOrId: string, required: boolean): Promise<User> {
+    const current = await this.require(loginOrId);
+    const user = { ...current, requireMfa: required, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
+    await this.save(user);
+    return user;
+  }
+
+  /** What second factors the user has (never their secrets). */
+  async secondFactors(loginOrId: string): Promise<{ user: User } & SecondFactorSummary> {
+    const user = await this.require(loginOrId);
+    const [totp, recoveryCodesLeft] = await Promise.all([
+      this.deps.store.secondFactors.confirmedTotp(user.id),
+      this.deps.store.secondFactors.recoveryCodesLeft(user.id),
+    ]);
+    return { user, totp: totp !== undefined, recoveryCodesLeft };
+  }
+
+  /**
+   * Removes every second factor of the user (a lost phone): their sessions end and refresh tokens are
+   * revoked too, so whoever holds the old device is signed out; at the next sign-in the user enrols again
+   * if a second factor is required.
+   */
+  async resetSecondFactors(loginOrId: string): Promise<{ user: User; removed: number }> {
+    const user = await this.require(loginOrId);
+    const removed = await this.deps.store.secondFactors.removeAll(user.id);
+    await this.save({ ...user, updatedAt: Math.max(this.deps.now(), user.updatedAt) }, 'second_factors_reset');
+    return { user, removed };
   }
 
   async list(): Promise<User[]> {

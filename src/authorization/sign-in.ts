@@ -88,6 +88,8 @@ async function startInteraction(
     createdAt: now,
     expiresAt: now + ctx.config.interactionLifetimeSeconds * 1000,
     completedAt: null,
+    pendingUserId: null,
+    pendingAmr: null,
   };
   await ctx.store.interactions.insert(interaction);
   setInteractionCookie(reply, ctx.config, browserSecret);

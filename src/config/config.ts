@@ -1,5 +1,7 @@
 import { ConfigError } from './config-error.js';
 import { isLoopbackHost } from '../checks/loopback.js';
+import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from '../domain/throttle.js';
+import { parseTrustProxy } from './trust-proxy.js';
 
 export interface Argon2Parameters {
   /** memory cost in KiB */
@@ -33,8 +35,15 @@ export interface Config {
   accountReauthSeconds: number;
   /** how long a password-reset link works */
   passwordResetLifetimeSeconds: number;
-  /** trust X-Forwarded-* headers (behind a reverse proxy) */
-  trustProxy: boolean;
+  /**
+   * Which peers are reverse proxies whose X-Forwarded-For is believed (Fastify's trustProxy, proxy-addr
+   * semantics): false (none: the peer is the client), a number of hops, or addresses / CIDR ranges.
+   */
+  trustProxy: false | number | string[];
+  /** sign-in throttling limits */
+  throttle: ThrottlePolicy;
+  /** how long a device cookie (a browser the user signed in with before) is trusted, in seconds */
+  deviceCookieLifetimeSeconds: number;
   allowHttpIssuer: boolean;
 }
 
@@ -142,7 +151,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     accountReauthSeconds: integer(env, 'ACCOUNT_REAUTH_SECONDS', 300, 30, 86400),
     passwordResetLifetimeSeconds: integer(env, 'PASSWORD_RESET_LIFETIME', 1800, 60, 7 * 86400),
-    trustProxy: flag(env, 'TRUST_PROXY'),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    throttle: throttlePolicy(env),
+    deviceCookieLifetimeSeconds: integer(env, 'DEVICE_COOKIE_LIFETIME', 365 * 86400, 3600, 5 * 366 * 86400),
     allowHttpIssuer,
   };
   if (config.sessionAbsoluteLifetimeSeconds < config.sessionIdleLifetimeSeconds) {
@@ -152,6 +163,22 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   return Object.freeze(config);
+}
+
+/** Sign-in throttling limits from THROTTLE_* variables (defaults: DEFAULT_THROTTLE_POLICY). */
+function throttlePolicy(env: Env): ThrottlePolicy {
+  const d = DEFAULT_THROTTLE_POLICY;
+  return {
+    windowMs: integer(env, 'THROTTLE_WINDOW_SECONDS', d.windowMs / 1000, 60, 86400) * 1000,
+    accountSourceLimit: integer(env, 'THROTTLE_ACCOUNT_SOURCE_LIMIT', d.accountSourceLimit, 1, 1000),
+    sourceLimit: integer(env, 'THROTTLE_SOURCE_LIMIT', d.sourceLimit, 1, 100_000),
+    accountLimit: integer(env, 'THROTTLE_ACCOUNT_LIMIT', d.accountLimit, 1, 100_000),
+    accountDelayAfter: integer(env, 'THROTTLE_DELAY_AFTER', d.accountDelayAfter, 0, 100_000),
+    delayStepMs: integer(env, 'THROTTLE_DELAY_STEP_MS', d.delayStepMs, 0, 10_000),
+    maxDelayMs: integer(env, 'THROTTLE_MAX_DELAY_MS', d.maxDelayMs, 0, 10_000),
+    deviceLimit: integer(env, 'THROTTLE_DEVICE_LIMIT', d.deviceLimit, 1, 1000),
+    secondFactorLimit: integer(env, 'THROTTLE_SECOND_FACTOR_LIMIT', d.secondFactorLimit, 1, 100),
+  };
 }
 
 /** Hide a password in a connection string before showing it. */

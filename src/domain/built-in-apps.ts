@@ -43,6 +43,8 @@ export function accountApp(config: Pick<Config, 'issuer' | 'instanceName'>, now:
     accessTokenLifetime: ACCOUNT_ACCESS_TOKEN_LIFETIME,
     refreshTokenLifetime: DEFAULT_REFRESH_TOKEN_LIFETIME.public,
     enabled: true,
+    // a user who must use a second factor still must here (the user's own requireMfa applies to every app)
+    requireMfa: false,
     createdAt: now,
     updatedAt: now,
   };

@@ -17,6 +17,8 @@ export interface AuthorizationRequest {
   uiLocales: string[];
   /** subject named by a verified id_token_hint */
   idTokenHintSubject: string | null;
+  /** acr_values as sent (unknown values are ignored when the level is decided); absent on older records */
+  acrValues?: string[];
 }
 
 /** A pending sign-in, kept server-side and bound to one browser. */
@@ -29,6 +31,12 @@ export interface Interaction {
   /** set once a user is known (signed in here, or from a live session) */
   userId: string | null;
   sessionIdHash: string | null;
+  /**
+   * The user who passed a first factor in this interaction (or the signed-in user stepping up), and the
+   * methods used so far, while a second factor is still to come; null otherwise.
+   */
+  pendingUserId: string | null;
+  pendingAmr: string[] | null;
   createdAt: number;
   expiresAt: number;
   completedAt: number | null;

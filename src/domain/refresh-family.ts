@@ -41,7 +41,8 @@ export type RevocationReason =
   | 'password_changed'
   | 'password_reset'
   | 'app_disabled'
-  | 'app_deleted';
+  | 'app_deleted'
+  | 'second_factors_reset';
 
 export type RefreshDecision =
   | { kind: 'usable' }

@@ -1,4 +1,5 @@
 import type { User } from './user.js';
+import { acrOf } from './authentication-level.js';
 
 /**
  * The claims of the tokens Trustgate issues. The access token (RFC 9068) carries only what an API needs
@@ -17,6 +18,8 @@ export interface AccessTokenClaims {
   scope: string;
   sid: string;
   auth_time: number;
+  /** the level the sign-in reached (domain/authentication-level.ts) */
+  acr: string;
   user_kind: string;
 }
 
@@ -52,6 +55,7 @@ export function accessTokenClaims(
     scope: grant.scope.join(' '),
     sid: grant.sid,
     auth_time: grant.authTime,
+    acr: acrOf(grant.amr),
     user_kind: grant.user.kind,
   };
 }
@@ -86,6 +90,7 @@ export function idTokenClaims(
   if (options.nonce !== null) claims.nonce = options.nonce;
   claims.sid = grant.sid;
   claims.amr = grant.amr;
+  claims.acr = acrOf(grant.amr);
   claims.at_hash = options.atHash;
   return claims;
 }

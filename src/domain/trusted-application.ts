@@ -17,6 +17,8 @@ export interface TrustedApplication {
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
   enabled: boolean;
+  /** users must use a second factor to sign in to this app */
+  requireMfa: boolean;
   createdAt: number;
   updatedAt: number;
 }

@@ -11,6 +11,8 @@ export interface User {
   kind: UserKind;
   isAdmin: boolean;
   enabled: boolean;
+  /** the user must use a second factor at every sign-in */
+  requireMfa: boolean;
   passwordHash: string;
   createdAt: number;
   updatedAt: number;

@@ -10,13 +10,19 @@ import { registerRoutes } from './routes.js';
 /** Largest request body accepted on any endpoint (forms and tokens are small). */
 const BODY_LIMIT = 64 * 1024;
 
+/** TRUST_PROXY as Fastify's option: a number of hops becomes proxy-addr's "trust the n nearest hops". */
+function trustProxyOption(setting: false | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
+}
+
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
     // request logging is our own onResponse line (no query strings: they can carry tokens)
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     bodyLimit: BODY_LIMIT,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 1024 },

@@ -2,12 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { pageError } from '../errors/oauth-error.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
-import { loginKey } from '../domain/user.js';
-import { verifyPassword } from '../domain/password.js';
 import { loadBoundInteraction } from './load.js';
 import { renderBlocked, renderLogin } from './render.js';
 import { signInSession } from '../authorization/sessions.js';
-import { recordFailedAttempt, recordSuccessfulAttempt, throttleBeforeAttempt } from './throttle.js';
+import { attemptPassword } from '../authorization/password-attempt.js';
+import { issueDeviceCookie, readDeviceCookie } from '../authorization/device-cookie.js';
+import type { ThrottleLimit } from '../domain/throttle.js';
 import { consentNeeded, interactionUrl } from '../authorization/sign-in.js';
 import { completeWithCode } from './complete.js';
 
@@ -15,9 +15,9 @@ export const INVALID_CREDENTIALS = 'Invalid login or password.';
 const MAX_LOGIN_LENGTH = 200;
 
 /**
- * POST /connect/interaction/:id/login — checks the password (same cost for unknown users), throttles
- * failures per account and per IP, refuses disabled users and user kinds the app does not allow,
- * then starts or renews the SSO session and continues to consent or to the app.
+ * POST /connect/interaction/:id/login — checks the password, throttled (authorization/password-attempt.ts;
+ * same cost for unknown users), refuses disabled users and user kinds the app does not allow, then starts
+ * or renews the SSO session, renews the browser's device cookie and continues to consent or to the app.
  */
 export async function submitLogin(
   ctx: AppContext,
@@ -39,24 +39,15 @@ export async function submitLogin(
   if (login.length > MAX_LOGIN_LENGTH) {
     return renderLogin(ctx, reply, bound, { status: 400, login: '', error: INVALID_CREDENTIALS });
   }
-  const key = loginKey(login);
-  const lockedUntil = await throttleBeforeAttempt(ctx, key, request.ip);
-  if (lockedUntil !== undefined) {
-    const minutes = Math.max(1, Math.ceil((lockedUntil - ctx.now()) / 60_000));
-    return renderLogin(ctx, reply, bound, {
-      status: 429,
-      login,
-      error: `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-    });
+  const device = await readDeviceCookie(ctx, request);
+  const attempt = await attemptPassword(ctx, { login, password, ip: request.ip, device, clientId: app.clientId });
+  if (attempt.kind === 'refused') {
+    const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
+    reply.header('Retry-After', String(Math.max(1, Math.ceil(attempt.retryAfterMs / 1000))));
+    return renderLogin(ctx, reply, bound, { status: 429, login, error: throttledMessage(attempt.limit, minutes) });
   }
-  const user = await ctx.store.users.getByLogin(login);
-  const ok = await verifyPassword(user?.passwordHash, password, ctx.config.argon2);
-  if (!ok || !user) {
-    await recordFailedAttempt(ctx, key, request.ip, user?.id ?? null);
-    ctx.log.info({ event: 'login_failed', clientId: app.clientId, userId: user?.id ?? null }, 'sign-in failed');
-    return renderLogin(ctx, reply, bound, { status: 401, login, error: INVALID_CREDENTIALS });
-  }
-  await recordSuccessfulAttempt(ctx, key);
+  if (attempt.kind === 'failed') return renderLogin(ctx, reply, bound, { status: 401, login, error: INVALID_CREDENTIALS });
+  const { user } = attempt;
   if (!user.enabled) {
     ctx.log.info({ event: 'login_refused', reason: 'user_disabled', clientId: app.clientId, userId: user.id }, 'sign-in refused');
     return renderBlocked(ctx, reply, bound, 'Your account is disabled. Contact your administrator.');
@@ -70,6 +61,7 @@ export async function submitLogin(
       `${app.displayName} does not accept ${user.kind} accounts, so you cannot sign in to it with this account.`,
     );
   }
+  await issueDeviceCookie(ctx, reply, user.id, device);
   const session = await signInSession(ctx, request, reply, user);
   ctx.log.info({ event: 'login_succeeded', clientId: app.clientId, userId: user.id, sid: session.sid }, 'signed in');
   if (!(await ctx.store.interactions.setUser(interaction.id, user.id, session.idHash))) {
@@ -79,4 +71,17 @@ export async function submitLogin(
     return reply.code(303).header('Cache-Control', 'no-store').header('Location', interactionUrl(ctx, interaction.id)).send();
   }
   return completeWithCode(ctx, reply, { ...bound, interaction: { ...interaction, userId: user.id } }, user, session);
+}
+
+/** What the login page says when a throttle limit refused the attempt (the same for known and unknown logins). */
+function throttledMessage(limit: ThrottleLimit, minutes: number): string {
+  const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  switch (limit) {
+    case 'source':
+      return `Too many failed sign-in attempts from your network. Try again in ${wait}.`;
+    case 'account':
+      return `Too many failed sign-in attempts for this account. Sign in from a device you have used before, or try again in ${wait}.`;
+    default:
+      return `Too many failed sign-in attempts. Try again in ${wait}, or sign in from a device you have used before.`;
+  }
 }

@@ -1,21 +1,16 @@
 import type { AppContext } from '../context.js';
-import { ACCOUNT_THROTTLE, IP_THROTTLE } from '../domain/throttle.js';
 import { startPeriodicTask } from '../stores/periodic-task.js';
 
 const EVERY_MS = 5 * 60_000;
 const BATCH = 500;
-/** a throttle counter untouched for this long has no window or lock left */
-const THROTTLE_STALE_MS = Math.max(
-  ACCOUNT_THROTTLE.windowMs + ACCOUNT_THROTTLE.lockMs,
-  IP_THROTTLE.windowMs + IP_THROTTLE.lockMs,
-);
 
 /** Removes dead sessions, expired interactions and stale throttle counters in bounded batches. */
 export async function pruneSignInRecords(ctx: AppContext): Promise<{ sessions: number; interactions: number; throttles: number }> {
   const now = ctx.now();
   const sessions = await ctx.store.sessions.pruneExpired(now, ctx.config.sessionIdleLifetimeSeconds * 1000, BATCH);
   const interactions = await ctx.store.interactions.pruneExpired(now, BATCH);
-  const throttles = await ctx.store.throttles.pruneStale(now - THROTTLE_STALE_MS, BATCH);
+  // a throttle counter untouched for a whole window counts nothing any more
+  const throttles = await ctx.store.throttles.pruneStale(now - ctx.config.throttle.windowMs, BATCH);
   if (sessions + interactions + throttles > 0) {
     ctx.log.debug({ sessions, interactions, throttles }, 'pruned expired sign-in records');
   }

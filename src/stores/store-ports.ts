@@ -8,6 +8,8 @@ import type { ConsentsStore } from './consents.js';
 import type { ThrottlesStore } from './throttles.js';
 import type { RefreshFamiliesStore } from './refresh-families.js';
 import type { RevokedTokensStore } from './revoked-tokens.js';
+import type { ServerSecretsStore } from './server-secrets.js';
+import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
 
 /** One port per persistent concern. */
@@ -22,6 +24,8 @@ export interface StorePorts {
   readonly throttles: ThrottlesStore;
   readonly refresh: RefreshFamiliesStore;
   readonly revokedTokens: RevokedTokensStore;
+  readonly serverSecrets: ServerSecretsStore;
+  readonly secondFactors: SecondFactorsStore;
   readonly passwordResets: PasswordResetsStore;
 }
 

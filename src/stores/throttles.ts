@@ -1,13 +1,19 @@
-import type { ThrottleState } from '../domain/throttle.js';
+import type { AttemptCounters, CounterState, ReservationResult } from '../domain/throttle.js';
 
-/** Failure counters for sign-in throttling, shared by every node. */
+/** Sign-in throttle counters, shared by every node. */
 export interface ThrottlesStore {
-  get(keys: readonly string[]): Promise<ThrottleState[]>;
-  /** Counts one failure atomically (a window older than `windowMs` restarts at 1) and returns the new state. */
-  recordFailure(key: string, now: number, windowMs: number): Promise<ThrottleState>;
-  /** Locks a key until `until` (keeps a later lock already in place). */
-  lock(key: string, until: number, now: number): Promise<void>;
-  reset(key: string): Promise<void>;
+  /**
+   * Reserves one attempt atomically on the counters of `counters.chain`, in order: each is counted only
+   * while every counter before it is within its limit (a counter whose window of `windowMs` ran out
+   * restarts at 1). Returns the counted ones with their new counts. Simultaneous reservations on any
+   * number of nodes each get their own count.
+   */
+  reserve(counters: AttemptCounters, now: number, windowMs: number): Promise<ReservationResult>;
+  /** After a success: deletes the `reset` counters and gives one back on the `refund` counters (never below 0). */
+  release(release: { reset: readonly string[]; refund: readonly string[] }, now: number): Promise<void>;
+  get(keys: readonly string[]): Promise<CounterState[]>;
+  /** Deletes every counter of an account (`trustgate user unlock`); returns how many. */
+  clearAccount(account: string): Promise<number>;
   /** Removes counters untouched since `before` (bounded batch). */
   pruneStale(before: number, limit?: number): Promise<number>;
 }

@@ -19,6 +19,7 @@ interface AppJson {
   allowCommunityUsers: boolean;
   allowRefreshTokens: boolean;
   requireConsent: boolean;
+  requireMfa: boolean;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
 }
@@ -103,6 +104,11 @@ describeEachDatabase('CLI: trustgate app', (database) => {
     assert.equal(created.app.requireConsent, false);
     assert.equal(created.app.accessTokenLifetime, 900);
     assert.equal(created.app.refreshTokenLifetime, 7200);
+    assert.equal(created.app.requireMfa, false);
+    const strict = json<{ app: AppJson }>(await cli('app', 'update', 'com.example.mobile', '--require-mfa', '--json'));
+    assert.equal(strict.app.requireMfa, true);
+    assert.match((await cli('app', 'show', 'com.example.mobile')).stdout, /Second factor: +required/);
+    assert.equal(json<{ app: AppJson }>(await cli('app', 'update', 'com.example.mobile', '--no-require-mfa', '--json')).app.requireMfa, false);
   });
 
   it('a secret given by hand is accepted when long enough (also from stdin) and never printed', async () => {

@@ -163,6 +163,66 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
     failedWith(await cli('user', 'enable', 'nobody'), 'trustgate: no user with login or id "nobody"');
   });
 
+  it('user require-mfa, mfa show and mfa reset', async () => {
+    const required = await cli('user', 'require-mfa', 'jane');
+    succeeded(required);
+    assert.equal(required.stdout, 'jane must use a second factor at every sign-in.\n');
+    assert.deepEqual(json<{ login: string; required: boolean; totp: boolean; recoveryCodesLeft: number }>(await cli('user', 'mfa', 'show', 'jane', '--json')), {
+      login: 'jane', required: true, totp: false, recoveryCodesLeft: 0,
+    });
+    const store = await openStore(env.DATABASE_URL!);
+    try {
+      const jane = (await store.users.getByLogin('jane'))!;
+      await store.secondFactors.replaceRecoveryCodes(jane.id, ['a', 'b'], Date.now());
+      await store.sessions.insert({
+        idHash: 'mfa-reset-session', sid: 'sid-mfa', userId: jane.id, authTime: 1, amr: ['pwd'], createdAt: Date.now(),
+        lastSeenAt: Date.now(), expiresAt: Date.now() + 3_600_000, endedAt: null,
+      });
+    } finally {
+      await store.close();
+    }
+    assert.match((await cli('user', 'mfa', 'show', 'jane')).stdout, /Recovery codes left: +2/);
+    const reset = await cli('user', 'mfa', 'reset', 'jane');
+    succeeded(reset);
+    assert.equal(reset.stdout, 'Removed the second factors of jane (2 records); their sessions ended.\n');
+    const after = await openStore(env.DATABASE_URL!);
+    try {
+      assert.notEqual((await after.sessions.get('mfa-reset-session'))!.endedAt, null, 'the session ended');
+    } finally {
+      await after.close();
+    }
+    assert.equal(json<{ user: UserJson }>(await cli('user', 'require-mfa', 'jane', '--off', '--json')).user.enabled, true);
+    assert.equal(json<{ required: boolean }>(await cli('user', 'mfa', 'show', 'jane', '--json')).required, false);
+    failedWith(await cli('user', 'mfa', 'reset', 'nobody'), 'trustgate: no user with login or id "nobody"');
+  });
+
+  it('user unlock clears the sign-in counters of that account only, and refuses unknown users', async () => {
+    const store = await openStore(env.DATABASE_URL!);
+    try {
+      const policy = loadConfig({}).throttle;
+      for (const account of ['jane', 'jane', 'other']) {
+        await store.throttles.reserve(
+          { account, chain: [{ key: `as:${account}|10.0.0.1`, limit: 5, kind: 'account_source' }, { key: `a:${account}`, limit: 100, kind: 'account' }] },
+          Date.now(),
+          policy.windowMs,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+    const result = await cli('user', 'unlock', 'JANE');
+    succeeded(result);
+    assert.equal(result.stdout, 'Cleared 2 sign-in counters of jane.\n');
+    assert.deepEqual(json<{ cleared: number }>(await cli('user', 'unlock', 'jane', '--json')).cleared, 0);
+    const check = await openStore(env.DATABASE_URL!);
+    try {
+      assert.deepEqual((await check.throttles.get(['a:other'])).map((c) => c.count), [1], "another account's counters stay");
+    } finally {
+      await check.close();
+    }
+    failedWith(await cli('user', 'unlock', 'nobody'), 'trustgate: no user with login or id "nobody"');
+  });
+
   it('keys rotate adds a signing key; keys list shows the current one and the retired one still published', async () => {
     const empty = await cli('keys', 'list');
     succeeded(empty);

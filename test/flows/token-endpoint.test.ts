@@ -244,7 +244,7 @@ describeEachDatabase('token endpoint: request format, client authentication, aut
     assert.equal(at.protectedHeader.alg, 'RS256');
     assert.equal(at.protectedHeader.typ, 'at+jwt');
     assert.ok(at.protectedHeader.kid);
-    assert.deepEqual(Object.keys(at.payload).sort(), ['aud', 'auth_time', 'client_id', 'exp', 'iat', 'iss', 'jti', 'nbf', 'scope', 'sid', 'sub', 'user_kind']);
+    assert.deepEqual(Object.keys(at.payload).sort(), ['acr', 'aud', 'auth_time', 'client_id', 'exp', 'iat', 'iss', 'jti', 'nbf', 'scope', 'sid', 'sub', 'user_kind']);
     assert.equal(at.payload.sub, world.user.id);
     assert.equal(at.payload.aud, 'erp-api');
     assert.equal(at.payload.client_id, world.web.clientId);
@@ -272,7 +272,7 @@ describeEachDatabase('token endpoint: request format, client authentication, aut
     const res = await redeem(await webCode({ scope: ['openid', 'read'] }));
     assert.equal(res.status, 200);
     const { payload } = decodeJwt(res.body.id_token);
-    assert.deepEqual(Object.keys(payload).sort(), ['amr', 'at_hash', 'aud', 'auth_time', 'exp', 'iat', 'iss', 'sid', 'sub']);
+    assert.deepEqual(Object.keys(payload).sort(), ['acr', 'amr', 'at_hash', 'aud', 'auth_time', 'exp', 'iat', 'iss', 'sid', 'sub']);
     assert.equal(res.body.refresh_token, undefined, 'no refresh token without offline_access');
   });
 

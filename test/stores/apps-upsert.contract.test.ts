@@ -9,7 +9,7 @@ const T = Date.parse('2026-03-01T10:00:00Z');
 const builtIn: TrustedApplication = {
   clientId: 'urn:trustgate:probe', displayName: 'Probe', clientType: 'public', loginRedirectUris: ['https://id.example.com/cb'],
   logoutRedirectUris: [], allowInternalUsers: true, allowCommunityUsers: true, scopes: [], allowRefreshTokens: false,
-  requireConsent: false, accessTokenLifetime: 60, refreshTokenLifetime: 86400, enabled: true, createdAt: T, updatedAt: T,
+  requireConsent: false, accessTokenLifetime: 60, refreshTokenLifetime: 86400, enabled: true, requireMfa: false, createdAt: T, updatedAt: T,
 };
 
 /** apps.upsert: registering an app the code defines is idempotent and safe when nodes start at once. */

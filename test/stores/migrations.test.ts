@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { sql, type Kysely, type Migration } from 'kysely';
-import { describeEachDatabase } from '../support/databases.js';
+import { createTestDatabase, describeEachDatabase, postgresSkipReason } from '../support/databases.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../../src/stores/kysely/open-database.js';
 import type { Database } from '../../src/stores/kysely/schema.js';
 
@@ -31,5 +31,38 @@ describeEachDatabase('migrations: failures name what failed', (database) => {
         'the database was migrated by a newer Trustgate: its migration 999-from-the-future is unknown to this version (latest known: 001-ok); run that version or a newer one',
     });
     await sql`delete from kysely_migration where name = '999-from-the-future'`.execute(opened.db);
+  });
+});
+
+describe('migrations while other schemas come and go (PostgreSQL)', { skip: postgresSkipReason() }, () => {
+  it('a migration never trips over a schema another connection drops at that moment', async () => {
+    const base = process.env.TEST_DATABASE_URL!;
+    const { default: pg } = await import('pg');
+    const churners = [new pg.Client({ connectionString: base }), new pg.Client({ connectionString: base })];
+    for (const client of churners) await client.connect();
+    let stop = false;
+    // other installations (or test runs) creating and dropping schemas with tables, as fast as they can
+    const churning = churners.map(async (churn, c) => {
+      for (let i = 0; !stop; i++) {
+        const name = `tg_churn_${process.pid}_${c}_${i}`;
+        await churn.query(`create schema ${name}; create table ${name}.t (id serial primary key, v text); drop schema ${name} cascade`);
+      }
+    });
+    try {
+      for (let run = 0; run < 30; run++) {
+        const database = await createTestDatabase('postgres');
+        const opened = await openDatabase(database.url);
+        try {
+          assert.ok((await migrateToLatest(opened.db)).includes('001-initial'));
+        } finally {
+          await opened.close();
+          await database.drop();
+        }
+      }
+    } finally {
+      stop = true;
+      await Promise.all(churning);
+      for (const client of churners) await client.end();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Agent, fetch as undiciFetch } from 'undici';
 
 /**
  * A minimal browser for flow tests: a cookie jar (path-scoped, honours Max-Age / Expires, HttpOnly
@@ -24,6 +25,18 @@ export interface ParsedForm {
 
 export class TestBrowser {
   private jar: StoredCookie[] = [];
+  private readonly agent: Agent | undefined;
+
+  /**
+   * `sourceAddress`: connect from this local address (any 127.0.0.x), to play a client at another
+   * address than the other browsers of a test.
+   */
+  constructor(options: { sourceAddress?: string; headers?: Record<string, string> } = {}) {
+    this.agent = options.sourceAddress ? new Agent({ localAddress: options.sourceAddress }) : undefined;
+    this.extraHeaders = options.headers ?? {};
+  }
+
+  private readonly extraHeaders: Record<string, string>;
 
   /** Like fetch, but sends and stores cookies and never follows redirects. */
   async fetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
@@ -31,7 +44,10 @@ export class TestBrowser {
     const headers = new Headers(init.headers);
     const cookie = this.cookieHeader(target);
     if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
-    const response = await fetch(target, { ...init, headers, redirect: 'manual' });
+    for (const [name, value] of Object.entries(this.extraHeaders)) if (!headers.has(name)) headers.set(name, value);
+    const response = this.agent
+      ? ((await undiciFetch(target, { ...(init as object), headers: Object.fromEntries(headers), redirect: 'manual', dispatcher: this.agent })) as unknown as Response)
+      : await fetch(target, { ...init, headers, redirect: 'manual' });
     for (const line of response.headers.getSetCookie()) this.store(target, line);
     return response;
   }

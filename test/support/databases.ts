@@ -56,9 +56,13 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 
 /**
  * Declares the suite once per database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set).
- * `database()` returns the suite's fresh database once its `before` hook ran.
+ * `database()` returns the suite's fresh database once its `before` hook ran; `kind` names the database
+ * while the suite is declared (e.g. to mark a test `todo` on one database only).
  */
-export function describeEachDatabase(title: string, suite: (database: () => TestDatabase) => void): void {
+export function describeEachDatabase(
+  title: string,
+  suite: (database: () => TestDatabase, kind: DatabaseKind) => void,
+): void {
   for (const kind of ['sqlite', 'postgres'] as const) {
     const skip = kind === 'postgres' ? postgresSkipReason() : false;
     describe(`${title} [${kind}]`, { skip }, () => {
@@ -72,7 +76,7 @@ export function describeEachDatabase(title: string, suite: (database: () => Test
       suite(() => {
         if (!db) throw new Error('test database not ready');
         return db;
-      });
+      }, kind);
     });
   }
 }

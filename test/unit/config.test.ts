@@ -83,4 +83,23 @@ describe('configuration: loadConfig', () => {
     assert.deepEqual(loadConfig({ API_AUDIENCE: 'erp-api, DomainApi' }).apiAudiences, ['erp-api', 'DomainApi']);
     assert.equal(redactUrl('postgres://admin:s3cret@db:5432/x'), 'postgres://admin:***@db:5432/x');
   });
+
+  it('TRUST_PROXY: false, a number of hops (true is one), or proxy addresses; anything else names the variable', () => {
+    const proxy = (value: string | undefined) => loadConfig({ TRUST_PROXY: value }).trustProxy;
+    assert.equal(proxy(undefined), false);
+    assert.equal(proxy('false'), false);
+    assert.equal(proxy('0'), false);
+    assert.equal(proxy('2'), 2);
+    assert.equal(proxy('true'), 1, 'never "trust every hop"');
+    assert.deepEqual(proxy('10.0.0.5, 192.168.0.0/16,::1'), ['10.0.0.5', '192.168.0.0/16', '::1']);
+    assert.throws(() => proxy('nginx'), { message: /^TRUST_PROXY must be false, the number of reverse proxies/ });
+    assert.throws(() => proxy('11'), { message: /TRUST_PROXY/ });
+  });
+
+  it('THROTTLE_* variables set the sign-in limits, within bounds', () => {
+    const { throttle } = loadConfig({ THROTTLE_ACCOUNT_SOURCE_LIMIT: '3', THROTTLE_WINDOW_SECONDS: '600' });
+    assert.equal(throttle.accountSourceLimit, 3);
+    assert.equal(throttle.windowMs, 600_000);
+    assert.throws(() => loadConfig({ THROTTLE_SOURCE_LIMIT: '0' }), { message: /THROTTLE_SOURCE_LIMIT must be between 1 and 100000/ });
+  });
 });

@@ -23,6 +23,7 @@ interface AppOptions {
   communityUsers?: boolean;
   refreshTokens?: boolean;
   consent?: boolean;
+  requireMfa?: boolean;
   accessTokenLifetime?: number;
   refreshTokenLifetime?: number;
   json?: boolean;
@@ -43,6 +44,7 @@ export function appView(app: TrustedApplication): Record<string, unknown> {
     allowCommunityUsers: app.allowCommunityUsers,
     allowRefreshTokens: app.allowRefreshTokens,
     requireConsent: app.requireConsent,
+    requireMfa: app.requireMfa,
     accessTokenLifetime: app.accessTokenLifetime,
     refreshTokenLifetime: app.refreshTokenLifetime,
     createdAt: isoTime(app.createdAt),
@@ -67,6 +69,7 @@ function printApp(app: TrustedApplication): void {
     ['Users', userKinds(app)],
     ['Refresh tokens', yesNo(app.allowRefreshTokens)],
     ['Consent', app.requireConsent ? 'asked' : 'not asked'],
+    ['Second factor', app.requireMfa ? 'required' : 'when the user has one'],
     ['Access-token lifetime', seconds(app.accessTokenLifetime)],
     ['Refresh-token lifetime', seconds(app.refreshTokenLifetime)],
     ['Created', isoTime(app.createdAt) ?? ''],
@@ -99,6 +102,8 @@ function withAppOptions(command: Command, create: boolean): Command {
     .option('--no-refresh-tokens', 'no refresh tokens')
     .option('--consent', 'ask users for consent (default)')
     .option('--no-consent', 'do not ask for consent (first-party apps)')
+    .option('--require-mfa', 'users must use a second factor (TOTP or a passkey) to sign in to this app')
+    .option('--no-require-mfa', 'a second factor only when the user has one or the user must (default)')
     .option('--access-token-lifetime <seconds>', 'access-token lifetime (default 3600)', parseDuration)
     .option('--refresh-token-lifetime <seconds>', 'refresh-token lifetime (default 30 d confidential, 24 h public)', parseDuration)
     .option('--json', 'print JSON');
@@ -128,6 +133,7 @@ async function changesFrom(options: AppOptions, create: boolean): Promise<AppCha
   }
   if (options.refreshTokens !== undefined) changes.allowRefreshTokens = options.refreshTokens;
   if (options.consent !== undefined) changes.requireConsent = options.consent;
+  if (options.requireMfa !== undefined) changes.requireMfa = options.requireMfa;
   if (options.accessTokenLifetime !== undefined) changes.accessTokenLifetime = options.accessTokenLifetime;
   if (options.refreshTokenLifetime !== undefined) changes.refreshTokenLifetime = options.refreshTokenLifetime;
   return changes;

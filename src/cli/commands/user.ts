@@ -22,6 +22,7 @@ function printUser(user: User): void {
     ['Kind', user.kind],
     ['Administrator', yesNo(user.isAdmin)],
     ['Enabled', yesNo(user.enabled)],
+    ['Second factor', user.requireMfa ? 'required' : 'when enrolled'],
     ['Created', isoTime(user.createdAt) ?? ''],
     ['Updated', isoTime(user.updatedAt) ?? ''],
   ]);
@@ -117,6 +118,60 @@ export function registerUserCommands(program: Command, env: Env): void {
         const changed = await new UserService(ctx).setPassword(login, password);
         if (options.json) return printJson({ user: userJson(changed) });
         printLine(`Password of ${changed.login} changed; their sessions ended and refresh tokens were revoked.`);
+      });
+    });
+
+  user
+    .command('unlock <login>')
+    .description("clear a user's sign-in throttle counters (after an attack kept new browsers out)")
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: { json?: boolean }) => {
+      await withCliContext(env, async (ctx) => {
+        const { user: unlocked, cleared } = await new UserService(ctx).unlock(login);
+        if (options.json) return printJson({ user: userJson(unlocked), cleared });
+        printLine(`Cleared ${cleared} sign-in counter${cleared === 1 ? '' : 's'} of ${unlocked.login}.`);
+      });
+    });
+
+  user
+    .command('require-mfa <login>')
+    .description('require a second factor of the user at every sign-in (one is enrolled at the next sign-in if they have none)')
+    .option('--off', 'no longer require it')
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: { off?: boolean; json?: boolean }) => {
+      await withCliContext(env, async (ctx) => {
+        const changed = await new UserService(ctx).setRequireMfa(login, options.off !== true);
+        if (options.json) return printJson({ user: userJson(changed) });
+        printLine(`${changed.login} ${changed.requireMfa ? 'must use a second factor at every sign-in' : 'no longer has to use a second factor'}.`);
+      });
+    });
+
+  const mfa = user.command('mfa').description("a user's second factors");
+  mfa
+    .command('show <login>')
+    .description('show which second factors the user has (never their secrets)')
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: { json?: boolean }) => {
+      await withCliContext(env, async (ctx) => {
+        const { user: found, ...factors } = await new UserService(ctx).secondFactors(login);
+        if (options.json) return printJson({ login: found.login, required: found.requireMfa, ...factors });
+        printFields([
+          ['Login', found.login],
+          ['Required', yesNo(found.requireMfa)],
+          ['TOTP app', factors.totp ? 'enrolled' : 'none'],
+          ['Recovery codes left', String(factors.recoveryCodesLeft)],
+        ]);
+      });
+    });
+  mfa
+    .command('reset <login>')
+    .description("remove the user's second factors (a lost phone); their sessions end and refresh tokens are revoked")
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: { json?: boolean }) => {
+      await withCliContext(env, async (ctx) => {
+        const { user: reset, removed } = await new UserService(ctx).resetSecondFactors(login);
+        if (options.json) return printJson({ login: reset.login, removed });
+        printLine(`Removed the second factors of ${reset.login} (${removed} record${removed === 1 ? '' : 's'}); their sessions ended.`);
       });
     });
 

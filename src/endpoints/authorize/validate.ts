@@ -111,6 +111,7 @@ export async function validateAuthorizeRequest(
   const loginHint = params.get('login_hint') ?? null;
   if (loginHint !== null && loginHint.length > 200) throw invalidRequest('the login_hint parameter is too long (at most 200 characters)');
   const uiLocales = parseUiLocales(params.get('ui_locales'));
+  const acrValues = parseAcrValues(params.get('acr_values'));
   let idTokenHintSubject: string | null = null;
   const hint = params.get('id_token_hint');
   if (hint !== undefined) {
@@ -135,7 +136,20 @@ export async function validateAuthorizeRequest(
     loginHint,
     uiLocales,
     idTokenHintSubject,
+    acrValues,
   });
+}
+
+const ACR_VALUE = /^[\x21-\x7e]{1,200}$/;
+
+/** acr_values (OpenID Connect Core 3.1.2.1): space-separated, in order of preference. */
+function parseAcrValues(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const values = [...new Set(value.split(' ').filter(Boolean))];
+  if (values.length > 10 || values.some((v) => !ACR_VALUE.test(v))) {
+    throw invalidRequest('acr_values must be a space-separated list of at most 10 printable values');
+  }
+  return values;
 }
 
 const LOCALE = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;

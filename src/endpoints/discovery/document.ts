@@ -1,5 +1,6 @@
 import type { Config } from '../../config/config.js';
 import { SIGNING_ALG } from '../../keys/key-ring.js';
+import { ACR_VALUES_SUPPORTED } from '../../domain/authentication-level.js';
 
 /** Paths of every endpoint, relative to the issuer (the route table registers them under its path). */
 export const ENDPOINT_PATHS = {
@@ -44,10 +45,11 @@ export function discoveryDocument(config: Pick<Config, 'issuer'>): Record<string
     id_token_signing_alg_values_supported: [SIGNING_ALG],
     claim_types_supported: ['normal'],
     claims_supported: [
-      'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'amr', 'at_hash',
+      'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'amr', 'acr', 'at_hash',
       'name', 'preferred_username', 'locale', 'email', 'email_verified',
     ],
     prompt_values_supported: ['none', 'login', 'consent'],
+    acr_values_supported: [...ACR_VALUES_SUPPORTED],
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,

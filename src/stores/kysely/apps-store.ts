@@ -131,6 +131,7 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     accessTokenLifetime: row.access_token_lifetime,
     refreshTokenLifetime: row.refresh_token_lifetime,
     enabled: row.enabled === 1,
+    requireMfa: Number(row.require_mfa) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -151,6 +152,7 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     access_token_lifetime: app.accessTokenLifetime,
     refresh_token_lifetime: app.refreshTokenLifetime,
     enabled: app.enabled ? 1 : 0,
+    require_mfa: app.requireMfa ? 1 : 0,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };

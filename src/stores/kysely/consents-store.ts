@@ -2,11 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { unionScopes } from '../../domain/consent.js';
 import type { ConsentsStore } from '../consents.js';
-import { affected } from './atomic.js';
+import { affected, atomic } from './atomic.js';
+import type { Dialect } from '../store-ports.js';
 
 /** Remembered consent: per user and app, the union of the scopes the user allowed. */
 export class KyselyConsentsStore implements ConsentsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async get(userId: string, clientId: string): Promise<string[]> {
     const row = await this.db
@@ -19,34 +23,33 @@ export class KyselyConsentsStore implements ConsentsStore {
   }
 
   /**
-   * Adds scopes to the remembered grant (creating it when missing). Concurrent grants never lose a
-   * scope: the union is written only if the row still holds what was read (optimistic, retried).
+   * Adds scopes to the remembered grant (creating it when missing). Concurrent grants never lose a scope:
+   * the row is locked while the union is written (SELECT … FOR UPDATE on PostgreSQL; SQLite runs one
+   * writing transaction at a time).
    */
-  async grant(userId: string, clientId: string, scopes: string[], now: number): Promise<void> {
+  async grant(userId: string, clientId: string, scopes: readonly string[], now: number): Promise<void> {
     await this.db
       .insertInto('consents')
       .values({ user_id: userId, client_id: clientId, scopes: '', created_at: now, updated_at: now })
       .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
       .execute();
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const row = await this.db
+    await atomic(this.db, async (trx) => {
+      let read = trx
         .selectFrom('consents')
         .select('scopes')
         .where('user_id', '=', userId)
-        .where('client_id', '=', clientId)
-        .executeTakeFirstOrThrow();
+        .where('client_id', '=', clientId);
+      if (this.dialect === 'postgres') read = read.forUpdate();
+      const row = await read.executeTakeFirstOrThrow();
       const merged = unionScopes(row.scopes.split(' ').filter(Boolean), scopes).join(' ');
       if (merged === row.scopes) return;
-      const result = await this.db
+      await trx
         .updateTable('consents')
         .set({ scopes: merged, updated_at: now })
         .where('user_id', '=', userId)
         .where('client_id', '=', clientId)
-        .where('scopes', '=', row.scopes)
-        .executeTakeFirst();
-      if (affected(result) === 1) return;
-    }
-    throw new Error('could not record the consent (too much contention)');
+        .execute();
+    });
   }
 
   /** Forgets a user's grant to an app (or all the user's grants). */

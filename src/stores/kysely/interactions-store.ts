@@ -30,6 +30,20 @@ export class KyselyInteractionsStore implements InteractionsStore {
     return affected(result) === 1;
   }
 
+  /**
+   * Records that `userId` passed the factors in `amr` and a further factor is due (or clears it with
+   * null); false once the interaction is completed.
+   */
+  async setPending(id: string, pending: { userId: string; amr: string[] } | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('interactions')
+      .set({ pending_user_id: pending?.userId ?? null, pending_amr: pending ? JSON.stringify(pending.amr) : null })
+      .where('id', '=', id)
+      .where('completed_at', 'is', null)
+      .executeTakeFirst();
+    return affected(result) === 1;
+  }
+
   /** Atomic single use: true for exactly one caller. */
   async complete(id: string, now: number): Promise<boolean> {
     const result = await this.db
@@ -62,6 +76,8 @@ function toInteraction(row: Selectable<InteractionsTable>): Interaction {
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     completedAt: row.completed_at === null ? null : Number(row.completed_at),
+    pendingUserId: row.pending_user_id,
+    pendingAmr: row.pending_amr === null ? null : (JSON.parse(row.pending_amr) as string[]),
   };
 }
 
@@ -77,5 +93,7 @@ function fromInteraction(interaction: Interaction): InteractionsTable {
     created_at: interaction.createdAt,
     expires_at: interaction.expiresAt,
     completed_at: interaction.completedAt,
+    pending_user_id: interaction.pendingUserId,
+    pending_amr: interaction.pendingAmr === null ? null : JSON.stringify(interaction.pendingAmr),
   };
 }

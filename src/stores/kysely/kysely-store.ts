@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import type { Store, StorePorts } from '../store-ports.js';
+import type { Dialect, Store, StorePorts } from '../store-ports.js';
 import { openDatabase, migrateToLatest, pingDatabase } from './open-database.js';
 import { KyselyAppsStore } from './apps-store.js';
 import { KyselyUsersStore } from './users-store.js';
@@ -12,10 +12,12 @@ import { KyselyConsentsStore } from './consents-store.js';
 import { KyselyThrottlesStore } from './throttles-store.js';
 import { KyselyRefreshFamiliesStore } from './refresh-store.js';
 import { KyselyRevokedTokensStore } from './revoked-tokens-store.js';
+import { KyselyServerSecretsStore } from './server-secrets-store.js';
+import { KyselySecondFactorsStore } from './second-factors-store.js';
 import { KyselyPasswordResetsStore } from './password-resets-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
-function portsOver(db: Kysely<Database>): StorePorts {
+function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
   return {
     apps: new KyselyAppsStore(db),
     users: new KyselyUsersStore(db),
@@ -23,10 +25,12 @@ function portsOver(db: Kysely<Database>): StorePorts {
     keys: new KyselyKeysStore(db),
     sessions: new KyselySessionsStore(db),
     interactions: new KyselyInteractionsStore(db),
-    consents: new KyselyConsentsStore(db),
-    throttles: new KyselyThrottlesStore(db),
+    consents: new KyselyConsentsStore(db, dialect),
+    throttles: new KyselyThrottlesStore(db, dialect),
     refresh: new KyselyRefreshFamiliesStore(db),
     revokedTokens: new KyselyRevokedTokensStore(db),
+    serverSecrets: new KyselyServerSecretsStore(db),
+    secondFactors: new KyselySecondFactorsStore(db),
     passwordResets: new KyselyPasswordResetsStore(db),
   };
 }
@@ -36,8 +40,8 @@ export async function openKyselyStore(databaseUrl: string): Promise<Store> {
   const { db, dialect, close } = await openDatabase(databaseUrl);
   return {
     dialect,
-    ...portsOver(db),
-    withTransaction: (work) => db.transaction().execute((trx) => work(portsOver(trx))),
+    ...portsOver(db, dialect),
+    withTransaction: (work) => db.transaction().execute((trx) => work(portsOver(trx, dialect))),
     migrate: () => migrateToLatest(db),
     ping: () => pingDatabase(db),
     close,

@@ -1,6 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type MigrationResult } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type DatabaseIntrospector,
+  type MigrationProvider,
+  type MigrationResult,
+} from 'kysely';
+import { CurrentSchemaIntrospector } from './schema-introspector.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from '../migrations/index.js';
 
@@ -50,6 +61,13 @@ function cachePreparedStatements(connection: { prepare: (sql: string) => unknown
   };
 }
 
+/** PostgreSQL, introspected only within the current schema (see CurrentSchemaIntrospector). */
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
 async function openPostgres(url: string): Promise<OpenDatabase> {
   const { default: pg } = await import('pg');
   // bigint columns hold epoch milliseconds, well inside Number's safe range
@@ -57,7 +75,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // an unreachable or restarted server must not crash the process; queries report the failure
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 

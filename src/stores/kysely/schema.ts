@@ -16,6 +16,7 @@ export interface TrustedApplicationsTable {
   access_token_lifetime: number; // seconds
   refresh_token_lifetime: number; // seconds
   enabled: number;
+  require_mfa: number;
   created_at: number;
   updated_at: number;
 }
@@ -41,6 +42,7 @@ export interface UsersTable {
   kind: 'internal' | 'community';
   is_admin: number;
   enabled: number;
+  require_mfa: number;
   password_hash: string;
   created_at: number;
   updated_at: number;
@@ -82,6 +84,8 @@ export interface InteractionsTable {
   created_at: number;
   expires_at: number;
   completed_at: number | null;
+  pending_user_id: string | null;
+  pending_amr: string | null; // JSON string[]
 }
 
 export interface AuthorizationCodesTable {
@@ -139,12 +143,35 @@ export interface ConsentsTable {
   updated_at: number;
 }
 
-export interface ThrottlesTable {
-  key: string; // e.g. "login:<login_key>" or "ip:<address>"
-  failures: number;
+export interface ThrottleCountersTable {
+  key: string; // e.g. "as:<login key>|<source>", "s:<source>", "a:<login key>", "d:<device id>"
+  account_key: string | null; // the login key the counter belongs to (null: a source's counter)
+  count: number;
   window_started_at: number;
-  locked_until: number | null;
+  window_ms: number;
   updated_at: number;
+}
+
+export interface TotpCredentialsTable {
+  id: string;
+  user_id: string;
+  secret: string; // an encrypted envelope (see second-factors/secret-box.ts)
+  created_at: number;
+  confirmed_at: number | null;
+  last_used_step: number | null;
+}
+
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
 }
 
 export interface RevokedAccessTokensTable {
@@ -172,7 +199,10 @@ export interface Database {
   refresh_families: RefreshFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   consents: ConsentsTable;
-  throttles: ThrottlesTable;
+  throttle_counters: ThrottleCountersTable;
+  server_secrets: ServerSecretsTable;
+  totp_credentials: TotpCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   password_resets: PasswordResetsTable;
 }
