@@ -89,7 +89,10 @@ export async function migrateToLatest(db: Kysely<Database>, provider: MigrationP
   // migrator takes another schema's kysely_migration tables for ours (several schemas in one database:
   // parallel test runs, or deployments that share a database through search_path).
   const schema = await currentPostgresSchema(db);
-  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Migration numbers are reserved per feature while features are built in parallel, so one can land after a
+  // higher number did (003 after 005): a database that already ran 005 must still run 003. Every migration
+  // stands alone (its own tables and columns), so the order they run in does not matter.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(describeMigrationFailure(error, results, Object.keys(await provider.getMigrations())));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
