@@ -28,7 +28,12 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; outpu
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/demo.mjs'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      // stop what it started so far (demo.mjs ends its servers on SIGINT); a timed-out demo must not linger
+      child.removeAllListeners('exit');
+      child.kill('SIGINT');
+      reject(new Error(`demo did not start:\n${output}`));
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('(internal user)') && output.includes('(community user)')) {
