@@ -6,6 +6,9 @@
 //
 // Ports: DEMO_PORT (default 9400) for Trustgate, +1 the API, +2 the web app, +3 the SPA.
 // DEMO_DATA_DIR (default ./data/demo) holds the demo databases and secrets; DEMO_SKIP_BUILD=1 skips tsc.
+// DEMO_BUILD_DIR (default ./dist, what `npm run build` writes) is where the demo compiles Trustgate and
+// runs it from. It is for the tests: `npm test` runs the demo on its own build (test-output/dist), whose
+// trustgate/resource-server the sample API then gets through the "trustgate-test" export condition.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +16,7 @@ import path from 'node:path';
 
 const root = path.resolve(new URL('..', import.meta.url).pathname);
 const dataDir = path.resolve(process.env.DEMO_DATA_DIR ?? path.join(root, 'data', 'demo'));
+const buildDir = path.resolve(root, process.env.DEMO_BUILD_DIR ?? 'dist');
 const base = Number(process.env.DEMO_PORT ?? 9400);
 const host = '127.0.0.1';
 const ports = { trustgate: base, api: base + 1, web: base + 2, spa: base + 3 };
@@ -53,7 +57,7 @@ function demoSecret(name) {
 }
 
 function cli(args, input) {
-  const result = spawnSync(process.execPath, [path.join(root, 'dist/src/cli/main.js'), ...args], {
+  const result = spawnSync(process.execPath, [path.join(buildDir, 'src/cli/main.js'), ...args], {
     cwd: root,
     env: trustgateEnv,
     input,
@@ -185,7 +189,7 @@ async function runDemo() {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (!process.env.DEMO_SKIP_BUILD) {
     log('Building Trustgate…');
-    const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', buildDir], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   trustgateEnv.KEY_ENCRYPTION_SECRET = demoSecret('key-encryption.secret').value;
@@ -195,7 +199,7 @@ async function runDemo() {
 
   process.once('SIGINT', () => stop(0));
   process.once('SIGTERM', () => stop(0));
-  start('trustgate', [path.join(root, 'dist/src/main.js')], trustgateEnv);
+  start('trustgate', [path.join(buildDir, 'src/main.js')], trustgateEnv);
   await waitFor(`${origin(ports.trustgate)}/readyz`, 'Trustgate');
   start('erp-api', [...tsx, path.join(root, 'examples/erp-api/main.ts')], {
     ISSUER_URL: issuer, PORT: String(ports.api), HOST: host, API_AUDIENCE: 'erp-api',

@@ -22,7 +22,7 @@ const CSRF_PURPOSE = 'account';
  * live and with an enabled user). Using them keeps the session from going idle.
  */
 export async function accountSession(ctx: AppContext, request: FastifyRequest): Promise<AccountSession | undefined> {
-  const cookie = readCookie(request, SESSION_COOKIE);
+  const cookie = readCookie(request, ctx.config, SESSION_COOKIE);
   if (!cookie) return undefined;
   const live = await currentSession(ctx, request);
   if (!live) return undefined;

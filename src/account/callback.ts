@@ -5,11 +5,10 @@ import { ACCOUNT_CLIENT_ID, accountCallbackUrl } from '../domain/built-in-apps.j
 import { OAuthError, pageError } from '../errors/oauth-error.js';
 import { checkClientCredentials } from '../checks/client-auth.js';
 import { authorizationCodeGrant } from '../grants/authorization-code.js';
-import { constantTimeEqual } from '../tokens/opaque.js';
 import { SingleParams } from '../http/single-params.js';
 import { setNoStore } from '../http/security-headers.js';
 import { currentSession } from '../authorization/sessions.js';
-import { clearPendingSignIn, readPendingSignIn } from './sign-in-cookie.js';
+import { clearPendingSignIn, pendingSignInFor } from './sign-in-cookie.js';
 import { accountUrl } from './paths.js';
 import { sendMessage } from './render.js';
 
@@ -24,10 +23,9 @@ const NOT_COMPLETED = 'Sign-in not completed';
 export async function accountCallback(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const params = SingleParams.fromQuery(request);
   const fail = (description: string) => pageError(description);
-  const pending = readPendingSignIn(request);
+  const pending = pendingSignInFor(request, ctx.config, params.get('state', fail));
   clearPendingSignIn(reply, ctx.config);
-  const state = params.get('state', fail);
-  if (!pending || state === undefined || !constantTimeEqual(state, pending.state)) {
+  if (!pending) {
     return refuse(ctx, reply, 'This sign-in could not be matched to this browser: it has expired, or was started in another tab or browser.');
   }
   if (params.get('iss', fail) !== ctx.config.issuer) {

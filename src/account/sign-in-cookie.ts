@@ -1,51 +1,54 @@
+import { createHmac } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
+import { clearCookie, readCookie, setCookie } from '../authorization/cookies.js';
+import { constantTimeEqual, randomToken } from '../tokens/opaque.js';
 import { isAccountSubPath } from './paths.js';
 
 /** The account area's pending sign-in: what /account/callback needs to check the answer of /connect/authorize. */
 export interface PendingSignIn {
+  /** sent as `state`: names the page to return to and is bound to this browser's secret */
   state: string;
-  /** the PKCE code_verifier (the authorize request carried its S256 challenge) */
+  /** the PKCE code_verifier (the authorize request carries its S256 challenge) */
   verifier: string;
   /** the account page to show afterwards ('' for the overview) */
   returnTo: string;
 }
 
-const COOKIE = 'tg_account_signin';
-const RANDOM = /^[A-Za-z0-9_-]{43}$/;
+const PENDING_COOKIE = 'tg_account_signin';
 
-function options(config: Config, maxAge: number) {
-  return {
-    httpOnly: true,
-    secure: config.issuerIsHttps,
-    sameSite: 'lax' as const,
-    // sent only to the account area (the callback), never to the protocol endpoints
-    path: `${config.issuerPath}/account`,
-    maxAge,
-  };
+/**
+ * The state and the verifier of a pending sign-in, derived from the browser's secret cookie value: the
+ * cookie holds one random value, like every cookie of ours, and nothing is stored on the server.
+ */
+function derive(secret: string, returnTo: string): PendingSignIn {
+  const mac = (purpose: string) => createHmac('sha256', secret).update(`account-sign-in:${purpose}`).digest('base64url');
+  return { state: `${mac(`state:${returnTo}`)}.${Buffer.from(returnTo).toString('base64url')}`, verifier: mac('pkce-verifier'), returnTo };
 }
 
 /**
- * Binds the pending sign-in to this browser: HttpOnly, SameSite=Lax, as short-lived as a sign-in
- * (INTERACTION_LIFETIME). A second sign-in started in another tab replaces it.
+ * Starts a pending sign-in bound to this browser by a cookie (HttpOnly, SameSite=Lax, `__Host-` on https
+ * issuers; as short-lived as a sign-in, INTERACTION_LIFETIME). A sign-in started in another tab replaces it.
  */
-export function setPendingSignIn(reply: FastifyReply, config: Config, pending: PendingSignIn): void {
-  const value = `${pending.state}.${pending.verifier}.${Buffer.from(pending.returnTo).toString('base64url')}`;
-  reply.setCookie(COOKIE, value, options(config, config.interactionLifetimeSeconds));
+export function startPendingSignIn(reply: FastifyReply, config: Config, returnTo: string): PendingSignIn {
+  const secret = randomToken(32);
+  setCookie(reply, config, PENDING_COOKIE, secret, config.interactionLifetimeSeconds);
+  return derive(secret, returnTo);
 }
 
-/** The pending sign-in of this browser, if its cookie is there and well-formed. */
-export function readPendingSignIn(request: FastifyRequest): PendingSignIn | undefined {
-  const value = request.cookies?.[COOKIE];
-  if (typeof value !== 'string') return undefined;
-  const [state, verifier, encodedReturn, ...rest] = value.split('.');
-  if (rest.length > 0 || !state || !verifier || encodedReturn === undefined) return undefined;
-  if (!RANDOM.test(state) || !RANDOM.test(verifier)) return undefined;
+/** The pending sign-in that `state` answers, if this browser started it. */
+export function pendingSignInFor(request: FastifyRequest, config: Config, state: string | undefined): PendingSignIn | undefined {
+  const secret = readCookie(request, config, PENDING_COOKIE);
+  if (secret === undefined || state === undefined) return undefined;
+  const [, encodedReturn, ...rest] = state.split('.');
+  if (encodedReturn === undefined || rest.length > 0) return undefined;
   const returnTo = Buffer.from(encodedReturn, 'base64url').toString('utf8');
-  return isAccountSubPath(returnTo) ? { state, verifier, returnTo } : undefined;
+  if (!isAccountSubPath(returnTo)) return undefined;
+  const pending = derive(secret, returnTo);
+  return constantTimeEqual(pending.state, state) ? pending : undefined;
 }
 
 /** A pending sign-in is answered once. */
 export function clearPendingSignIn(reply: FastifyReply, config: Config): void {
-  reply.clearCookie(COOKIE, { ...options(config, 0), maxAge: undefined });
+  clearCookie(reply, config, PENDING_COOKIE);
 }

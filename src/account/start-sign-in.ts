@@ -2,9 +2,8 @@ import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ACCOUNT_CLIENT_ID, ACCOUNT_SCOPE, accountCallbackUrl } from '../domain/built-in-apps.js';
 import { s256Challenge } from '../checks/pkce-verifier.js';
-import { randomToken } from '../tokens/opaque.js';
 import { setNoStore } from '../http/security-headers.js';
-import { setPendingSignIn } from './sign-in-cookie.js';
+import { startPendingSignIn } from './sign-in-cookie.js';
 
 export interface AccountSignInOptions {
   /** the account page to come back to ('' for the overview) */
@@ -16,13 +15,11 @@ export interface AccountSignInOptions {
 
 /**
  * Sends the browser through /connect/authorize as the account app: the sign-in pages apply every rule
- * (throttling, max_age, prompt=login, …) exactly as for any app. PKCE S256 and state; the verifier
- * and state wait in a cookie bound to this browser until /account/callback.
+ * (throttling, max_age, prompt=login, …) exactly as for any app. PKCE S256 and state, both bound to
+ * this browser by the pending sign-in cookie until /account/callback.
  */
 export function startAccountSignIn(ctx: AppContext, reply: FastifyReply, options: AccountSignInOptions = {}): FastifyReply {
-  const state = randomToken(32);
-  const verifier = randomToken(32);
-  setPendingSignIn(reply, ctx.config, { state, verifier, returnTo: options.returnTo ?? '' });
+  const { state, verifier } = startPendingSignIn(reply, ctx.config, options.returnTo ?? '');
   const params = new URLSearchParams({
     client_id: ACCOUNT_CLIENT_ID,
     redirect_uri: accountCallbackUrl(ctx.config.issuer),

@@ -23,25 +23,36 @@ export async function touchSession(ctx: AppContext, session: Session): Promise<v
   if (sessionNeedsTouch(session, now, lifetimes(ctx))) await ctx.store.sessions.touch(session.idHash, now);
 }
 
-/** A session record that is live and whose user still exists and is enabled. */
-export async function liveSessionByHash(ctx: AppContext, idHash: string): Promise<LiveSession | undefined> {
-  const session = await ctx.store.sessions.get(idHash);
+/** The session if it is live and its user still exists and is enabled. */
+async function liveSession(ctx: AppContext, session: Session | undefined): Promise<LiveSession | undefined> {
   if (!session || !isSessionLive(session, ctx.now(), lifetimes(ctx))) return undefined;
   const user = await ctx.store.users.getById(session.userId);
   if (!user || !user.enabled) return undefined;
   return { session, user };
 }
 
+/** A session record (by the hash of its cookie value) that is live and whose user still exists and is enabled. */
+export async function liveSessionByHash(ctx: AppContext, idHash: string): Promise<LiveSession | undefined> {
+  return liveSession(ctx, await ctx.store.sessions.get(idHash));
+}
+
+/** The same, by the session's public sid (what a pending interaction records). */
+export async function liveSessionBySid(ctx: AppContext, sid: string): Promise<LiveSession | undefined> {
+  return liveSession(ctx, await ctx.store.sessions.getBySid(sid));
+}
+
 /** The browser's SSO session, if it still authorizes. */
 export async function currentSession(ctx: AppContext, request: FastifyRequest): Promise<LiveSession | undefined> {
-  const cookie = readCookie(request, SESSION_COOKIE);
+  const cookie = readCookie(request, ctx.config, SESSION_COOKIE);
   if (!cookie) return undefined;
   return liveSessionByHash(ctx, sha256(cookie));
 }
 
 /**
- * Records a successful password sign-in. The same user as the browser's live session keeps that
- * session (same sid, new auth_time); anyone else gets a new session that replaces the old one.
+ * Records a successful password sign-in. The browser always gets a new session cookie value and the
+ * old one stops working (no fixed session id survives a sign-in). The same user as the browser's live
+ * session keeps that session's sid (RP logout correlation) with a new auth_time; anyone else gets a
+ * new session, with a new sid, that replaces the old one.
  */
 export async function signInSession(
   ctx: AppContext,
@@ -53,18 +64,21 @@ export async function signInSession(
   const authTime = Math.floor(now / 1000);
   const amr = ['pwd'];
   const expiresAt = now + ctx.config.sessionAbsoluteLifetimeSeconds * 1000;
-  const existing = await currentSession(ctx, request);
+  const cookie = randomToken(32);
+  const idHash = sha256(cookie);
+  const previous = readCookie(request, ctx.config, SESSION_COOKIE);
+  const previousHash = previous === undefined ? null : sha256(previous);
+  const existing = previousHash === null ? undefined : await liveSessionByHash(ctx, previousHash);
   if (existing && existing.user.id === user.id) {
-    const kept = await ctx.store.sessions.reauthenticate(existing.session.idHash, { authTime, amr, now, expiresAt });
-    if (kept) {
-      return { ...existing.session, authTime, amr, lastSeenAt: now, expiresAt };
+    const renewal = { idHash, authTime, amr, now, expiresAt };
+    if (await ctx.store.sessions.renew(existing.session.idHash, user.id, renewal)) {
+      setSessionCookie(reply, ctx.config, cookie);
+      ctx.log.info({ event: 'session_renewed', sid: existing.session.sid, userId: user.id }, 'session renewed');
+      return { ...existing.session, idHash, authTime, amr, lastSeenAt: now, expiresAt };
     }
   }
-  const previous = readCookie(request, SESSION_COOKIE);
-  if (previous) await ctx.store.sessions.end(sha256(previous), now);
-  const cookie = randomToken(32);
   const session: Session = {
-    idHash: sha256(cookie),
+    idHash,
     sid: randomId(),
     userId: user.id,
     authTime,
@@ -74,7 +88,7 @@ export async function signInSession(
     expiresAt,
     endedAt: null,
   };
-  await ctx.store.sessions.insert(session);
+  await ctx.store.sessions.replace(previousHash, session);
   setSessionCookie(reply, ctx.config, cookie);
   ctx.log.info({ event: 'session_started', sid: session.sid, userId: user.id }, 'session started');
   return session;

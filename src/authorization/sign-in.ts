@@ -75,7 +75,7 @@ async function startInteraction(
   live: LiveSession | undefined,
 ): Promise<FastifyReply> {
   const now = ctx.now();
-  const browserSecret = readCookie(request, INTERACTION_COOKIE) ?? randomToken(32);
+  const browserSecret = await issuedBrowserSecret(ctx, request, now);
   const id = randomToken(24);
   const interaction: Interaction = {
     id,
@@ -84,7 +84,7 @@ async function startInteraction(
     clientId: app.clientId,
     request: req,
     userId: live?.user.id ?? null,
-    sessionIdHash: live?.session.idHash ?? null,
+    sessionSid: live?.session.sid ?? null,
     createdAt: now,
     expiresAt: now + ctx.config.interactionLifetimeSeconds * 1000,
     completedAt: null,
@@ -94,6 +94,17 @@ async function startInteraction(
   await ctx.store.interactions.insert(interaction);
   setInteractionCookie(reply, ctx.config, browserSecret);
   return reply.code(303).header('Cache-Control', 'no-store').header('Location', interactionUrl(ctx, id)).send();
+}
+
+/**
+ * The browser secret that binds interactions to this browser: the interaction cookie when the server
+ * issued it (a live interaction of this browser has its hash), so several tabs keep working; otherwise
+ * (none, or a value planted by someone else, who could then compute the forms' CSRF tokens) a new one.
+ */
+async function issuedBrowserSecret(ctx: AppContext, request: FastifyRequest, now: number): Promise<string> {
+  const presented = readCookie(request, ctx.config, INTERACTION_COOKIE);
+  if (presented !== undefined && (await ctx.store.interactions.isBrowserBound(sha256(presented), now))) return presented;
+  return randomToken(32);
 }
 
 export function interactionUrl(ctx: AppContext, id: string, action?: 'login' | 'consent' | 'abort'): string {

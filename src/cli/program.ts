@@ -20,12 +20,18 @@ export function buildProgram(env: Env): Command {
   return program;
 }
 
-/** The version in package.json (dist/src/cli/ → the package root). */
+/**
+ * The version in Trustgate's package.json: the nearest one above this file named "trustgate" (the
+ * compiled CLI lives in dist/src/cli/, or test-output/dist/src/cli/ when `npm test` built it).
+ */
 function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'trustgate') return pkg.version ?? 'unknown';
+    } catch {
+      // no (readable) package.json here: look further up
+    }
+    if (dir.pathname === '/') return 'unknown';
   }
 }

@@ -44,6 +44,8 @@ export interface Config {
   throttle: ThrottlePolicy;
   /** how long a device cookie (a browser the user signed in with before) is trusted, in seconds */
   deviceCookieLifetimeSeconds: number;
+  /** Strict-Transport-Security max-age sent by an https issuer (0: no header) */
+  hstsMaxAgeSeconds: number;
   allowHttpIssuer: boolean;
 }
 
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     throttle: throttlePolicy(env),
     deviceCookieLifetimeSeconds: integer(env, 'DEVICE_COOKIE_LIFETIME', 365 * 86400, 3600, 5 * 366 * 86400),
+    hstsMaxAgeSeconds: integer(env, 'HSTS_MAX_AGE', 31536000, 0, 63072000),
     allowHttpIssuer,
   };
   if (config.sessionAbsoluteLifetimeSeconds < config.sessionIdleLifetimeSeconds) {

@@ -30,7 +30,8 @@ export interface Interaction {
   request: AuthorizationRequest;
   /** set once a user is known (signed in here, or from a live session) */
   userId: string | null;
-  sessionIdHash: string | null;
+  /** the public `sid` of that user's SSO session (stable while the session's cookie value is renewed) */
+  sessionSid: string | null;
   /**
    * The user who passed a first factor in this interaction (or the signed-in user stepping up), and the
    * methods used so far, while a second factor is still to come; null otherwise.

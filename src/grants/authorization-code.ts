@@ -3,9 +3,10 @@ import type { AuthenticatedClient } from '../checks/client-auth.js';
 import type { FormParams } from '../context.js';
 import type { TokenGrant } from '../domain/token-claims.js';
 import type { RefreshFamily } from '../domain/refresh-family.js';
+import type { AuthorizationCodeRecord } from '../domain/authorization-code.js';
 import { familyExpiresAt } from '../domain/refresh-family.js';
 import { invalidGrant, invalidRequest } from '../errors/oauth-error.js';
-import { isWellFormedVerifier, verifierMatchesChallenge } from '../checks/pkce-verifier.js';
+import { codeBindingProblem } from '../checks/code-binding.js';
 import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { mintTokens } from '../tokens/mint.js';
 import { grantProblem } from './subject-checks.js';
@@ -24,6 +25,7 @@ export interface ValidatedCodeRequest {
 }
 
 const MAX_CODE_LENGTH = 512;
+const UNKNOWN_CODE = 'authorization code is invalid or unknown';
 
 class LostClaim extends Error {}
 
@@ -39,35 +41,18 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
       throw invalidRequest('redirect_uri is required: send the redirect_uri of the authorization request');
     }
     const verifier = form.get('code_verifier');
-    if (code.length > MAX_CODE_LENGTH) throw invalidGrant('authorization code is invalid or unknown');
+    if (code.length > MAX_CODE_LENGTH) throw invalidGrant(UNKNOWN_CODE);
 
     const codeHash = sha256(code);
     const record = await ctx.store.codes.get(codeHash);
-    if (!record) throw invalidGrant('authorization code is invalid or unknown');
+    if (!record) throw invalidGrant(UNKNOWN_CODE);
+    if (record.consumedAt !== null) return refuseReplay(ctx, record, client, redirectUri, verifier);
     if (record.clientId !== client.app.clientId) {
       throw invalidGrant('authorization code was issued to another client', { detail: `issued to ${record.clientId}` });
     }
-    if (record.consumedAt !== null) {
-      await revokeIssuedFromCode(ctx, codeHash);
-      throw invalidGrant('authorization code was already used');
-    }
     if (ctx.now() >= record.expiresAt) throw invalidGrant('authorization code expired');
-    if (redirectUri !== record.redirectUri) throw invalidGrant('redirect_uri does not match');
-
-    if (record.codeChallenge !== null) {
-      if (verifier === undefined) {
-        throw invalidGrant('code_verifier is required: the authorization request sent a code_challenge');
-      }
-      if (!isWellFormedVerifier(verifier)) {
-        throw invalidGrant('PKCE verification failed: code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~');
-      }
-      if (!verifierMatchesChallenge(verifier, record.codeChallenge)) throw invalidGrant('PKCE verification failed');
-    } else if (verifier !== undefined) {
-      // RFC 9700 4.8.2: a verifier without a challenge is a PKCE downgrade attempt
-      throw invalidGrant('code_verifier was sent but the authorization request had no code_challenge');
-    } else if (client.app.clientType === 'public') {
-      throw invalidGrant('PKCE is required for public apps: the authorization request had no code_challenge');
-    }
+    const mismatch = codeBindingProblem(record, client.app.clientType, redirectUri, verifier);
+    if (mismatch) throw invalidGrant(mismatch);
 
     const user = await ctx.store.users.getById(record.userId);
     const problem = grantProblem(client.app, user, record.scope);
@@ -134,7 +119,8 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
       }
     } catch (error) {
       if (!(error instanceof LostClaim)) throw error;
-      // another request redeemed the code first: this one is a replay (RFC 6749 4.1.2)
+      // another request redeemed the code first: this one is a replay (RFC 6749 4.1.2). It passed
+      // validate() (the code's own client, redirect_uri and PKCE verifier), so it may revoke.
       await revokeIssuedFromCode(ctx, request.codeHash);
       throw invalidGrant('authorization code was already used');
     }
@@ -150,3 +136,24 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
     return response;
   },
 };
+
+/**
+ * A code that was already redeemed (RFC 6749 4.1.2): the replay revokes what the code issued, but only
+ * when it is presented as a redemption would be (by the code's own client, with its redirect_uri and
+ * PKCE verifier). Anyone else who saw a used code (a public app authenticates with its client_id
+ * alone) gets the answer an unknown code gets, and nothing changes.
+ */
+async function refuseReplay(
+  ctx: AppContext,
+  record: AuthorizationCodeRecord,
+  client: AuthenticatedClient,
+  redirectUri: string,
+  verifier: string | undefined,
+): Promise<never> {
+  const problem = record.clientId !== client.app.clientId
+    ? `issued to ${record.clientId}`
+    : codeBindingProblem(record, client.app.clientType, redirectUri, verifier);
+  if (problem) throw invalidGrant(UNKNOWN_CODE, { detail: `a used code was presented again without its binding: ${problem}` });
+  await revokeIssuedFromCode(ctx, record.codeHash);
+  throw invalidGrant('authorization code was already used');
+}

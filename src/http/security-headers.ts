@@ -1,9 +1,20 @@
 import type { FastifyReply } from 'fastify';
+import type { Config } from '../config/config.js';
 
-/** Headers sent on every response. */
-export function setBaseHeaders(reply: FastifyReply): void {
+/**
+ * The Strict-Transport-Security value of an https issuer (RFC 6797), or undefined (http issuer, or
+ * HSTS_MAX_AGE=0). No includeSubDomains: the issuer's host siblings are not Trustgate's to constrain.
+ */
+export function hstsHeaderValue(config: Pick<Config, 'issuerIsHttps' | 'hstsMaxAgeSeconds'>): string | undefined {
+  if (!config.issuerIsHttps || config.hstsMaxAgeSeconds === 0) return undefined;
+  return `max-age=${config.hstsMaxAgeSeconds}`;
+}
+
+/** Headers sent on every response (`hsts`: the Strict-Transport-Security value, when the issuer sends one). */
+export function setBaseHeaders(reply: FastifyReply, hsts: string | undefined): void {
   reply.header('X-Content-Type-Options', 'nosniff');
   reply.header('Referrer-Policy', 'no-referrer');
+  if (hsts !== undefined) reply.header('Strict-Transport-Security', hsts);
 }
 
 /** Headers for server-rendered pages: strict CSP, no framing, never cached. */

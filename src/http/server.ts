@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import type { AppContext } from '../context.js';
 import { installErrorHandler } from './error-handler.js';
-import { setBaseHeaders } from './security-headers.js';
+import { hstsHeaderValue, setBaseHeaders } from './security-headers.js';
 import { registerRoutes } from './routes.js';
 
 /** Largest request body accepted on any endpoint (forms and tokens are small). */
@@ -31,8 +31,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(cookie);
 
+  const hsts = hstsHeaderValue(ctx.config);
   app.addHook('onRequest', async (request, reply) => {
-    setBaseHeaders(reply);
+    setBaseHeaders(reply, hsts);
     reply.header('X-Request-Id', request.id);
   });
   // one structured line per request: never the query string, body or headers (they carry secrets)

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { accessDenied, pageError } from '../errors/oauth-error.js';
 import { loadBoundInteraction } from './load.js';
-import { liveSessionByHash } from '../authorization/sessions.js';
+import { liveSessionBySid } from '../authorization/sessions.js';
 import { completeWithCode, completeWithError } from './complete.js';
 
 /** POST /connect/interaction/:id/consent — decision=allow remembers the grant and issues the code; deny → access_denied. */
@@ -17,10 +17,10 @@ export async function submitConsent(
   if (decision !== 'allow' && decision !== 'deny') {
     throw pageError('The consent form must be sent with decision=allow or decision=deny.');
   }
-  if (interaction.userId === null || interaction.sessionIdHash === null) {
+  if (interaction.userId === null || interaction.sessionSid === null) {
     throw pageError('Sign in before answering the consent question.');
   }
-  const live = await liveSessionByHash(ctx, interaction.sessionIdHash);
+  const live = await liveSessionBySid(ctx, interaction.sessionSid);
   if (!live || live.user.id !== interaction.userId) {
     throw pageError('Your session has ended. Return to the app and sign in again.', { code: 'login_required' });
   }

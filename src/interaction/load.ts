@@ -39,7 +39,7 @@ export async function loadBoundInteraction(
     throw pageError(`This sign-in request was already completed and cannot be used again. ${RESTART}`);
   }
   if (interaction.expiresAt <= ctx.now()) throw pageError(`This sign-in request has expired. ${RESTART}`);
-  const browserSecret = readCookie(request, INTERACTION_COOKIE);
+  const browserSecret = readCookie(request, ctx.config, INTERACTION_COOKIE);
   if (!browserSecret || !constantTimeEqual(sha256(browserSecret), interaction.browserHash)) {
     throw pageError(`This sign-in request was started in another browser (or its cookie is missing). ${RESTART}`, { status: 403 });
   }

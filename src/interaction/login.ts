@@ -10,6 +10,7 @@ import { issueDeviceCookie, readDeviceCookie } from '../authorization/device-coo
 import type { ThrottleLimit } from '../domain/throttle.js';
 import { consentNeeded, interactionUrl } from '../authorization/sign-in.js';
 import { completeWithCode } from './complete.js';
+import { refuseOtherAccount } from './hinted-account.js';
 
 export const INVALID_CREDENTIALS = 'Invalid login or password.';
 const MAX_LOGIN_LENGTH = 200;
@@ -52,6 +53,8 @@ export async function submitLogin(
     ctx.log.info({ event: 'login_refused', reason: 'user_disabled', clientId: app.clientId, userId: user.id }, 'sign-in refused');
     return renderBlocked(ctx, reply, bound, 'Your account is disabled. Contact your administrator.');
   }
+  const otherAccount = refuseOtherAccount(ctx, reply, bound, user);
+  if (otherAccount) return otherAccount;
   if (!allowsUserKind(app, user.kind)) {
     ctx.log.info({ event: 'login_refused', reason: 'user_kind', clientId: app.clientId, userId: user.id }, 'sign-in refused');
     return renderBlocked(
@@ -64,7 +67,7 @@ export async function submitLogin(
   await issueDeviceCookie(ctx, reply, user.id, device);
   const session = await signInSession(ctx, request, reply, user);
   ctx.log.info({ event: 'login_succeeded', clientId: app.clientId, userId: user.id, sid: session.sid }, 'signed in');
-  if (!(await ctx.store.interactions.setUser(interaction.id, user.id, session.idHash))) {
+  if (!(await ctx.store.interactions.setUser(interaction.id, user.id, session.sid))) {
     throw pageError('This sign-in request was already completed. Return to the app and sign in again.');
   }
   if (await consentNeeded(ctx, app, interaction.request, user.id)) {

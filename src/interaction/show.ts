@@ -1,10 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { pageError } from '../errors/oauth-error.js';
-import { loadBoundInteraction } from './load.js';
-import { currentSession, liveSessionByHash } from '../authorization/sessions.js';
+import { loadBoundInteraction, type BoundInteraction } from './load.js';
+import { currentSession, liveSessionBySid } from '../authorization/sessions.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
 import { renderConsent, renderLogin } from './render.js';
+import { otherAccountRequested } from './hinted-account.js';
+import type { User } from '../domain/user.js';
 
 /** GET /connect/interaction/:id — the login page, or the consent page once the user is known. */
 export async function showInteraction(
@@ -14,18 +16,25 @@ export async function showInteraction(
 ): Promise<FastifyReply> {
   const bound = await loadBoundInteraction(ctx, request, request.params.id, false);
   const { interaction } = bound;
-  if (interaction.userId === null || interaction.sessionIdHash === null) {
+  if (interaction.userId === null || interaction.sessionSid === null) {
     // someone is signed in but must sign in again (prompt=login, max_age, another user, or not allowed here)
     const live = await currentSession(ctx, request);
     if (!live) return renderLogin(ctx, reply, bound);
-    const notice = allowsUserKind(bound.app, live.user.kind)
-      ? `You are signed in as ${live.user.login}. Sign in again to continue.`
-      : `You are signed in as ${live.user.login}, who cannot use ${bound.app.displayName}. Sign in with another account.`;
-    return renderLogin(ctx, reply, bound, { notice, login: interaction.request.loginHint ?? live.user.login });
+    return renderLogin(ctx, reply, bound, { notice: signedInNotice(bound, live.user), login: interaction.request.loginHint ?? live.user.login });
   }
-  const live = await liveSessionByHash(ctx, interaction.sessionIdHash);
+  const live = await liveSessionBySid(ctx, interaction.sessionSid);
   if (!live || live.user.id !== interaction.userId) {
     throw pageError('Your session has ended. Return to the app and sign in again.', { code: 'login_required' });
   }
   return renderConsent(ctx, reply, bound, live.user);
+}
+
+/** Why someone who is signed in sees the login page. */
+function signedInNotice(bound: BoundInteraction, user: User): string {
+  const hinted = bound.interaction.request.idTokenHintSubject;
+  if (hinted !== null && hinted !== user.id) return `You are signed in as ${user.login}. ${otherAccountRequested(bound.app.displayName)}`;
+  if (!allowsUserKind(bound.app, user.kind)) {
+    return `You are signed in as ${user.login}, who cannot use ${bound.app.displayName}. Sign in with another account.`;
+  }
+  return `You are signed in as ${user.login}. Sign in again to continue.`;
 }

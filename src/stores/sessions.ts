@@ -1,5 +1,16 @@
 import type { Session } from '../domain/session.js';
 
+/** What a successful sign-in changes on a session it renews. */
+export interface SessionRenewal {
+  /** SHA-256 of the browser's new cookie value */
+  idHash: string;
+  authTime: number;
+  amr: string[];
+  now: number;
+  /** restarted absolute expiry */
+  expiresAt: number;
+}
+
 /** SSO sessions, keyed by the SHA-256 of the cookie value; shared by every node. */
 export interface SessionsStore {
   insert(session: Session): Promise<void>;
@@ -7,8 +18,15 @@ export interface SessionsStore {
   getBySid(sid: string): Promise<Session | undefined>;
   /** Slides the idle expiry; false when the session is gone or ended. */
   touch(idHash: string, now: number): Promise<boolean>;
-  /** The same user signed in again: new auth_time and amr, absolute lifetime restarted. False once ended. */
-  reauthenticate(idHash: string, change: { authTime: number; amr: string[]; now: number; expiresAt: number }): Promise<boolean>;
+  /**
+   * The same user signed in again (one atomic statement): the session moves from `oldIdHash` to the new
+   * cookie hash, so the old cookie value stops working at once; it keeps its sid, gets the new auth_time
+   * and amr, and restarts its absolute lifetime. False (nothing changed) when no live record of `userId`
+   * has `oldIdHash`.
+   */
+  renew(oldIdHash: string, userId: string, renewal: SessionRenewal): Promise<boolean>;
+  /** Starts `session` and ends the browser's previous one (if any), in one transaction. */
+  replace(previousIdHash: string | null, session: Session): Promise<void>;
   /** Ends a session; true when this call ended it. */
   end(idHash: string, now: number): Promise<boolean>;
   /** Removes sessions that ended, expired, or went idle longer than `idleMs` before `before` (bounded batch). */

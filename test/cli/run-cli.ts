@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, built } from '../support/build.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The real program, as installed (package.json "bin"); `npm test` compiles it first. */
-export const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+export { ROOT };
+/** The real program (package.json "bin" → src/cli/main.ts), as `npm test` compiled it into test-output/dist. */
+export const CLI = built('src/cli/main.js');
 
 export interface CliResult {
   code: number | null;

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { freePort } from '../support/server.js';
+import { built } from '../support/build.js';
 import { CLI, ROOT } from './run-cli.js';
 
-export const MAIN = path.join(ROOT, 'dist/src/main.js');
+/** The server entry (`npm start` runs it from dist/), as `npm test` compiled it into test-output/dist. */
+export const MAIN = built('src/main.js');
 
 export interface SpawnedServer {
   pid: number;
@@ -15,7 +16,7 @@ export interface SpawnedServer {
 }
 
 /**
- * Starts the real server as its own process (`node dist/src/main.js`, or `trustgate serve`) on
+ * Starts the real server as its own process (`node …/src/main.js`, or `trustgate serve`) on
  * 127.0.0.1 and waits until /readyz answers. `stop()` kills it by pid.
  */
 export async function spawnServer(options: {
@@ -76,7 +77,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs `node dist/src/main.js` with the given environment until it exits (for start-up failures). */
+/** Runs the compiled `src/main.js` with the given environment until it exits (for start-up failures). */
 export function runMain(env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });

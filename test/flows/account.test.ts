@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { describeEachDatabase } from '../support/databases.js';
-import { TestBrowser, decodeEntities, parseForms, signIn } from '../support/browser.js';
+import { TestBrowser, decodeEntities, parseForms, pkcePair, signIn } from '../support/browser.js';
 import { verifyPassword } from '../../src/domain/password.js';
 import { createTestUser } from '../support/fixtures.js';
 import { PASSWORD, authorizeUrl, redirectParams, startSignInServer, type SignInServer } from './authorize-support.js';
@@ -46,14 +46,15 @@ describeEachDatabase('account area: sign-in as the built-in app, password change
     assert.equal(params.scope, 'openid profile email');
     assert.equal(params.code_challenge_method, 'S256');
     assert.match(params.code_challenge!, /^[A-Za-z0-9_-]{43}$/);
-    assert.match(params.state!, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(params.state!, /^[A-Za-z0-9_-]{43}\.$/, 'bound to the browser; names the page to return to (the overview)');
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('tg_account_signin='))!;
     assert.ok(cookie, 'the pending sign-in is kept in a cookie');
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Lax/);
-    assert.match(cookie, /Path=\/id\/account(;|$)/);
+    assert.match(cookie, /^tg_account_signin=[A-Za-z0-9_-]{43};/, 'one random secret; state and verifier derive from it');
+    assert.match(cookie, /Path=\/id(;|$)/);
     assert.match(cookie, /Max-Age=600/);
-    assert.ok(!cookie.includes(params.code_challenge!), 'the cookie holds the verifier, not the challenge');
+    assert.ok(!params.state!.includes(cookie.split(';')[0]!.split('=')[1]!), 'the state does not give the secret away');
   });
 
   it('from no session to a changed password: sign in, the account page, the change; the new password works', async () => {
@@ -228,16 +229,15 @@ describeEachDatabase('account area: sign-in as the built-in app, password change
       'This sign-in could not be matched to this browser: it has expired, or was started in another tab or browser. Open your account page to sign in again.',
     );
     // even with the cookie put back, the code is spent
-    browser.setCookie(server.origin, 'tg_account_signin', pending, '/id/account');
+    browser.setCookie(server.origin, 'tg_account_signin', pending, '/id');
     assert.equal(
       await refusal(await browser.get(callback)),
       'The sign-in could not be completed: authorization code was already used. Open your account page to sign in again.',
     );
-    // a verifier that is not the one of the challenge fails PKCE
+    // a code issued for another challenge than the one of this browser's verifier fails PKCE
     const second = new TestBrowser();
     const again = new URL((await second.get(`${server.issuer}/account`)).headers.get('location')!);
-    const [state, , returnTo] = second.cookie('tg_account_signin')!.split('.');
-    second.setCookie(server.origin, 'tg_account_signin', `${state}.${'A'.repeat(43)}.${returnTo}`, '/id/account');
+    again.searchParams.set('code_challenge', pkcePair().challenge);
     const back = await signInUntilCallback(server, second, again, { login: 'dave', password: PASSWORD });
     assert.equal(await refusal(await second.get(back)), 'The sign-in could not be completed: PKCE verification failed. Open your account page to sign in again.');
     // another browser's state (login CSRF) is refused before the code is looked at
@@ -256,7 +256,7 @@ describeEachDatabase('account area: sign-in as the built-in app, password change
     const start = new URL((await attacker.get(`${server.issuer}/account`)).headers.get('location')!);
     const callback = await signInUntilCallback(server, attacker, start, { login: 'dave', password: PASSWORD });
     // the attacker's pending sign-in and code, replayed in the victim's browser (which has bob's session)
-    victim.setCookie(server.origin, 'tg_account_signin', attacker.cookie('tg_account_signin')!, '/id/account');
+    victim.setCookie(server.origin, 'tg_account_signin', attacker.cookie('tg_account_signin')!, '/id');
     const res = await victim.get(callback);
     assert.equal(res.status, 400);
     assert.equal(decodeEntities(textOf(await res.text(), 'error') ?? ''), 'Your session ended during the sign-in. Open your account page to sign in again.');
@@ -270,7 +270,12 @@ describeEachDatabase('account area: sign-in as the built-in app, password change
     for (const form of forms) assert.equal(form.fields.csrf, passwordForm(html).fields.csrf, `the form to ${form.action}`);
     const signOut = /<a href="([^"]+)">Sign out<\/a>/.exec(html)?.[1];
     assert.equal(decodeEntities(signOut ?? ''), '/id/connect/endsession?client_id=urn%3Atrustgate%3Aaccount');
-    const res = await browser.get(new URL(decodeEntities(signOut!), server.origin));
+    // the sign-out asks first (RP-initiated logout without id_token_hint), then signs out
+    const ask = await browser.get(new URL(decodeEntities(signOut!), server.origin));
+    assert.equal(ask.status, 200);
+    const confirm = parseForms(await ask.text()).find((f) => f.buttons.some((b) => b.value === 'logout'))!;
+    assert.ok(confirm, 'the confirmation page has a sign-out button');
+    const res = await browser.postForm(new URL(confirm.action, server.origin), { ...confirm.fields, decision: 'logout' });
     assert.equal(res.status, 200);
     assert.match(await res.text(), /You are signed out/);
     assert.equal((await browser.get(`${server.issuer}/account`)).status, 303, 'signed out: /account asks to sign in');

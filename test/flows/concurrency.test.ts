@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase, describeEachDatabase, postgresSkipReason, type TestDatabase } from '../support/databases.js';
 import { freePort, startTestServer, type TestServer } from '../support/server.js';
 import { postForm, setupTokenWorld, type TokenWorld } from '../support/token-helpers.js';
 import { TestBrowser, getAuthorizationCode, pkcePair } from '../support/browser.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp, type RunningApp } from '../../src/app.js';
+import { MAIN } from '../cli/spawn-server.js';
+import { ROOT } from '../support/build.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CALLBACK = 'https://app.example.com/callback';
 const ROUNDS = 5;
 
@@ -20,10 +19,10 @@ interface Node {
   process: ChildProcess;
 }
 
-/** Starts `node dist/src/main.js` (the built server) as a separate process and waits until it is ready. */
+/** Starts the compiled server (test-output/dist/src/main.js) as a separate process and waits until it is ready. */
 async function startNode(databaseUrl: string, issuer: string, port: number): Promise<Node> {
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
-    cwd: root,
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ISSUER_URL: issuer, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', CLIENT_CACHE_SECONDS: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -39,7 +38,9 @@ async function startNode(databaseUrl: string, issuer: string, port: number): Pro
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  await exited;
   throw new Error(`node did not become ready: ${stderr}`);
 }
 
@@ -73,7 +74,11 @@ describe('concurrency across two server processes sharing PostgreSQL', { skip: p
     world = await setupTokenWorld(seeder.ctx);
     // node A listens at the issuer's address (the browser's sign-in pages live there); node B shares the
     // issuer and the database but listens elsewhere, like a second node behind a load balancer
-    [nodeA, nodeB] = await Promise.all([startNode(database.url, issuer, issuerPort), startNode(database.url, issuer, await freePort())]);
+    const started = await Promise.allSettled([startNode(database.url, issuer, issuerPort), startNode(database.url, issuer, await freePort())]);
+    // keep the one that did start, so `after` stops it before the schema is dropped
+    [nodeA, nodeB] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   after(async () => {
     await Promise.all([stopNode(nodeA), stopNode(nodeB)]);

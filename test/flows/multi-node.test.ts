@@ -76,7 +76,7 @@ function basic(): string {
 }
 
 /**
- * Two real server processes (node dist/src/main.js), each on its own port with the same issuer path,
+ * Two real server processes (the compiled src/main.js), each on its own port with the same issuer path,
  * share one PostgreSQL schema: no state lives only in one process.
  */
 describe('multi-node: two server processes on one PostgreSQL database', { skip: postgresSkipReason() }, () => {
@@ -89,10 +89,14 @@ describe('multi-node: two server processes on one PostgreSQL database', { skip: 
     env = { DATABASE_URL: db.url, KEY_ENCRYPTION_SECRET };
     // both start at once on an empty schema: migrations take a lock, both must come up
     const nodeEnv = { KEY_ENCRYPTION_SECRET };
-    nodes = await Promise.all([
+    const started = await Promise.allSettled([
       spawnServer({ databaseUrl: db.url, env: nodeEnv }),
       spawnServer({ databaseUrl: db.url, env: nodeEnv }),
     ]);
+    // keep the one that did start, so `after` stops it before the schema is dropped
+    nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   after(async () => {
     await Promise.all(nodes.map((node) => node.stop()));

@@ -47,6 +47,15 @@ describeEachDatabase('SSO session: cookie, silent sign-in, prompt, max_age, life
     assert.equal((await codeRecord(code)).sid, session.sid);
   });
 
+  it('an http issuer reads only the plain names: a __Host- cookie with a live session value is ignored', async () => {
+    const browser = new TestBrowser();
+    await signIn(browser, server.issuer, webParams(TOOL), { login: 'alice', password: PASSWORD });
+    const prefixed = new TestBrowser();
+    prefixed.setCookie(server.origin, '__Host-tg_session', browser.cookie('tg_session')!, '/');
+    const silent = redirectParams(await prefixed.get(authorizeUrl(server.issuer, webParams({ ...TOOL, prompt: 'none' }))), TOOL_CB);
+    assert.equal(silent.get('error'), 'login_required');
+  });
+
   it('with a live session and a grant, authorization completes silently (also with prompt=none)', async () => {
     const browser = new TestBrowser();
     const first = await getAuthorizationCode(browser, server.issuer, webParams(TOOL), { login: 'alice', password: PASSWORD });
@@ -78,11 +87,11 @@ describeEachDatabase('SSO session: cookie, silent sign-in, prompt, max_age, life
     assert.equal(noGrant.get('error_description'), 'the user has not allowed this app the requested scopes and prompt=none forbids asking');
   });
 
-  it('prompt=login shows the login page again; the same user keeps the sid with a new auth_time', async () => {
+  it('prompt=login shows the login page again; the same user keeps the sid with a new auth_time and a new cookie value', async () => {
     const browser = new TestBrowser();
     const first = await getAuthorizationCode(browser, server.issuer, webParams(TOOL), { login: 'alice', password: PASSWORD });
     const before = await codeRecord(first.code);
-    const cookieBefore = browser.cookie('tg_session');
+    const cookieBefore = browser.cookie('tg_session')!;
     server.advance(5);
     try {
       const { html } = await openInteraction(browser, server.issuer, webParams({ ...TOOL, prompt: 'login' }));
@@ -93,10 +102,61 @@ describeEachDatabase('SSO session: cookie, silent sign-in, prompt, max_age, life
       const after = await codeRecord(redirectParams(res, TOOL_CB).get('code')!);
       assert.equal(after.sid, before.sid);
       assert.ok(after.authTime >= before.authTime + 5, 'auth_time updated');
-      assert.equal(browser.cookie('tg_session'), cookieBefore);
+      const cookieAfter = browser.cookie('tg_session')!;
+      assert.notEqual(cookieAfter, cookieBefore, 'a new session cookie value');
+      assert.equal(await server.app.ctx.store.sessions.get(sha256(cookieBefore)), undefined, 'the old id is gone');
+      assert.equal((await server.app.ctx.store.sessions.get(sha256(cookieAfter)))!.sid, before.sid);
     } finally {
       server.advance(-5);
     }
+  });
+
+  /** A browser holding a copy of `cookie` (as someone who learned or planted the value would). */
+  const holder = (cookie: string) => {
+    const browser = new TestBrowser();
+    browser.setCookie(server.origin, 'tg_session', cookie, '/id');
+    return browser;
+  };
+  const silentlySignedIn = async (browser: TestBrowser) =>
+    redirectParams(await browser.get(authorizeUrl(server.issuer, webParams({ ...TOOL, prompt: 'none' }))), TOOL_CB).get('code') !== null;
+
+  for (const [name, extra] of [['prompt=login', { prompt: 'login' }], ['max_age', { max_age: '1' }]] as const) {
+    it(`session fixation: after a new sign-in (${name}) a copy of the old cookie value no longer works`, async () => {
+      const victim = new TestBrowser();
+      await signIn(victim, server.issuer, webParams(TOOL), { login: 'alice', password: PASSWORD });
+      const known = victim.cookie('tg_session')!;
+      const attacker = holder(known);
+      assert.equal(await silentlySignedIn(attacker), true, 'the copy works before the sign-in');
+      server.advance(2);
+      try {
+        const { html } = await openInteraction(victim, server.issuer, webParams({ ...TOOL, ...extra }));
+        const res = await submit(victim, server.origin, html, '/login', { login: 'alice', password: PASSWORD });
+        assert.ok(redirectParams(res, TOOL_CB).get('code'));
+        assert.notEqual(victim.cookie('tg_session'), known);
+        assert.equal(await silentlySignedIn(attacker), false, 'the old value stopped working');
+        assert.equal(await silentlySignedIn(victim), true, 'the new value works');
+      } finally {
+        server.advance(-2);
+      }
+    });
+  }
+
+  it('an interaction that recorded the session before a re-authentication in another tab still completes', async () => {
+    const browser = new TestBrowser();
+    await signIn(browser, server.issuer, webParams(TOOL), { login: 'alice', password: PASSWORD });
+    // tab 1: web.app asks for consent; the pending interaction records alice's session
+    const consent = await openInteraction(browser, server.issuer, webParams({ state: 'tab1' }));
+    assert.match(consent.html, /action="[^"]*\/consent"/);
+    // tab 2: a fresh sign-in as alice renews the session's cookie value
+    const { html } = await openInteraction(browser, server.issuer, webParams({ ...TOOL, prompt: 'login' }));
+    await submit(browser, server.origin, html, '/login', { login: 'alice', password: PASSWORD });
+    // tab 1 goes on: consent is given and the code carries the same sid
+    const res = await submit(browser, server.origin, consent.html, '/consent', { decision: 'allow' });
+    const params = redirectParams(res, WEB_CALLBACK);
+    assert.equal(params.get('state'), 'tab1');
+    const code = await codeRecord(params.get('code')!);
+    const session = (await server.app.ctx.store.sessions.get(sha256(browser.cookie('tg_session')!)))!;
+    assert.equal(code.sid, session.sid);
   });
 
   it('signing in as another user replaces the session (new sid; the old session ends)', async () => {

@@ -19,7 +19,7 @@ describeEachDatabase('store contract: interactions', (database) => {
       idTokenHintSubject: null,
     },
     userId: null,
-    sessionIdHash: null,
+    sessionSid: null,
     createdAt: 1,
     expiresAt,
     completedAt: null,
@@ -30,10 +30,10 @@ describeEachDatabase('store contract: interactions', (database) => {
   it('an interaction round-trips and completes exactly once, even when raced', async () => {
     await store().interactions.insert(interaction('i1', 10_000));
     assert.deepEqual((await store().interactions.get('i1'))!.request.uiLocales, ['de']);
-    assert.equal(await store().interactions.setUser('i1', 'u1', 'h1'), true);
+    assert.equal(await store().interactions.setUser('i1', 'u1', 'sid-1'), true);
     const results = await Promise.all(Array.from({ length: 8 }, () => store().interactions.complete('i1', 5_000)));
     assert.equal(results.filter(Boolean).length, 1);
-    assert.equal(await store().interactions.setUser('i1', 'u2', 'h2'), false, 'a completed interaction cannot change');
+    assert.equal(await store().interactions.setUser('i1', 'u2', 'sid-2'), false, 'a completed interaction cannot change');
     await store().interactions.insert(interaction('i2', 100));
     assert.equal(await store().interactions.complete('i2', 200), false, 'an expired interaction cannot complete');
   });
@@ -47,7 +47,7 @@ describeEachDatabase('store contract: interactions', (database) => {
         prompt: ['login', 'consent'], maxAge: 0, loginHint: 'jane@example.com', uiLocales: ['fr-CH', 'de'],
         idTokenHintSubject: '5f0c7a4e-0000-4000-8000-000000000001',
       }),
-      userId: 'u-9', sessionIdHash: 'session-hash', completedAt: 1_700_000_000_100,
+      userId: 'u-9', sessionSid: 'session-sid', completedAt: 1_700_000_000_100,
     });
     const empty = anInteraction('rt-empty', {
       request: aRequest({ scope: [], state: null, prompt: [], uiLocales: [], maxAge: null }),
@@ -62,16 +62,16 @@ describeEachDatabase('store contract: interactions', (database) => {
     assert.deepEqual(await store().interactions.get('rt-full'), full);
   });
 
-  it('setUser records who signed in until the interaction completes; complete records its time', async () => {
+  it('setUser records who signed in (and the sid of their session) until the interaction completes; complete records its time', async () => {
     await store().interactions.insert(anInteraction('su'));
-    assert.equal(await store().interactions.setUser('su', 'u-1', 'sh-1'), true);
-    assert.equal(await store().interactions.setUser('su', 'u-2', 'sh-2'), true, 'another user may sign in instead');
-    assert.deepEqual(await store().interactions.get('su'), anInteraction('su', { userId: 'u-2', sessionIdHash: 'sh-2' }));
+    assert.equal(await store().interactions.setUser('su', 'u-1', 'sid-1'), true);
+    assert.equal(await store().interactions.setUser('su', 'u-2', 'sid-2'), true, 'another user may sign in instead');
+    assert.deepEqual(await store().interactions.get('su'), anInteraction('su', { userId: 'u-2', sessionSid: 'sid-2' }));
     assert.equal(await store().interactions.complete('su', 1_700_000_000_300), true);
-    assert.equal(await store().interactions.setUser('su', 'u-3', 'sh-3'), false);
+    assert.equal(await store().interactions.setUser('su', 'u-3', 'sid-3'), false);
     assert.deepEqual(
       await store().interactions.get('su'),
-      anInteraction('su', { userId: 'u-2', sessionIdHash: 'sh-2', completedAt: 1_700_000_000_300 }),
+      anInteraction('su', { userId: 'u-2', sessionSid: 'sid-2', completedAt: 1_700_000_000_300 }),
     );
     assert.equal(await store().interactions.setUser('unknown', 'u', 'h'), false);
     assert.equal(await store().interactions.complete('unknown', 1), false);
@@ -98,6 +98,21 @@ describeEachDatabase('store contract: interactions', (database) => {
       assert.equal(wins(results), 1, `round ${round}`);
       assert.equal((await other().interactions.get(`nodes-${round}`))!.completedAt, 1_700_000_000_200 + results.indexOf(true));
     }
+  });
+
+  it('isBrowserBound: only a live interaction (unexpired, not completed) binds a browser hash', async () => {
+    const now = 1_700_000_000_400;
+    await store().interactions.insert(anInteraction('bb-live', { browserHash: 'browser-live' }));
+    await store().interactions.insert(anInteraction('bb-expired', { browserHash: 'browser-expired', expiresAt: now }));
+    await store().interactions.insert(anInteraction('bb-done', { browserHash: 'browser-done' }));
+    assert.equal(await store().interactions.complete('bb-done', now), true);
+    assert.equal(await store().interactions.isBrowserBound('browser-live', now), true);
+    assert.equal(await other().interactions.isBrowserBound('browser-live', now), true, 'every node sees it');
+    assert.equal(await store().interactions.isBrowserBound('browser-live', 1_700_000_600_000), false, 'at its expiry');
+    assert.equal(await store().interactions.isBrowserBound('browser-expired', now), false);
+    assert.equal(await store().interactions.isBrowserBound('browser-done', now), false);
+    assert.equal(await store().interactions.isBrowserBound('never-issued', now), false);
+    assert.equal(await store().interactions.isBrowserBound('a\u0000b', now), false);
   });
 
   it('pruneExpired removes only interactions that expired before the time, in batches of at most `limit`', async () => {

@@ -247,7 +247,7 @@ export function anInteraction(id: string, fields: Partial<Interaction> = {}): In
     clientId: 'app',
     request: aRequest(),
     userId: null,
-    sessionIdHash: null,
+    sessionSid: null,
     createdAt: 1_700_000_000_000,
     expiresAt: 1_700_000_600_000,
     completedAt: null,

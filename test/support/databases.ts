@@ -58,6 +58,10 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
  * Declares the suite once per database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set).
  * `database()` returns the suite's fresh database once its `before` hook ran; `kind` names the database
  * while the suite is declared (e.g. to mark a test `todo` on one database only).
+ *
+ * node:test runs `after` hooks in the order they were registered, so the drop is registered after the
+ * suite's own hooks: the servers, stores and processes a suite closes in its `after` are closed before
+ * their database goes away (registered first, the drop ran while they were still using it).
  */
 export function describeEachDatabase(
   title: string,
@@ -70,13 +74,13 @@ export function describeEachDatabase(
       before(async () => {
         db = await createTestDatabase(kind);
       });
-      after(async () => {
-        await db?.drop();
-      });
       suite(() => {
         if (!db) throw new Error('test database not ready');
         return db;
       }, kind);
+      after(async () => {
+        await db?.drop();
+      });
     });
   }
 }

@@ -28,6 +28,7 @@ describe('configuration: loadConfig', () => {
     assert.deepEqual(config.argon2, { memoryKiB: 19456, iterations: 2, parallelism: 1 });
     assert.equal(config.accountReauthSeconds, 300);
     assert.equal(config.passwordResetLifetimeSeconds, 1800);
+    assert.equal(config.hstsMaxAgeSeconds, 31536000);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -77,6 +78,9 @@ describe('configuration: loadConfig', () => {
     );
     assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u@db:5432/x' }).databaseUrl, 'postgresql://u@db:5432/x');
     assert.equal(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel, 'debug');
+    assert.equal(loadConfig({ HSTS_MAX_AGE: '0' }).hstsMaxAgeSeconds, 0);
+    refused({ HSTS_MAX_AGE: '-1' }, 'HSTS_MAX_AGE', 'HSTS_MAX_AGE must be a whole number between 0 and 63072000, got "-1".');
+    refused({ HSTS_MAX_AGE: '63072001' }, 'HSTS_MAX_AGE', 'HSTS_MAX_AGE must be between 0 and 63072000, got 63072001.');
   });
 
   it('reads API audiences and hides passwords in connection strings', () => {

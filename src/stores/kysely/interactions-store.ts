@@ -19,11 +19,25 @@ export class KyselyInteractionsStore implements InteractionsStore {
     return row ? toInteraction(row) : undefined;
   }
 
-  /** Records who signed in during the interaction; false once it is completed. */
-  async setUser(id: string, userId: string, sessionIdHash: string): Promise<boolean> {
+  /** Whether a live interaction is bound to this browser (uses interactions_browser_idx). */
+  async isBrowserBound(browserHash: string, now: number): Promise<boolean> {
+    if (!isStorableText(browserHash)) return false;
+    const row = await this.db
+      .selectFrom('interactions')
+      .select('id')
+      .where('browser_hash', '=', browserHash)
+      .where('expires_at', '>', now)
+      .where('completed_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Records who signed in during the interaction and the sid of their session; false once it is completed. */
+  async setUser(id: string, userId: string, sessionSid: string): Promise<boolean> {
     const result = await this.db
       .updateTable('interactions')
-      .set({ user_id: userId, session_id_hash: sessionIdHash })
+      .set({ user_id: userId, session_sid: sessionSid })
       .where('id', '=', id)
       .where('completed_at', 'is', null)
       .executeTakeFirst();
@@ -72,7 +86,7 @@ function toInteraction(row: Selectable<InteractionsTable>): Interaction {
     clientId: row.client_id,
     request: JSON.parse(row.request) as AuthorizationRequest,
     userId: row.user_id,
-    sessionIdHash: row.session_id_hash,
+    sessionSid: row.session_sid,
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     completedAt: row.completed_at === null ? null : Number(row.completed_at),
@@ -89,7 +103,7 @@ function fromInteraction(interaction: Interaction): InteractionsTable {
     client_id: interaction.clientId,
     request: JSON.stringify(interaction.request),
     user_id: interaction.userId,
-    session_id_hash: interaction.sessionIdHash,
+    session_sid: interaction.sessionSid,
     created_at: interaction.createdAt,
     expires_at: interaction.expiresAt,
     completed_at: interaction.completedAt,

@@ -89,9 +89,8 @@ export async function migrateToLatest(db: Kysely<Database>, provider: MigrationP
   // migrator takes another schema's kysely_migration tables for ours (several schemas in one database:
   // parallel test runs, or deployments that share a database through search_path).
   const schema = await currentPostgresSchema(db);
-  // Migration numbers are reserved per feature while features are built in parallel, so one can land after a
-  // higher number did (003 after 005): a database that already ran 005 must still run 003. Every migration
-  // stands alone (its own tables and columns), so the order they run in does not matter.
+  // migration numbers are reserved per change and may land out of order (004 after 005): a pending one
+  // whose number is below an applied one still runs; each migration must not depend on higher numbers
   const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(describeMigrationFailure(error, results, Object.keys(await provider.getMigrations())));

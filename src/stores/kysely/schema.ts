@@ -80,7 +80,7 @@ export interface InteractionsTable {
   client_id: string;
   request: string; // JSON of the validated authorization request
   user_id: string | null; // set once the user signed in during this interaction
-  session_id_hash: string | null;
+  session_sid: string | null; // public sid of the SSO session the user is signed in with (migration 004)
   created_at: number;
   expires_at: number;
   completed_at: number | null;

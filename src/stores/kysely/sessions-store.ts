@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
 import type { Session } from '../../domain/session.js';
-import type { SessionsStore } from '../sessions.js';
-import { affected } from './atomic.js';
+import type { SessionRenewal, SessionsStore } from '../sessions.js';
+import { affected, atomic } from './atomic.js';
 
 /** SSO sessions, keyed by the SHA-256 of the cookie value; shared by every node. */
 export class KyselySessionsStore implements SessionsStore {
@@ -33,26 +33,30 @@ export class KyselySessionsStore implements SessionsStore {
     return affected(result) === 1;
   }
 
-  /**
-   * The same user signed in again: keep the session and its sid, record the new auth_time and restart
-   * the absolute lifetime. False when the session was ended meanwhile.
-   */
-  async reauthenticate(
-    idHash: string,
-    change: { authTime: number; amr: string[]; now: number; expiresAt: number },
-  ): Promise<boolean> {
+  /** The same user signed in again: the record moves to the new cookie hash in one statement, keeping its sid. */
+  async renew(oldIdHash: string, userId: string, renewal: SessionRenewal): Promise<boolean> {
     const result = await this.db
       .updateTable('sessions')
       .set({
-        auth_time: change.authTime,
-        amr: JSON.stringify(change.amr),
-        last_seen_at: change.now,
-        expires_at: change.expiresAt,
+        id_hash: renewal.idHash,
+        auth_time: renewal.authTime,
+        amr: JSON.stringify(renewal.amr),
+        last_seen_at: renewal.now,
+        expires_at: renewal.expiresAt,
       })
-      .where('id_hash', '=', idHash)
+      .where('id_hash', '=', oldIdHash)
+      .where('user_id', '=', userId)
       .where('ended_at', 'is', null)
       .executeTakeFirst();
     return affected(result) === 1;
+  }
+
+  /** Starts `session` and ends the browser's previous one (if any), in one transaction. */
+  async replace(previousIdHash: string | null, session: Session): Promise<void> {
+    await atomic(this.db, async (trx) => {
+      if (previousIdHash !== null) await new KyselySessionsStore(trx).end(previousIdHash, session.createdAt);
+      await trx.insertInto('sessions').values(fromSession(session)).execute();
+    });
   }
 
   /** Ends a session; true when this call ended it. */
