@@ -27,8 +27,8 @@ const webUrl = origin(ports.web);
 const spaUrl = origin(ports.spa);
 const ids = { web: 'demo.trustgate/web-app', spa: 'demo.trustgate/spa', native: 'demo.trustgate/native' };
 const users = [
-  { login: 'demo', name: 'Demo Employee', kind: 'internal', password: 'trustgate-demo' },
-  { login: 'partner', name: 'Demo Partner', kind: 'community', password: 'trustgate-partner' },
+  { login: 'demo', name: 'Demo Employee', kind: 'internal', password: 'violet-harbor-lantern' },
+  { login: 'partner', name: 'Demo Partner', kind: 'community', password: 'copper-meadow-sparrow' },
 ];
 
 const trustgateEnv = {
@@ -223,9 +223,10 @@ async function runDemo() {
   log(`  ERP API:                              ${apiUrl}/api/sales-orders  (needs a bearer token)`);
   log(`  Trustgate issuer:                     ${issuer}`);
   log(`  Discovery:                            ${issuer}/.well-known/openid-configuration`);
+  log(`  Your account (change the password):   ${issuer}/account`);
   log('');
   log('  Sign in as:');
-  for (const user of users) log(`    ${user.login.padEnd(8)} password ${user.password.padEnd(18)} (${user.kind} user)`);
+  for (const user of users) log(`    ${user.login.padEnd(8)} password ${user.password.padEnd(22)} (${user.kind} user)`);
   log('  The web app admits internal users only: try "partner" there to see a refusal.');
   log('');
 }

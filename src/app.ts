@@ -8,6 +8,7 @@ import { openStore } from './stores/store.js';
 import { KeyRing } from './keys/key-ring.js';
 import { ClientRegistry } from './stores/client-registry.js';
 import { checkSigningKeyUsable } from './config/signing-key-check.js';
+import { registerAccountApp } from './account/register-app.js';
 
 export interface RunningApp {
   ctx: AppContext;
@@ -15,7 +16,10 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Opens the store, applies migrations, makes sure a signing key exists and builds the HTTP server. */
+/**
+ * Opens the store, applies migrations, makes sure a signing key exists, registers the built-in account
+ * app and builds the HTTP server.
+ */
 export async function createApp(config: Config, options: { log?: Logger; now?: () => number } = {}): Promise<RunningApp> {
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
@@ -28,6 +32,7 @@ export async function createApp(config: Config, options: { log?: Logger; now?: (
     await checkSigningKeyUsable(keys, config.keyEncryptionSecret);
     const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
     const ctx: AppContext = { config, store, keys, clients, log, now };
+    await registerAccountApp(ctx);
     const server = await buildServer(ctx);
     return {
       ctx,

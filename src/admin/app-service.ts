@@ -14,6 +14,7 @@ import { checkDisplayName } from '../checks/registration/display-name.js';
 import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
 import { secretInfo, type SecretInfo } from './secret-info.js';
+import { BUILT_IN_CLIENT_PREFIX, isBuiltInClientId } from '../domain/built-in-apps.js';
 
 /** Everything an administrator can set on a Trusted Application. */
 export interface AppInput {
@@ -71,6 +72,13 @@ export class AppService {
   constructor(private readonly deps: AdminDeps) {}
 
   async create(input: NewAppInput): Promise<AppResult> {
+    if (typeof input.clientId === 'string' && isBuiltInClientId(input.clientId)) {
+      throw invalid(
+        'builtin_app_reserved',
+        `ApplicationUris starting with "${BUILT_IN_CLIENT_PREFIX}" are reserved for the apps built into Trustgate`,
+        ['clientId'],
+      );
+    }
     const clientType = input.clientType;
     const secretValue = this.secretToAdd(input);
     const registration = validateAppRegistration({
@@ -114,7 +122,7 @@ export class AppService {
   }
 
   async update(clientId: string, changes: AppChanges): Promise<AppResult> {
-    const current = await this.require(clientId);
+    const current = await this.requireChangeable(clientId);
     const clientType = changes.clientType ?? current.clientType;
     const secretValue = this.secretToAdd({ ...changes, clientType });
     const now = this.deps.now();
@@ -168,7 +176,7 @@ export class AppService {
 
   /** Flips only the enabled flag: the kill switch never depends on re-validating the rest of the record. */
   private async setEnabled(clientId: string, enabled: boolean): Promise<TrustedApplication> {
-    const current = await this.require(clientId);
+    const current = await this.requireChangeable(clientId);
     const app = { ...current, enabled, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
     if (!(await this.deps.store.apps.update(app))) throw appNotFound(clientId);
     this.deps.clients?.invalidate(clientId);
@@ -181,7 +189,7 @@ export class AppService {
    * pending codes and sign-ins are removed.
    */
   async delete(clientId: string): Promise<void> {
-    await this.require(clientId);
+    await this.requireChangeable(clientId);
     const now = this.deps.now();
     const deleted = await this.deps.store.apps.delete(clientId, now);
     this.deps.clients?.invalidate(clientId);
@@ -199,7 +207,7 @@ export class AppService {
 
   /** Adds a secret; several may be active at once so a secret can be rotated without downtime. */
   async addSecret(clientId: string, input: NewSecretInput): Promise<{ secret: SecretInfo; generatedSecret?: string }> {
-    const app = await this.require(clientId);
+    const app = await this.requireChangeable(clientId);
     if (app.clientType !== 'confidential') {
       throw invalid('public_app_secret', `"${clientId}" is a public app and cannot have a secret`, ['secret']);
     }
@@ -230,7 +238,7 @@ export class AppService {
    * needs `force` (add the new secret first when rotating).
    */
   async revokeSecret(clientId: string, secretId: string, options: { force?: boolean } = {}): Promise<SecretInfo> {
-    await this.require(clientId);
+    await this.requireChangeable(clientId);
     const now = this.deps.now();
     const secrets = await this.deps.store.apps.listSecrets(clientId);
     const target = secrets.find((secret) => secret.id === secretId);
@@ -256,6 +264,18 @@ export class AppService {
     const app = await this.deps.store.apps.get(clientId);
     if (!app) throw appNotFound(clientId);
     return app;
+  }
+
+  /** An app an administrator may change: the built-in apps belong to Trustgate (every node registers them at start). */
+  private async requireChangeable(clientId: string): Promise<TrustedApplication> {
+    if (isBuiltInClientId(clientId)) {
+      throw invalid(
+        'builtin_app',
+        `"${clientId}" is built into Trustgate and cannot be changed, disabled or deleted; every server registers it at start-up`,
+        ['clientId'],
+      );
+    }
+    return this.require(clientId);
   }
 
   /** The secret value to store for this change, if any (validated or generated). */

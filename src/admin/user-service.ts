@@ -1,12 +1,14 @@
 import { conflict, invalid, notFound } from '../errors/admin-error.js';
-import { hashPassword, passwordProblem } from '../domain/password.js';
+import { hashPassword } from '../domain/password.js';
+import { passwordProblem, type PasswordOwner } from '../checks/password-policy.js';
 import type { UserKind } from '../domain/trusted-application.js';
 import { loginKey, type User } from '../domain/user.js';
 import type { RevocationReason } from '../domain/refresh-family.js';
 import type { SecondFactorSummary } from '../domain/second-factor.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
 import { checkEmail, checkLocale, checkLogin, checkUserKind } from '../checks/registration/user-fields.js';
-import { randomId } from '../tokens/opaque.js';
+import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
+import { passwordResetUrl } from '../domain/password-reset.js';
 import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
 
 /** Everything an administrator sets when creating a user. */
@@ -39,7 +41,8 @@ export function userView(user: User): UserView {
 
 /**
  * Users: the one service layer behind the CLI (and later an admin API). Passwords are checked with
- * passwordProblem and hashed with argon2id; a refused change throws an AdminError and changes nothing.
+ * passwordProblem (length, personal details, strength estimate) and hashed with argon2id; a refused change
+ * throws an AdminError and changes nothing.
  */
 export class UserService {
   constructor(private readonly deps: AdminDeps) {}
@@ -50,7 +53,7 @@ export class UserService {
     const email = input.email === undefined || input.email === null || input.email === '' ? null : checkEmail(input.email);
     const locale = input.locale === undefined || input.locale === null || input.locale === '' ? null : checkLocale(input.locale);
     const kind = checkUserKind(input.kind);
-    this.checkPassword(input.password, login);
+    await this.checkPassword(input.password, { login, displayName, email });
     if (await this.deps.store.users.getByLogin(login)) {
       throw conflict('user_exists', `a user with login "${login}" already exists`, ['login']);
     }
@@ -86,15 +89,26 @@ export class UserService {
    */
   async setPassword(loginOrId: string, password: string): Promise<User> {
     const current = await this.require(loginOrId);
-    this.checkPassword(password, current.login);
+    await this.checkPassword(password, current);
+    const passwordHash = await hashPassword(password, this.deps.config.argon2);
+    const at = this.deps.now();
+    const endAccess = { at, reason: 'password_changed' as const };
+    if (!(await this.deps.store.users.setPasswordHash(current.id, passwordHash, at, { endAccess }))) throw userNotFound(current.login);
+    return { ...current, passwordHash, updatedAt: Math.max(at, current.updatedAt) };
+  }
+
+  /**
+   * A one-time link at which the user sets a new password: 256 random bits, stored only as their
+   * SHA-256, valid for PASSWORD_RESET_LIFETIME; it replaces the user's older links. The link is returned
+   * once, for the administrator to hand over.
+   */
+  async createResetLink(loginOrId: string): Promise<{ user: User; url: string; expiresAt: number }> {
+    const user = await this.require(loginOrId);
+    const token = randomToken(32);
     const now = this.deps.now();
-    const user: User = {
-      ...current,
-      passwordHash: await hashPassword(password, this.deps.config.argon2),
-      updatedAt: Math.max(now, current.updatedAt),
-    };
-    await this.save(user, 'password_changed');
-    return user;
+    const expiresAt = now + this.deps.config.passwordResetLifetimeSeconds * 1000;
+    await this.deps.store.passwordResets.issue({ tokenHash: sha256(token), userId: user.id, createdAt: now, expiresAt, usedAt: null });
+    return { user, url: passwordResetUrl(this.deps.config.issuer, token), expiresAt };
   }
 
   async enable(loginOrId: string): Promise<User> {
@@ -169,12 +183,12 @@ export class UserService {
 
   private async require(loginOrId: string): Promise<User> {
     const user = await this.find(loginOrId);
-    if (!user) throw notFound('user_not_found', `no user with login or id "${loginOrId}"`, ['login']);
+    if (!user) throw userNotFound(loginOrId);
     return user;
   }
 
-  private checkPassword(password: string, login: string): void {
-    const problem = typeof password === 'string' ? passwordProblem(password, login) : 'a password is required';
+  private async checkPassword(password: string, owner: PasswordOwner): Promise<void> {
+    const problem = typeof password === 'string' ? await passwordProblem(password, owner) : 'a password is required';
     if (problem) throw invalid('password_refused', `password refused: ${problem}`, ['password']);
   }
 
@@ -185,6 +199,10 @@ export class UserService {
       user,
       endAccessBecause === undefined ? {} : { endAccess: { at, reason: endAccessBecause } },
     );
-    if (!saved) throw notFound('user_not_found', `no user with login or id "${user.login}"`, ['login']);
+    if (!saved) throw userNotFound(user.login);
   }
+}
+
+function userNotFound(loginOrId: string) {
+  return notFound('user_not_found', `no user with login or id "${loginOrId}"`, ['login']);
 }

@@ -8,8 +8,12 @@ export function isWellFormedVerifier(verifier: string): boolean {
   return VERIFIER.test(verifier);
 }
 
-/** RFC 7636 4.6, method S256: BASE64URL(SHA256(ASCII(code_verifier))) == code_challenge. */
+/** RFC 7636 4.2, method S256: BASE64URL(SHA256(ASCII(code_verifier))). */
+export function s256Challenge(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+/** RFC 7636 4.6, method S256: the challenge of the verifier equals code_challenge. */
 export function verifierMatchesChallenge(verifier: string, challenge: string): boolean {
-  const computed = createHash('sha256').update(verifier, 'ascii').digest('base64url');
-  return constantTimeEqual(computed, challenge);
+  return constantTimeEqual(s256Challenge(verifier), challenge);
 }

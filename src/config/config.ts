@@ -31,6 +31,10 @@ export interface Config {
   /** how long a cached Trusted Application record may be served (kill switch latency) */
   clientCacheSeconds: number;
   argon2: Argon2Parameters;
+  /** a change on the account page needs a sign-in at most this many seconds old (else the user signs in again) */
+  accountReauthSeconds: number;
+  /** how long a password-reset link works */
+  passwordResetLifetimeSeconds: number;
   /**
    * Which peers are reverse proxies whose X-Forwarded-For is believed (Fastify's trustProxy, proxy-addr
    * semantics): false (none: the peer is the client), a number of hops, or addresses / CIDR ranges.
@@ -147,6 +151,8 @@ export function loadConfig(env: Env = process.env): Config {
       iterations: integer(env, 'ARGON2_ITERATIONS', 2, 1, 100),
       parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
     },
+    accountReauthSeconds: integer(env, 'ACCOUNT_REAUTH_SECONDS', 300, 30, 86400),
+    passwordResetLifetimeSeconds: integer(env, 'PASSWORD_RESET_LIFETIME', 1800, 60, 7 * 86400),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     throttle: throttlePolicy(env),
     deviceCookieLifetimeSeconds: integer(env, 'DEVICE_COOKIE_LIFETIME', 365 * 86400, 3600, 5 * 366 * 86400),

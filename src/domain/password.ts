@@ -3,6 +3,7 @@ import argon2 from 'argon2';
 import type { Argon2Parameters } from '../config/config.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 
+/** Length bounds of every password (the whole rule is checks/password-policy.ts#passwordProblem). */
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 1024;
 
@@ -54,18 +55,4 @@ export async function verifyPassword(
   } catch {
     return false;
   }
-}
-
-/** Returns a reason the password is refused, or undefined when it is acceptable. */
-export function passwordProblem(password: string, login: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    return `the password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
-  }
-  if (password.length > MAX_PASSWORD_LENGTH) {
-    return `the password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
-  }
-  if (password.normalize('NFC').toLowerCase() === login.normalize('NFC').toLowerCase()) {
-    return 'the password must not be the login itself';
-  }
-  return undefined;
 }

@@ -39,6 +39,7 @@ export type RevocationReason =
   | 'revoked_by_client'
   | 'user_disabled'
   | 'password_changed'
+  | 'password_reset'
   | 'app_disabled'
   | 'app_deleted'
   | 'second_factors_reset';

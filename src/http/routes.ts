@@ -10,6 +10,7 @@ import { registerToken } from '../endpoints/token/route.js';
 import { registerUserinfo } from '../endpoints/userinfo/route.js';
 import { registerRevocation } from '../endpoints/revocation/route.js';
 import { registerIntrospection } from '../endpoints/introspection/route.js';
+import { registerAccount } from '../account/routes.js';
 
 /**
  * The route table. Protocol endpoints live under the issuer's path (e.g. /id/connect/token);
@@ -28,6 +29,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerUserinfo(issuer, ctx);
       registerRevocation(issuer, ctx);
       registerIntrospection(issuer, ctx);
+      registerAccount(issuer, ctx);
     },
     { prefix: ctx.config.issuerPath },
   );

@@ -12,6 +12,12 @@ export interface AppsStore {
    */
   update(app: TrustedApplication, options?: { revokeSecretsAt?: number; addSecret?: ClientSecret }): Promise<boolean>;
   /**
+   * Registers an app that Trustgate itself defines (a built-in app): inserts it, or brings the stored
+   * record's fields up to date, keeping its creation time (`updatedAt` is written only when a field
+   * changed). One statement, so several nodes starting at once all succeed. True when it wrote.
+   */
+  upsert(app: TrustedApplication): Promise<boolean>;
+  /**
    * Deletes the app with its secrets, atomically revoking its refresh-token families (reason
    * `app_deleted`) and removing its consents, unconsumed codes and pending interactions.
    */

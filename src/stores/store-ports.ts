@@ -10,6 +10,7 @@ import type { RefreshFamiliesStore } from './refresh-families.js';
 import type { RevokedTokensStore } from './revoked-tokens.js';
 import type { ServerSecretsStore } from './server-secrets.js';
 import type { SecondFactorsStore } from './second-factors.js';
+import type { PasswordResetsStore } from './password-resets.js';
 
 /** One port per persistent concern. */
 export interface StorePorts {
@@ -25,6 +26,7 @@ export interface StorePorts {
   readonly revokedTokens: RevokedTokensStore;
   readonly serverSecrets: ServerSecretsStore;
   readonly secondFactors: SecondFactorsStore;
+  readonly passwordResets: PasswordResetsStore;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

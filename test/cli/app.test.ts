@@ -4,6 +4,7 @@ import { describeEachDatabase } from '../support/databases.js';
 import { openStore } from '../../src/stores/store.js';
 import { sha256 } from '../../src/tokens/opaque.js';
 import { runCli } from './run-cli.js';
+import { startTestServer } from '../support/server.js';
 import { failedWith, json, succeeded } from './assertions.js';
 
 interface AppJson {
@@ -260,5 +261,26 @@ describeEachDatabase('CLI: trustgate app', (database) => {
     assert.equal(deleted.stdout, 'Deleted app manual.\n');
     failedWith(await cli('app', 'show', 'manual'), 'trustgate: no app with ApplicationUri "manual"');
     failedWith(await cli('app', 'delete', 'manual'), 'trustgate: no app with ApplicationUri "manual"');
+  });
+
+  it('the built-in account app (registered by the server) is marked in list and show, and refused by update and delete', async () => {
+    await (await startTestServer({ databaseUrl: env.DATABASE_URL! })).close();
+    const table = await cli('app', 'list');
+    succeeded(table);
+    assert.match(table.stdout, /\nurn:trustgate:account +Trustgate account \(built-in\) +public +yes +internal, community *\n/);
+    const shown = await cli('app', 'show', 'urn:trustgate:account');
+    succeeded(shown);
+    assert.match(shown.stdout, /\nBuilt-in: +yes \(registered by every server at start-up; cannot be changed\)\n/);
+    const listed = json<(AppJson & { builtIn: boolean })[]>(await cli('app', 'list', '--json'));
+    assert.deepEqual(listed.filter((app) => app.builtIn).map((app) => app.clientId), ['urn:trustgate:account']);
+    const refusal =
+      'trustgate: "urn:trustgate:account" is built into Trustgate and cannot be changed, disabled or deleted; every server registers it at start-up';
+    failedWith(await cli('app', 'delete', 'urn:trustgate:account'), refusal);
+    failedWith(await cli('app', 'update', 'urn:trustgate:account', '--name', 'Mine'), refusal);
+    failedWith(await cli('app', 'disable', 'urn:trustgate:account'), refusal);
+    failedWith(
+      await cli('app', 'create', 'urn:trustgate:mine', '--name', 'Mine', '--type', 'public', '--redirect-uri', 'https://app.example.com/cb'),
+      'trustgate: ApplicationUris starting with "urn:trustgate:" are reserved for the apps built into Trustgate',
+    );
   });
 });

@@ -4,6 +4,7 @@ import { describeEachDatabase } from '../support/databases.js';
 import { openStore } from '../../src/stores/store.js';
 import { verifyPassword } from '../../src/domain/password.js';
 import { loadConfig } from '../../src/config/config.js';
+import { sha256 } from '../../src/tokens/opaque.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, runCli } from './run-cli.js';
@@ -87,6 +88,9 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
     failedWith(await cli('user', 'create', 'bob', '--name', 'Bob', '--kind', 'robot', '--password', 'long enough pw'), "error: option '--kind <kind>' argument 'robot' is invalid. Allowed choices are internal, community.", 2);
     failedWith(await cli('user', 'create', 'bob', '--kind', 'internal', '--password', 'long enough pw'), "error: required option '--name <text>' not specified", 2);
     failedWith(await cli('user', 'create', 'bob', '--name', 'Bob', '--kind', 'internal', '--email', 'nope', '--password', 'long enough pw'), 'trustgate: the email address "nope" is not valid');
+    const weak = 'trustgate: password refused: the password is too easy to guess. This is similar to a commonly used password. Add more words that are less common.';
+    failedWith(await runCli(['user', 'create', 'bob', '--name', 'Bob', '--kind', 'internal', '--password-stdin'], { env, input: 'password1234\n' }), weak);
+    failedWith(await cli('user', 'create', 'bobby', '--name', 'Bobby Tables', '--kind', 'internal', '--password', 'little tables river'), 'trustgate: password refused: the password must not contain the name or a part of it');
     assert.equal(await passwordHash('bob'), undefined);
   });
 
@@ -116,7 +120,38 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
     assert.notEqual(after, before);
     assert.equal(await verifyPassword(after, 'a completely new password', loadConfig({}).argon2), true);
     failedWith(await cli('user', 'set-password', 'jane', '--password', 'jane'), 'trustgate: password refused: the password must be at least 10 characters long');
+    failedWith(
+      await runCli(['user', 'set-password', 'jane', '--password-stdin'], { env, input: 'qwertyuiop123\n' }),
+      'trustgate: password refused: the password is too easy to guess. This is similar to a commonly used password. Add more words that are less common.',
+    );
+    failedWith(await cli('user', 'set-password', 'jane', '--password', 'jane@example.com river'), 'trustgate: password refused: the password must not contain the login');
+    assert.equal(await passwordHash('jane'), after, 'a refused password changes nothing');
     failedWith(await cli('user', 'set-password', 'nobody', '--password', 'long enough pw'), 'trustgate: no user with login or id "nobody"');
+  });
+
+  it('user reset-link prints a one-time link under ISSUER_URL (--json: url and expiresAt); a newer link replaces it', async () => {
+    const linkEnv = { ...env, ISSUER_URL: 'https://erp.example.com/id', PASSWORD_RESET_LIFETIME: '600' };
+    const started = Date.now();
+    const first = json<{ url: string; expiresAt: string }>(await runCli(['user', 'reset-link', 'jane', '--json'], { env: linkEnv }));
+    assert.deepEqual(Object.keys(first).sort(), ['expiresAt', 'url']);
+    assert.match(first.url, /^https:\/\/erp\.example\.com\/id\/account\/reset\/[A-Za-z0-9_-]{43}$/);
+    const expiresAt = Date.parse(first.expiresAt);
+    assert.ok(expiresAt >= started + 600_000 && expiresAt <= Date.now() + 600_000, `expires at ${first.expiresAt}`);
+    const text = await runCli(['user', 'reset-link', 'JANE'], { env: linkEnv });
+    succeeded(text);
+    const lines = text.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^Password-reset link for jane: it works once, until \d{4}-\d\d-\d\dT[\d:.]+Z; a newer link replaces it\.$/);
+    assert.equal(lines[1], 'Hand it over privately; whoever opens it can set the password:');
+    assert.match(lines[2]!, /^https:\/\/erp\.example\.com\/id\/account\/reset\/[A-Za-z0-9_-]{43}$/);
+    const store = await openStore(env.DATABASE_URL!);
+    try {
+      const hashOf = (url: string) => sha256(url.split('/').at(-1)!);
+      assert.equal(await store.passwordResets.findUsable(hashOf(first.url), Date.now()), undefined, 'the newer link replaced the first');
+      assert.ok(await store.passwordResets.findUsable(hashOf(lines[2]!), Date.now()));
+    } finally {
+      await store.close();
+    }
+    failedWith(await runCli(['user', 'reset-link', 'nobody'], { env: linkEnv }), 'trustgate: no user with login or id "nobody"');
   });
 
   it('user disable and enable', async () => {

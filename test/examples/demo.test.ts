@@ -80,7 +80,7 @@ describe('npm run demo', () => {
     running = first.child;
     assert.match(first.output, /apps registered, registered, registered/);
     assert.match(first.output, new RegExp(`Web app \\(confidential, server-side\\): +http://127\\.0\\.0\\.1:${base + 2}`));
-    assert.match(first.output, /demo +password trustgate-demo/);
+    assert.match(first.output, /demo +password violet-harbor-lantern/);
     const discovery = (await (await fetch(`http://127.0.0.1:${base}/id/.well-known/openid-configuration`)).json()) as { issuer: string };
     assert.equal(discovery.issuer, `http://127.0.0.1:${base}/id`);
     const web = await fetch(`http://127.0.0.1:${base + 2}/login`, { redirect: 'manual' });

@@ -23,6 +23,20 @@ describeEachDatabase('migrations: failures name what failed', (database) => {
     });
   });
 
+  it('a migration numbered below one already applied still runs (numbers are reserved per feature)', async () => {
+    const probe = (table: string): Migration => ({ up: async (db: Kysely<any>) => void (await db.schema.createTable(table).addColumn('id', 'integer').execute()) });
+    const fresh = await createTestDatabase(database().kind);
+    const own = await openDatabase(fresh.url);
+    try {
+      assert.deepEqual(await migrateToLatest(own.db, provider({ '001-a': probe('probe_a'), '005-c': probe('probe_c') })), ['001-a', '005-c']);
+      assert.deepEqual(await migrateToLatest(own.db, provider({ '001-a': probe('probe_a'), '003-b': probe('probe_b'), '005-c': probe('probe_c') })), ['003-b']);
+      await sql`select id from probe_b`.execute(own.db);
+    } finally {
+      await own.close();
+      await fresh.drop();
+    }
+  });
+
   it('a database migrated by a newer version names the unknown migration', async () => {
     const db = opened.db as Kysely<Database & { kysely_migration: { name: string; timestamp: string } }>;
     await db.insertInto('kysely_migration').values({ name: '999-from-the-future', timestamp: new Date().toISOString() }).execute();

@@ -11,6 +11,7 @@ import type { RefreshFamily, RefreshTokenRecord } from '../../src/domain/refresh
 import type { Session } from '../../src/domain/session.js';
 import type { AuthorizationRequest, Interaction } from '../../src/domain/interaction.js';
 import type { StoredSigningKey } from '../../src/stores/keys.js';
+import type { PasswordReset } from '../../src/domain/password-reset.js';
 import type { NodeReply, NodeRequest } from './second-node.js';
 
 /** Connections in the store's PostgreSQL pool (SQLite has one). */
@@ -205,6 +206,17 @@ export function aSession(idHash: string, fields: Partial<Session> = {}): Session
     lastSeenAt: 1_700_000_000_000,
     expiresAt: 1_700_086_400_000,
     endedAt: null,
+    ...fields,
+  };
+}
+
+export function aReset(tokenHash: string, userId: string, fields: Partial<PasswordReset> = {}): PasswordReset {
+  return {
+    tokenHash,
+    userId,
+    createdAt: 1_700_000_000_000,
+    expiresAt: 1_700_001_800_000,
+    usedAt: null,
     ...fields,
   };
 }

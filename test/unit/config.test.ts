@@ -26,6 +26,8 @@ describe('configuration: loadConfig', () => {
     assert.deepEqual(config.apiAudiences, ['erp-api']);
     assert.equal(config.clientCacheSeconds, 2);
     assert.deepEqual(config.argon2, { memoryKiB: 19456, iterations: 2, parallelism: 1 });
+    assert.equal(config.accountReauthSeconds, 300);
+    assert.equal(config.passwordResetLifetimeSeconds, 1800);
     assert.equal(config.hstsMaxAgeSeconds, 31536000);
     assert.ok(Object.isFrozen(config));
   });
@@ -66,6 +68,9 @@ describe('configuration: loadConfig', () => {
     refused({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud".');
     refused({ CLIENT_CACHE_SECONDS: '60' }, 'CLIENT_CACHE_SECONDS', 'CLIENT_CACHE_SECONDS must be between 0 and 5, got 60.');
     refused({ AUTHORIZATION_CODE_LIFETIME: '0' }, 'AUTHORIZATION_CODE_LIFETIME', 'AUTHORIZATION_CODE_LIFETIME must be between 1 and 600, got 0.');
+    refused({ ACCOUNT_REAUTH_SECONDS: '5' }, 'ACCOUNT_REAUTH_SECONDS', 'ACCOUNT_REAUTH_SECONDS must be between 30 and 86400, got 5.');
+    refused({ PASSWORD_RESET_LIFETIME: '30d' }, 'PASSWORD_RESET_LIFETIME', 'PASSWORD_RESET_LIFETIME must be a whole number between 60 and 604800, got "30d".');
+    assert.equal(loadConfig({ ACCOUNT_REAUTH_SECONDS: '600', PASSWORD_RESET_LIFETIME: '3600' }).accountReauthSeconds, 600);
     refused(
       { SESSION_IDLE_LIFETIME: '7200', SESSION_ABSOLUTE_LIFETIME: '3600' },
       'SESSION_ABSOLUTE_LIFETIME',

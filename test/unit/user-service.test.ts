@@ -52,6 +52,19 @@ describeEachDatabase('admin service: users', (database) => {
     assert.equal(await server.app.ctx.store.users.getByLogin('bob'), undefined);
   });
 
+  it('refuses weak passwords and passwords built from the login, name or email, on create and on set-password', async () => {
+    const weak = 'password refused: the password is too easy to guess. This is similar to a commonly used password. Add more words that are less common.';
+    await refuses(users.create({ ...jane, login: 'weakling', password: 'password1234' }), weak);
+    await refuses(users.create({ ...jane, login: 'weakling', password: 'weakling river orbit' }), 'password refused: the password must not contain the login');
+    await refuses(users.create({ ...jane, login: 'weakling', password: 'river jane orbit lantern' }), 'password refused: the password must not contain the name or a part of it');
+    await refuses(users.create({ ...jane, login: 'weakling', email: 'w.k@example.com', password: 'orbit w.k@example.com' }), 'password refused: the password must not contain the email address or a part of it');
+    assert.equal(await server.app.ctx.store.users.getByLogin('weakling'), undefined);
+    const before = (await users.show('jane')).passwordHash;
+    await refuses(users.setPassword('jane', 'password1234'), weak);
+    await refuses(users.setPassword('jane', 'lantern JANE orbit river'), 'password refused: the password must not contain the login');
+    assert.equal((await users.show('jane')).passwordHash, before, 'a refused password changes nothing');
+  });
+
   it('validates the other fields', async () => {
     await refuses(users.create({ ...jane, login: 'x y' }), 'the login "x y" is refused: no spaces, control characters, quotes or angle brackets');
     await refuses(users.create({ ...jane, login: 'xy', email: 'nope' }), 'the email address "nope" is not valid');

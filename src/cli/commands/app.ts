@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Env } from '../../config/config.js';
 import { AppService, type AppChanges } from '../../admin/app-service.js';
 import type { TrustedApplication } from '../../domain/trusted-application.js';
+import { isBuiltInClientId } from '../../domain/built-in-apps.js';
 import { CliUsageError } from '../cli-error.js';
 import { withCliContext } from '../cli-context.js';
 import { isoTime, printFields, printJson, printLine, printTable, seconds, yesNo } from '../output.js';
@@ -34,6 +35,7 @@ export function appView(app: TrustedApplication): Record<string, unknown> {
     clientId: app.clientId,
     displayName: app.displayName,
     clientType: app.clientType,
+    builtIn: isBuiltInClientId(app.clientId),
     enabled: app.enabled,
     loginRedirectUris: app.loginRedirectUris,
     logoutRedirectUris: app.logoutRedirectUris,
@@ -59,6 +61,7 @@ function printApp(app: TrustedApplication): void {
     ['ApplicationUri', app.clientId],
     ['Name', app.displayName],
     ['Type', app.clientType],
+    ...(isBuiltInClientId(app.clientId) ? [['Built-in', 'yes (registered by every server at start-up; cannot be changed)'] as [string, string]] : []),
     ['Enabled', yesNo(app.enabled)],
     ['Login redirect URIs', app.loginRedirectUris.join(' ')],
     ['Logout redirect URIs', app.logoutRedirectUris.join(' ') || '(none)'],
@@ -190,7 +193,14 @@ export function registerAppCommands(program: Command, env: Env): void {
         if (options.json) return printJson(apps.map(appView));
         printTable(
           ['APPLICATION URI', 'NAME', 'TYPE', 'ENABLED', 'USERS', 'SCOPES'],
-          apps.map((a) => [a.clientId, a.displayName, a.clientType, yesNo(a.enabled), userKinds(a), a.scopes.join(' ')]),
+          apps.map((a) => [
+            a.clientId,
+            isBuiltInClientId(a.clientId) ? `${a.displayName} (built-in)` : a.displayName,
+            a.clientType,
+            yesNo(a.enabled),
+            userKinds(a),
+            a.scopes.join(' '),
+          ]),
         );
       });
     });

@@ -175,6 +175,20 @@ export function registerUserCommands(program: Command, env: Env): void {
       });
     });
 
+  user
+    .command('reset-link <login>')
+    .description('print a one-time link at which the user sets a new password (a newer link replaces it)')
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: { json?: boolean }) => {
+      await withCliContext(env, async (ctx) => {
+        const link = await new UserService(ctx).createResetLink(login);
+        if (options.json) return printJson({ url: link.url, expiresAt: isoTime(link.expiresAt) });
+        printLine(`Password-reset link for ${link.user.login}: it works once, until ${isoTime(link.expiresAt)}; a newer link replaces it.`);
+        printLine('Hand it over privately; whoever opens it can set the password:');
+        printLine(link.url);
+      });
+    });
+
   for (const [name, description] of [
     ['enable', 'allow a user to sign in again'],
     ['disable', 'stop a user from signing in (sessions end, refresh tokens are revoked)'],

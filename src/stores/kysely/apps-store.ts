@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, TrustedApplicationsTable, ClientSecretsTable } from './schema.js';
 import type { ClientSecret, TrustedApplication } from '../../domain/trusted-application.js';
 import type { AppsStore } from '../apps.js';
@@ -47,6 +47,28 @@ export class KyselyAppsStore implements AppsStore {
       if (options.addSecret) await trx.insertInto('client_secrets').values(fromSecret(options.addSecret)).execute();
       return true;
     });
+  }
+
+  async upsert(app: TrustedApplication): Promise<boolean> {
+    const row = fromApp(app);
+    const { client_id, created_at, updated_at, ...definition } = row;
+    void client_id;
+    void created_at;
+    void updated_at;
+    const columns = Object.keys(definition) as (keyof typeof definition)[];
+    // `excluded` is the row this statement tried to insert (PostgreSQL and SQLite alike)
+    const excluded = (column: string) => sql<string | number>`${sql.ref(`excluded.${column}`)}`;
+    const result = await this.db
+      .insertInto('trusted_applications')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .column('client_id')
+          .doUpdateSet(Object.fromEntries([...columns, 'updated_at'].map((column) => [column, excluded(column)])))
+          .where((eb) => eb.or(columns.map((column) => eb(`trusted_applications.${column}`, '<>', excluded(column))))),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
   async delete(clientId: string, at: number): Promise<boolean> {

@@ -14,6 +14,7 @@ import { KyselyRefreshFamiliesStore } from './refresh-store.js';
 import { KyselyRevokedTokensStore } from './revoked-tokens-store.js';
 import { KyselyServerSecretsStore } from './server-secrets-store.js';
 import { KyselySecondFactorsStore } from './second-factors-store.js';
+import { KyselyPasswordResetsStore } from './password-resets-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
 function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
@@ -30,6 +31,7 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     revokedTokens: new KyselyRevokedTokensStore(db),
     serverSecrets: new KyselyServerSecretsStore(db),
     secondFactors: new KyselySecondFactorsStore(db),
+    passwordResets: new KyselyPasswordResetsStore(db),
   };
 }
 

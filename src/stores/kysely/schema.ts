@@ -180,6 +180,14 @@ export interface RevokedAccessTokensTable {
   revoked_at: number;
 }
 
+export interface PasswordResetsTable {
+  token_hash: string; // SHA-256 of the reset token in the link
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   trusted_applications: TrustedApplicationsTable;
   client_secrets: ClientSecretsTable;
@@ -196,4 +204,5 @@ export interface Database {
   totp_credentials: TotpCredentialsTable;
   recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
+  password_resets: PasswordResetsTable;
 }

@@ -1,8 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import { loginKey, type User } from '../../domain/user.js';
-import type { RevocationReason } from '../../domain/refresh-family.js';
-import type { UsersStore } from '../users.js';
+import type { EndAccess, UsersStore } from '../users.js';
 import { isStorableText } from '../../domain/text.js';
 import { affected, atomic } from './atomic.js';
 
@@ -48,26 +47,66 @@ export class KyselyUsersStore implements UsersStore {
     await this.db.insertInto('users').values(fromUser(user)).execute();
   }
 
-  async update(user: User, options: { endAccess?: { at: number; reason: RevocationReason } } = {}): Promise<boolean> {
+  async update(user: User, options: { endAccess?: EndAccess } = {}): Promise<boolean> {
     const { id, created_at, ...values } = fromUser(user);
     void created_at;
     return atomic(this.db, async (trx) => {
       const result = await trx.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
       if (affected(result) !== 1) return false;
-      const end = options.endAccess;
-      if (end) {
-        await trx.updateTable('sessions').set({ ended_at: end.at }).where('user_id', '=', id).where('ended_at', 'is', null).execute();
-        await trx
-          .updateTable('refresh_families')
-          .set({ revoked_at: end.at, revoked_reason: end.reason })
-          .where('user_id', '=', id)
-          .where('revoked_at', 'is', null)
-          .execute();
-      }
+      if (options.endAccess) await endAccess(trx, id, options.endAccess);
+      return true;
+    });
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string, at: number, options: { endAccess?: EndAccess } = {}): Promise<boolean> {
+    if (!isStorableText(userId)) return false;
+    return atomic(this.db, async (trx) => {
+      const result = await trx
+        .updateTable('users')
+        .set((eb) => ({
+          password_hash: passwordHash,
+          updated_at: eb.case().when('updated_at', '<', at).then(at).else(eb.ref('updated_at')).end(),
+        }))
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (affected(result) !== 1) return false;
+      if (options.endAccess) await endAccess(trx, userId, options.endAccess);
       return true;
     });
   }
 }
+
+/**
+ * Ends the user's sessions (all but `keepSession`) and revokes their live refresh-token families, putting
+ * the unexpired access tokens issued in them on the deny list (as a family revocation does), inside `trx`.
+ */
+async function endAccess(trx: Kysely<Database>, userId: string, end: EndAccess): Promise<void> {
+  let sessions = trx.updateTable('sessions').set({ ended_at: end.at }).where('user_id', '=', userId).where('ended_at', 'is', null);
+  if (end.keepSession !== undefined) sessions = sessions.where('id_hash', '!=', end.keepSession);
+  await sessions.execute();
+  await trx
+    .insertInto('revoked_access_tokens')
+    .columns(['jti', 'expires_at', 'revoked_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('refresh_tokens as t')
+        .innerJoin('refresh_families as f', 'f.id', 't.family_id')
+        .select((s) => ['t.access_jti as jti', 't.access_expires_at as expires_at', s.cast<number>(s.val(end.at), 'bigint').as('revoked_at')])
+        .where('f.user_id', '=', userId)
+        .where('f.revoked_at', 'is', null)
+        .where('t.access_jti', 'is not', null)
+        .where('t.access_expires_at', '>', end.at),
+    )
+    .onConflict((oc) => oc.column('jti').doNothing())
+    .execute();
+  await trx
+    .updateTable('refresh_families')
+    .set({ revoked_at: end.at, revoked_reason: end.reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
 function toUser(row: Selectable<UsersTable> & { has_second_factor: unknown }): User {
   return {
     id: row.id,

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-throttle-counters.js';
+import * as m003 from './003-password-resets.js';
 import * as m004 from './004-session-binding.js';
 import * as m005 from './005-second-factors.js';
 
@@ -8,6 +9,7 @@ import * as m005 from './005-second-factors.js';
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-throttle-counters': m002,
+  '003-password-resets': m003,
   '004-session-binding': m004,
   '005-second-factors': m005,
 };

@@ -1,0 +1,48 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { ACCOUNT_CLIENT_ID } from '../domain/built-in-apps.js';
+import { accountPage } from '../pages/account-page.js';
+import { stylesheetPath } from '../pages/stylesheet-path.js';
+import { accountSession, type AccountSession } from './account-session.js';
+import { ACCOUNT_SECTIONS, type SectionFeedback } from './sections.js';
+import { startAccountSignIn } from './start-sign-in.js';
+import { sendPage } from './render.js';
+
+/** GET /account — the overview; without a live session the browser signs in first (as the account app). */
+export async function showOverview(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const account = await accountSession(ctx, request);
+  if (!account) return startAccountSignIn(ctx, reply);
+  return renderOverview(ctx, reply, account);
+}
+
+/** GET /account/reauthenticate — sign in again (prompt=login, max_age=0), then back to the overview. */
+export async function reauthenticate(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const account = await accountSession(ctx, request);
+  return startAccountSignIn(ctx, reply, { reauthenticate: true, loginHint: account?.live.user.login });
+}
+
+/** The account page for this session, with a notice at the top or one section's problem. */
+export function renderOverview(
+  ctx: AppContext,
+  reply: FastifyReply,
+  account: AccountSession,
+  options: { status?: number; notice?: string; feedback?: SectionFeedback } = {},
+): FastifyReply {
+  const { user } = account.live;
+  const view = { ctx, account, feedback: options.feedback };
+  return sendPage(
+    reply,
+    options.status ?? 200,
+    accountPage({
+      instanceName: ctx.config.instanceName,
+      stylesheet: stylesheetPath(ctx.config),
+      title: `${ctx.config.instanceName} account`,
+      login: user.login,
+      name: user.displayName,
+      email: user.email,
+      notice: options.notice,
+      sections: ACCOUNT_SECTIONS.map((section) => section(view)),
+      signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
+    }),
+  );
+}

@@ -1,0 +1,57 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { hashPassword, verifyPassword } from '../domain/password.js';
+import { passwordProblem } from '../checks/password-policy.js';
+import { pageError } from '../errors/oauth-error.js';
+import { accountSession, csrfAccepted, type AccountSession } from './account-session.js';
+import { renderOverview } from './overview.js';
+import { PASSWORD_SECTION_ID } from './password-section.js';
+import { newPasswordFrom, readAccountForm, sentence } from './password-form.js';
+import { startAccountSignIn } from './start-sign-in.js';
+import { sendMessage } from './render.js';
+
+export const FORM_NOT_VERIFIED =
+  'The form could not be verified: it was not sent from your account page in this session. Nothing was changed.';
+
+/**
+ * POST /account/password — current password and the new one twice. Accepted only with this session's
+ * CSRF token and a sign-in within ACCOUNT_REAUTH_SECONDS (otherwise the user signs in again first).
+ * The new password is hashed with argon2id; in one transaction every other session of the user ends
+ * and every refresh-token family is revoked, while this session stays signed in.
+ */
+export async function changePassword(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const account = await accountSession(ctx, request);
+  if (!account) return startAccountSignIn(ctx, reply);
+  const form = readAccountForm(request);
+  if (!csrfAccepted(account, form.get('csrf', (d) => pageError(d)))) {
+    return sendMessage(ctx, reply, 403, { title: 'Nothing was changed', message: FORM_NOT_VERIFIED, kind: 'error' });
+  }
+  const { user, session } = account.live;
+  if (!account.fresh) return startAccountSignIn(ctx, reply, { reauthenticate: true, loginHint: user.login });
+
+  const refuse = (error: string) => renderOverview(ctx, reply, account, { status: 400, feedback: { section: PASSWORD_SECTION_ID, error } });
+  const current = form.get('current_password', (d) => pageError(d));
+  if (current === undefined) return refuse('Enter your current password.');
+  const entered = newPasswordFrom(form);
+  if ('problem' in entered) return refuse(entered.problem);
+  if (!(await verifyPassword(user.passwordHash, current, ctx.config.argon2))) {
+    ctx.log.info({ event: 'password_change_refused', reason: 'wrong_current_password', userId: user.id, sid: session.sid }, 'password change refused');
+    return refuse('Your current password is not correct.');
+  }
+  if (entered.password === current) return refuse('The new password must be different from the current one.');
+  const problem = await passwordProblem(entered.password, user);
+  if (problem) return refuse(sentence(problem));
+
+  const passwordHash = await hashPassword(entered.password, ctx.config.argon2);
+  const now = ctx.now();
+  const endAccess = { at: now, reason: 'password_changed' as const, keepSession: session.idHash };
+  if (!(await ctx.store.users.setPasswordHash(user.id, passwordHash, now, { endAccess }))) {
+    throw pageError('Your account no longer exists.', { status: 404 });
+  }
+  const changed = { ...user, passwordHash, updatedAt: Math.max(now, user.updatedAt) };
+  ctx.log.info({ event: 'password_changed', by: 'account', userId: user.id, sid: session.sid }, 'password changed; other sessions ended');
+  const updated: AccountSession = { ...account, live: { ...account.live, user: changed } };
+  return renderOverview(ctx, reply, updated, {
+    notice: 'Your password was changed. You were signed out everywhere else, and apps that stayed signed in will ask you to sign in again.',
+  });
+}

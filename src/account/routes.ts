@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { reauthenticate, showOverview } from './overview.js';
+import { accountCallback } from './callback.js';
+import { changePassword } from './password-change.js';
+import { showPasswordReset, submitPasswordReset } from './password-reset.js';
+import { startResetPruning } from './pruner.js';
+
+type TokenParams = { Params: { token: string } };
+
+/** The account area `{issuer}/account`: server-rendered pages over the SSO session, and password resets. */
+export function registerAccount(app: FastifyInstance, ctx: AppContext): void {
+  const page = { config: { errorStyle: 'page' as const } };
+  app.get('/account', page, (request, reply) => showOverview(ctx, request, reply));
+  app.get('/account/callback', page, (request, reply) => accountCallback(ctx, request, reply));
+  app.get('/account/reauthenticate', page, (request, reply) => reauthenticate(ctx, request, reply));
+  app.post('/account/password', page, (request, reply) => changePassword(ctx, request, reply));
+  app.get<TokenParams>('/account/reset/:token', page, (request, reply) => showPasswordReset(ctx, request, reply));
+  app.post<TokenParams>('/account/reset/:token', page, (request, reply) => submitPasswordReset(ctx, request, reply));
+  const stop = startResetPruning(ctx);
+  app.addHook('onClose', async () => stop());
+}

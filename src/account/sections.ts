@@ -1,0 +1,26 @@
+import type { AppContext } from '../context.js';
+import type { AccountSection } from '../pages/account-page.js';
+import type { AccountSession } from './account-session.js';
+import { passwordSectionOf } from './password-section.js';
+
+/** A problem with what was just submitted in one section, shown in that section. */
+export interface SectionFeedback {
+  section: string;
+  error: string;
+}
+
+/** What a section renders from. */
+export interface AccountView {
+  ctx: AppContext;
+  account: AccountSession;
+  feedback?: SectionFeedback;
+}
+
+export type SectionRenderer = (view: AccountView) => AccountSection;
+
+/**
+ * The sections of the account page, in page order: one per feature, each with its own renderer file
+ * and its own POST handler (registered in routes.ts). Second factors and tokens add theirs here. A
+ * handler that changes something checks the CSRF token, then `account.fresh` (re-authentication).
+ */
+export const ACCOUNT_SECTIONS: readonly SectionRenderer[] = [passwordSectionOf];

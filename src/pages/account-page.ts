@@ -1,0 +1,48 @@
+import { html, type SafeHtml } from './html.js';
+import { layout } from './layout.js';
+
+/** One feature of the account area (password; later second factors, tokens): a titled part of the page. */
+export interface AccountSection {
+  /** stable id: the element id of the section and the anchor that links to it */
+  id: string;
+  title: string;
+  body: SafeHtml;
+}
+
+export interface AccountPageOptions {
+  instanceName: string;
+  stylesheet: string;
+  login: string;
+  name: string;
+  email: string | null;
+  /** the account app's name, e.g. "Acme ERP account" */
+  title: string;
+  /** a confirmation shown at the top (e.g. after a change) */
+  notice?: string;
+  sections: AccountSection[];
+  /** RP-initiated logout as the account app (a link: no form without a CSRF token on this page) */
+  signOutHref: string;
+}
+
+/** The signed-in user's account page: who they are, then one section per feature. */
+export function accountPage(o: AccountPageOptions): string {
+  return layout({
+    title: o.title,
+    instanceName: o.instanceName,
+    stylesheet: o.stylesheet,
+    body: html`<h1>Your account</h1>
+${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
+<dl class="profile">
+<dt>Login</dt><dd>${o.login}</dd>
+<dt>Name</dt><dd>${o.name}</dd>
+<dt>Email</dt><dd>${o.email ?? '(none)'}</dd>
+</dl>
+${o.sections.map(
+  (section) => html`<section id="${section.id}" aria-labelledby="${section.id}-title">
+<h2 id="${section.id}-title">${section.title}</h2>
+${section.body}
+</section>
+`,
+)}<p class="sign-out"><a href="${o.signOutHref}">Sign out</a></p>`,
+  });
+}
