@@ -1,6 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { hashPassword, verifyPassword } from '../domain/password.js';
+import { hashPassword } from '../domain/password.js';
+import { attemptPassword } from '../authorization/password-attempt.js';
+import { readDeviceCookie } from '../authorization/device-cookie.js';
+import { ACCOUNT_CLIENT_ID } from '../domain/built-in-apps.js';
 import { passwordProblem } from '../checks/password-policy.js';
 import { pageError } from '../errors/oauth-error.js';
 import { accountSession, csrfAccepted, type AccountSession } from './account-session.js';
@@ -34,7 +37,17 @@ export async function changePassword(ctx: AppContext, request: FastifyRequest, r
   if (current === undefined) return refuse('Enter your current password.');
   const entered = newPasswordFrom(form);
   if ('problem' in entered) return refuse(entered.problem);
-  if (!(await verifyPassword(user.passwordHash, current, ctx.config.argon2))) {
+  // the current password is guessed at the same throttle as at sign-in (a fresh session is not a licence to try)
+  const device = await readDeviceCookie(ctx, request);
+  const attempt = await attemptPassword(ctx, { login: user.login, password: current, ip: request.ip, device, clientId: ACCOUNT_CLIENT_ID });
+  if (attempt.kind === 'refused') {
+    reply.header('Retry-After', String(Math.max(1, Math.ceil(attempt.retryAfterMs / 1000))));
+    return renderOverview(ctx, reply, account, {
+      status: 429,
+      feedback: { section: PASSWORD_SECTION_ID, error: 'Too many wrong passwords. Nothing was changed; try again later.' },
+    });
+  }
+  if (attempt.kind === 'failed' || attempt.user.id !== user.id) {
     ctx.log.info({ event: 'password_change_refused', reason: 'wrong_current_password', userId: user.id, sid: session.sid }, 'password change refused');
     return refuse('Your current password is not correct.');
   }

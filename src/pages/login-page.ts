@@ -1,4 +1,4 @@
-import { html } from './html.js';
+import { html, raw } from './html.js';
 import { layout } from './layout.js';
 
 export interface LoginPageOptions {
@@ -27,9 +27,9 @@ ${o.error ? html`<p class="error" role="alert" id="login-error">${o.error}</p>` 
 <form method="post" action="${o.action}" class="stack">
 <input type="hidden" name="csrf" value="${o.csrf}">
 <label for="login">Login</label>
-<input id="login" name="login" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="200" value="${o.login}"${o.login ? '' : ' autofocus'}${o.error ? ' aria-describedby="login-error" aria-invalid="true"' : ''}>
+<input id="login" name="login" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="200" value="${o.login}"${o.login ? '' : ' autofocus'}${o.error ? raw(' aria-describedby="login-error" aria-invalid="true"') : ''}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${o.login ? ' autofocus' : ''}${o.error ? ' aria-describedby="login-error" aria-invalid="true"' : ''}>
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${o.login ? ' autofocus' : ''}${o.error ? raw(' aria-describedby="login-error" aria-invalid="true"') : ''}>
 <button type="submit">Sign in</button>
 </form>
 <form method="post" action="${o.cancelAction}" class="secondary">

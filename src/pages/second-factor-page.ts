@@ -1,4 +1,4 @@
-import { html } from './html.js';
+import { html, raw } from './html.js';
 import { layout } from './layout.js';
 
 export interface SecondFactorPageOptions {
@@ -27,7 +27,7 @@ ${o.error ? html`<p class="error" role="alert" id="code-error">${o.error}</p>` :
 <form method="post" action="${o.action}" class="stack">
 <input type="hidden" name="csrf" value="${o.csrf}">
 <label for="code">Code from your authenticator app</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="20" autofocus aria-describedby="code-help${o.error ? ' code-error' : ''}"${o.error ? ' aria-invalid="true"' : ''}>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="20" autofocus aria-describedby="code-help${o.error ? ' code-error' : ''}"${o.error ? raw(' aria-invalid="true"') : ''}>
 <p class="hint" id="code-help">Enter the 6-digit code, or one of your recovery codes if you do not have your phone.</p>
 <button type="submit">Continue</button>
 </form>

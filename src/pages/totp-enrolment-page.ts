@@ -1,4 +1,4 @@
-import { html } from './html.js';
+import { html, raw } from './html.js';
 import { layout } from './layout.js';
 
 export interface TotpEnrolmentPageOptions {
@@ -42,7 +42,7 @@ ${o.error ? html`<p class="error" role="alert" id="code-error">${o.error}</p>` :
 <input type="hidden" name="csrf" value="${o.csrf}">
 <input type="hidden" name="credential" value="${o.credentialId}">
 <label for="code">Code from the app</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="20" autofocus${o.error ? ' aria-describedby="code-error" aria-invalid="true"' : ''}>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="20" autofocus${o.error ? raw(' aria-describedby="code-error" aria-invalid="true"') : ''}>
 <button type="submit">Turn on</button>
 </form>
 ${o.leave ?? ''}`,

@@ -211,6 +211,21 @@ describeEachDatabase('account area: sign-in as the built-in app, password change
     assert.equal(await passwordOf('erin', PASSWORD), true);
   });
 
+  it('guessing the current password on the account page is throttled like a sign-in (a fresh session is no licence to try)', async () => {
+    const browser = new TestBrowser();
+    await createTestUser(server.app.ctx, { login: 'guesser' });
+    const html = await signInToAccount(server, browser, 'guesser', PASSWORD);
+    const limit = server.app.ctx.config.throttle.deviceLimit;
+    const statuses: number[] = [];
+    for (let i = 0; i <= limit + server.app.ctx.config.throttle.accountSourceLimit; i++) {
+      statuses.push((await submitPasswordChange(server, browser, html, { current: `wrong guess ${i}`, next: NEW_PASSWORD })).status);
+    }
+    assert.equal(statuses.at(-1), 429, `statuses ${statuses.join(',')}`);
+    const right = await submitPasswordChange(server, browser, html, { current: PASSWORD, next: NEW_PASSWORD });
+    assert.equal(right.status, 429, 'refused unchecked');
+    assert.equal(await passwordOf('guesser', PASSWORD), true);
+  });
+
   it('the callback redeems the code once, with PKCE, for the session that signed in', async () => {
     const browser = new TestBrowser();
     const start = await browser.get(`${server.issuer}/account`);

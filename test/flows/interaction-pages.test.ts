@@ -88,6 +88,7 @@ describeEachDatabase('interaction pages: headers, accessibility, CSRF, browser b
     const wrongHtml = await wrong.text();
     assert.match(wrongHtml, /<p class="error" role="alert" id="login-error">Invalid login or password.<\/p>/);
     assert.match(wrongHtml, /value="alice"/, 'the login is kept');
+    assert.match(wrongHtml, /<input id="password"[^>]* aria-describedby="login-error" aria-invalid="true">/, 'the fields point at the error');
     assert.equal(browser.cookie('tg_session'), undefined);
     const unknown = await submit(browser, server.origin, wrongHtml, '/login', { login: 'nobody', password: 'wrong password!' });
     assert.equal(unknown.status, 401);

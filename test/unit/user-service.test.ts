@@ -82,6 +82,10 @@ describeEachDatabase('admin service: users', (database) => {
       id: 'fam-u', client_id: 'c', user_id: user.id, scope: 'openid', sid: 'sid-1', auth_time: 1, amr: '[]',
       nonce: null, created_at: t, expires_at: t + 1e9, revoked_at: null, revoked_reason: null,
     }).execute();
+    await db.insertInto('refresh_tokens').values([
+      { token_hash: 'rt-live', family_id: 'fam-u', scope: 'openid', created_at: t, consumed_at: null, access_jti: 'jti-live', access_expires_at: t + 3_600_000 },
+      { token_hash: 'rt-old', family_id: 'fam-u', scope: 'openid', created_at: t, consumed_at: t, access_jti: 'jti-expired', access_expires_at: t - 1 },
+    ]).execute();
     const changed = await users.setPassword(user.id, 'a brand new password');
     const params = server.app.ctx.config.argon2;
     assert.equal(await verifyPassword(changed.passwordHash, 'a brand new password', params), true);
@@ -91,6 +95,8 @@ describeEachDatabase('admin service: users', (database) => {
     const family = await db.selectFrom('refresh_families').selectAll().where('id', '=', 'fam-u').executeTakeFirstOrThrow();
     assert.equal(family.revoked_at, t);
     assert.equal(family.revoked_reason, 'password_changed');
+    assert.equal(await server.app.ctx.store.revokedTokens.isRevoked('jti-live'), true, 'the access tokens issued in it are deny-listed');
+    assert.equal(await server.app.ctx.store.revokedTokens.isRevoked('jti-expired'), false, 'an expired one needs no entry');
   });
 
   it('disable and enable; unknown users are reported', async () => {
