@@ -5,10 +5,10 @@ import { createLogger } from './http/logger.js';
 import { buildServer } from './http/server.js';
 import type { AppContext } from './context.js';
 import { openStore } from './stores/store.js';
-import { KeyRing } from './keys/key-ring.js';
 import { ClientRegistry } from './stores/client-registry.js';
-import { checkSigningKeyUsable } from './config/signing-key-check.js';
 import { registerAccountApp } from './account/register-app.js';
+import { openKeyRing } from './keys/open-key-ring.js';
+import { rotateDueKeys, startKeyRotation } from './keys/rotation-schedule.js';
 
 export interface RunningApp {
   ctx: AppContext;
@@ -17,8 +17,8 @@ export interface RunningApp {
 }
 
 /**
- * Opens the store, applies migrations, makes sure a signing key exists, registers the built-in account
- * app and builds the HTTP server.
+ * Opens the store, applies migrations, opens the key ring (signing keys, their schedule), registers the
+ * built-in account app and builds the HTTP server.
  */
 export async function createApp(config: Config, options: { log?: Logger; now?: () => number } = {}): Promise<RunningApp> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -27,17 +27,18 @@ export async function createApp(config: Config, options: { log?: Logger; now?: (
   try {
     const applied = await store.migrate();
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-    const keys = new KeyRing(store.keys, config.keyEncryptionSecret, now, log);
-    await keys.ensureSigningKey();
-    await checkSigningKeyUsable(keys, config.keyEncryptionSecret);
+    const keys = await openKeyRing(config, store, now, log);
     const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
     const ctx: AppContext = { config, store, keys, clients, log, now };
     await registerAccountApp(ctx);
+    await rotateDueKeys(ctx);
+    const stopRotation = startKeyRotation(ctx);
     const server = await buildServer(ctx);
     return {
       ctx,
       server,
       close: async () => {
+        stopRotation();
         await server.close();
         await store.close();
       },

@@ -38,6 +38,10 @@ export interface AppInput {
   accessTokenLifetime: number;
   /** seconds */
   refreshTokenLifetime: number;
+  /** RS256, ES256 or EdDSA for the app's ID tokens; null follows SIGNING_ALG */
+  idTokenSignedResponseAlg: string | null;
+  /** RS256, ES256 or EdDSA for the app's access tokens; null follows SIGNING_ALG */
+  accessTokenSigningAlg: string | null;
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
@@ -95,6 +99,8 @@ export class AppService {
       accessTokenLifetime: input.accessTokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME,
       refreshTokenLifetime:
         input.refreshTokenLifetime ?? DEFAULT_REFRESH_TOKEN_LIFETIME[clientType] ?? DEFAULT_REFRESH_TOKEN_LIFETIME.public,
+      idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? null,
+      accessTokenSigningAlg: input.accessTokenSigningAlg ?? null,
       hasSecret: secretValue !== undefined,
     });
     if (await this.deps.store.apps.get(registration.clientId)) {
@@ -144,6 +150,9 @@ export class AppService {
       requireConsent: changes.requireConsent ?? current.requireConsent,
       accessTokenLifetime: changes.accessTokenLifetime ?? current.accessTokenLifetime,
       refreshTokenLifetime: changes.refreshTokenLifetime ?? refreshDefault,
+      // null is a change too: back to SIGNING_ALG
+      idTokenSignedResponseAlg: changes.idTokenSignedResponseAlg === undefined ? current.idTokenSignedResponseAlg : changes.idTokenSignedResponseAlg,
+      accessTokenSigningAlg: changes.accessTokenSigningAlg === undefined ? current.accessTokenSigningAlg : changes.accessTokenSigningAlg,
       // a public app keeps no secrets (its old ones are revoked below). An app that stays confidential
       // keeps its secrets as they are: even with none active (all expired or revoked) it can still be
       // renamed or disabled; `app secret add` gives it a new one.

@@ -1,5 +1,6 @@
 import { compactVerify, createLocalJWKSet, type JWTPayload } from 'jose';
 import type { KeyRing } from '../keys/key-ring.js';
+import { SIGNING_ALGS } from '../domain/signing-alg.js';
 
 export interface VerifiedIdTokenHint {
   subject: string;
@@ -10,7 +11,8 @@ export interface VerifiedIdTokenHint {
 
 /**
  * Verifies an ID token previously issued by this server (as id_token_hint): signature against our
- * published keys and `iss`. Expiry is deliberately not checked (a hint may be an old ID token).
+ * published keys, under the algorithm each key is published with (RS256, ES256 or EdDSA: never `none`
+ * or an HMAC), and `iss`. Expiry is deliberately not checked (a hint may be an old ID token).
  * Returns undefined for anything that is not such a token.
  */
 export async function verifyIdTokenHint(
@@ -20,8 +22,9 @@ export async function verifyIdTokenHint(
 ): Promise<VerifiedIdTokenHint | undefined> {
   if (token.length > 8192) return undefined;
   try {
+    // jose only picks a key whose published `alg` equals the token's
     const jwks = createLocalJWKSet(await keys.jwks());
-    const { payload, protectedHeader } = await compactVerify(token, jwks, { algorithms: ['RS256'] });
+    const { payload, protectedHeader } = await compactVerify(token, jwks, { algorithms: [...SIGNING_ALGS] });
     if (protectedHeader.typ !== undefined && protectedHeader.typ.toLowerCase() === 'at+jwt') return undefined;
     const claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload & { sid?: unknown };
     if (claims.iss !== issuer || typeof claims.sub !== 'string' || claims.sub === '') return undefined;

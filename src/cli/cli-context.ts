@@ -1,13 +1,19 @@
 import { loadConfig, type Config, type Env } from '../config/config.js';
 import { openStore, type Store } from '../stores/store.js';
 import { KeyRing } from '../keys/key-ring.js';
+import { resolveKeyEncryptionSecret } from '../keys/key-encryption-secret.js';
 import type { AdminDeps } from '../admin/admin-deps.js';
 
 /** What a CLI command works with: the same configuration and store as the server. */
 export interface CliContext extends AdminDeps {
   config: Config;
   store: Store;
-  keys: KeyRing;
+  /**
+   * The signing keys, with the key-encryption secret resolved as the server resolves it (the same
+   * KEY_ENCRYPTION_SECRET, or the same key-secret file next to a SQLite database). Only the commands
+   * that create or encrypt keys ask for it: on PostgreSQL without a secret they refuse, naming the variable.
+   */
+  keyRing(): Promise<KeyRing>;
   /** migrations this command applied before it ran */
   migrated: string[];
 }
@@ -22,8 +28,11 @@ export async function withCliContext<T>(env: Env, fn: (ctx: CliContext) => Promi
   try {
     const migrated = await store.migrate();
     const now = Date.now;
-    const keys = new KeyRing(store.keys, config.keyEncryptionSecret, now);
-    return await fn({ config, store, keys, now, migrated });
+    const keyRing = async () => {
+      const secret = await resolveKeyEncryptionSecret(config, store.keys);
+      return new KeyRing(store.keys, { encryptionSecret: secret.value, defaultAlg: config.signingAlg, now });
+    };
+    return await fn({ config, store, keyRing, now, migrated });
   } finally {
     await store.close();
   }

@@ -1,14 +1,13 @@
 import { InvalidArgumentError } from 'commander';
-
-const UNITS: Record<string, number> = { s: 1, m: 60, min: 60, h: 3600, d: 86400 };
+import { parseDurationSeconds } from '../domain/duration.js';
 
 /** A duration in seconds: `3600`, `90s`, `15m`, `1h`, `30d`. */
 export function parseDuration(value: string): number {
-  const match = /^(\d{1,9})(s|m|min|h|d)?$/.exec(value.trim());
-  if (!match) {
+  const seconds = parseDurationSeconds(value);
+  if (seconds === undefined) {
     throw new InvalidArgumentError(`expected a whole number of seconds or a duration such as 90s, 15m, 1h, 30d, got "${value}".`);
   }
-  return Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1);
+  return seconds;
 }
 
 /** An absolute time: an ISO 8601 date or date-time (`2026-12-31`, `2026-12-31T18:00:00Z`). */

@@ -2,6 +2,8 @@ import { ConfigError } from './config-error.js';
 import { isLoopbackHost } from '../checks/loopback.js';
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from '../domain/throttle.js';
 import { parseTrustProxy } from './trust-proxy.js';
+import { DEFAULT_SIGNING_ALG, isSigningAlg, signingAlgList, type SigningAlg } from '../domain/signing-alg.js';
+import { parseDurationSeconds } from '../domain/duration.js';
 
 export interface Argon2Parameters {
   /** memory cost in KiB */
@@ -21,7 +23,14 @@ export interface Config {
   databaseUrl: string;
   instanceName: string;
   logLevel: string;
+  /** KEY_ENCRYPTION_SECRET as given (SQLite falls back to the key-secret file: see key-encryption-secret.ts) */
   keyEncryptionSecret: string | undefined;
+  /** store signing keys unencrypted when no secret is available, instead of refusing (PostgreSQL) or creating the key-secret file (SQLite) */
+  allowPlaintextKeys: boolean;
+  /** the algorithm tokens are signed with unless an app chooses another */
+  signingAlg: SigningAlg;
+  /** how often signing keys rotate on their own; null: never (only `trustgate keys rotate`) */
+  keyRotationIntervalSeconds: number | null;
   /** audiences put into access tokens */
   apiAudiences: string[];
   authorizationCodeLifetimeSeconds: number;
@@ -72,6 +81,31 @@ function flag(env: Env, name: string): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, `${name} must be true or false, got "${env[name]}".`);
+}
+
+/** KEY_ROTATION_INTERVAL bounds: longer than a new key's pre-publication, shorter than ten years. */
+export const KEY_ROTATION_INTERVAL_BOUNDS = { min: 3600, max: 3650 * 86400 } as const;
+const DEFAULT_KEY_ROTATION_INTERVAL = 90 * 86400;
+
+function keyRotationInterval(env: Env): number | null {
+  const raw = env.KEY_ROTATION_INTERVAL?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return DEFAULT_KEY_ROTATION_INTERVAL;
+  if (raw === 'off' || raw === '0') return null;
+  const seconds = parseDurationSeconds(raw);
+  if (seconds === undefined || seconds < KEY_ROTATION_INTERVAL_BOUNDS.min || seconds > KEY_ROTATION_INTERVAL_BOUNDS.max) {
+    throw new ConfigError(
+      'KEY_ROTATION_INTERVAL',
+      `KEY_ROTATION_INTERVAL must be a duration between 1h and 3650d such as 90d, or off, got "${env.KEY_ROTATION_INTERVAL}".`,
+    );
+  }
+  return seconds;
+}
+
+function signingAlg(env: Env): SigningAlg {
+  const raw = env.SIGNING_ALG?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_SIGNING_ALG;
+  if (!isSigningAlg(raw)) throw new ConfigError('SIGNING_ALG', `SIGNING_ALG must be ${signingAlgList()}, got "${env.SIGNING_ALG}".`);
+  return raw;
 }
 
 function parseIssuer(raw: string, allowHttp: boolean): URL {
@@ -140,6 +174,9 @@ export function loadConfig(env: Env = process.env): Config {
     instanceName: env.INSTANCE_NAME?.trim() || 'Trustgate',
     logLevel,
     keyEncryptionSecret,
+    allowPlaintextKeys: flag(env, 'ALLOW_PLAINTEXT_KEYS'),
+    signingAlg: signingAlg(env),
+    keyRotationIntervalSeconds: keyRotationInterval(env),
     apiAudiences,
     authorizationCodeLifetimeSeconds: integer(env, 'AUTHORIZATION_CODE_LIFETIME', 60, 1, 600),
     interactionLifetimeSeconds: integer(env, 'INTERACTION_LIFETIME', 600, 30, 3600),

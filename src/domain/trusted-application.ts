@@ -1,3 +1,5 @@
+import type { SigningAlg } from './signing-alg.js';
+
 export type ClientType = 'public' | 'confidential';
 export type UserKind = 'internal' | 'community';
 
@@ -16,6 +18,10 @@ export interface TrustedApplication {
   requireConsent: boolean;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
+  /** signs the app's ID tokens (OpenID Connect Registration `id_token_signed_response_alg`); null: SIGNING_ALG */
+  idTokenSignedResponseAlg: SigningAlg | null;
+  /** signs the app's access tokens; null: SIGNING_ALG */
+  accessTokenSigningAlg: SigningAlg | null;
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
@@ -41,6 +47,20 @@ export const DEFAULT_REFRESH_TOKEN_LIFETIME: Record<ClientType, number> = {
 
 /** Protocol scopes every app may request (offline_access also needs allowRefreshTokens). */
 export const PROTOCOL_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+/** The algorithms the app's tokens are signed with. */
+export interface TokenSigningAlgs {
+  accessToken: SigningAlg;
+  idToken: SigningAlg;
+}
+
+/** The app's own choices, or the server's SIGNING_ALG where it made none. */
+export function tokenSigningAlgs(
+  app: Pick<TrustedApplication, 'accessTokenSigningAlg' | 'idTokenSignedResponseAlg'>,
+  serverDefault: SigningAlg,
+): TokenSigningAlgs {
+  return { accessToken: app.accessTokenSigningAlg ?? serverDefault, idToken: app.idTokenSignedResponseAlg ?? serverDefault };
+}
 
 export function allowsUserKind(app: TrustedApplication, kind: UserKind): boolean {
   return kind === 'internal' ? app.allowInternalUsers : app.allowCommunityUsers;

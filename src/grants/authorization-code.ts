@@ -77,7 +77,7 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
 
   async issue(ctx: AppContext, request: ValidatedCodeRequest): Promise<TokenResponse> {
     const { app } = request.client;
-    const minted = await mintTokens(ctx, request.grant, { lifetime: app.accessTokenLifetime, nonce: request.nonce });
+    const minted = await mintTokens(ctx, request.grant, { app, nonce: request.nonce });
     const now = ctx.now();
     const refreshToken = request.withRefreshToken ? randomToken(32) : undefined;
     const family: RefreshFamily | undefined = refreshToken

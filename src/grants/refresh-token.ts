@@ -83,7 +83,7 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
   async issue(ctx: AppContext, request: ValidatedRefreshRequest): Promise<TokenResponse> {
     const { app } = request.client;
     // OpenID Connect Core 12.2: a refreshed ID token carries no nonce
-    const minted = await mintTokens(ctx, request.grant, { lifetime: app.accessTokenLifetime, nonce: null });
+    const minted = await mintTokens(ctx, request.grant, { app, nonce: null });
     const now = ctx.now();
     const refreshToken = randomToken(32);
     const next: RefreshTokenRecord = {

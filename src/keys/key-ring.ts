@@ -1,21 +1,36 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { Logger } from 'pino';
+import type { SigningAlg } from '../domain/signing-alg.js';
 import type { KeysStore, StoredSigningKey } from '../stores/keys.js';
-import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
-
-export const SIGNING_ALG = 'RS256';
+import { encryptPrivateKey } from './key-encryption.js';
+import { generateSigningKey, loadPrivateKey } from './key-material.js';
+import {
+  algorithmsWithKeys,
+  currentKey,
+  firstKeyMarker,
+  isPublished,
+  KEY_RING_REFRESH_SECONDS,
+  keyState,
+  newestKey,
+  PUBLISH_AHEAD_SECONDS,
+  rotationDue,
+  type KeyState,
+} from './key-schedule.js';
 
 export interface SigningKey {
   kid: string;
-  alg: typeof SIGNING_ALG;
+  alg: SigningAlg;
   privateKey: KeyObject;
 }
 
 export interface KeyInfo {
   kid: string;
   alg: string;
+  state: KeyState;
   createdAt: number;
+  publishFrom: number;
+  signFrom: number;
   retiredAt: number | null;
   publishUntil: number | null;
   encrypted: boolean;
@@ -23,12 +38,31 @@ export interface KeyInfo {
   published: boolean;
 }
 
-/** How long key-ring state read from the store is reused before it is read again (rotation reaches every node). */
-const REFRESH_MS = 10_000;
+/** A key a rotation added: published from `publishFrom`, signing from `signFrom`. */
+export interface StagedKey {
+  alg: SigningAlg;
+  kid: string;
+  publishFrom: number;
+  signFrom: number;
+  /** the keys it replaces: they sign until `signFrom`, then stay published until `replacedPublishedUntil` */
+  replaced: string[];
+  replacedPublishedUntil: number | null;
+}
+
+export interface KeyRingOptions {
+  /** encrypts new private keys and decrypts stored ones (undefined: keys are stored unencrypted) */
+  encryptionSecret: string | undefined;
+  /** the algorithm `current()` signs with when none is named (SIGNING_ALG) */
+  defaultAlg: SigningAlg;
+  now: () => number;
+  log?: Logger;
+}
 
 /**
- * The signing keys shared by every node through the store. The current key is the newest one that is
- * not retired; retired keys stay published in the JWKS until tokens signed with them have expired.
+ * The signing keys every node shares through the store: one current key per algorithm in use. Which key
+ * is published and which one signs follows from the stored times (see key-schedule.ts), so a rotation made
+ * by any node or by the CLI reaches every node within KEY_RING_REFRESH_SECONDS, without a restart.
+ * Private keys are decrypted once and kept in memory as KeyObjects.
  */
 export class KeyRing {
   private rows: StoredSigningKey[] = [];
@@ -36,44 +70,43 @@ export class KeyRing {
   /** bumped on every load: the JWKS view is rebuilt per load, even when two loads share a millisecond */
   private generation = 0;
   private loading: Promise<void> | undefined;
-  private readonly privateKeys = new Map<string, KeyObject>();
+  private readonly privateKeys = new Map<string, Promise<KeyObject>>();
+  /** upcoming keys this node could not decrypt (warned once; retried when they are needed) */
+  private readonly warmFailures = new Set<string>();
+  private readonly creatingFirstKeys = new Map<SigningAlg, Promise<void>>();
   private jwksCache: { generation: number; body: { keys: JWK[] } } | undefined;
 
   constructor(
     private readonly store: KeysStore,
-    private readonly encryptionSecret: string | undefined,
-    private readonly now: () => number,
-    private readonly log?: Logger,
+    private readonly options: KeyRingOptions,
   ) {}
 
-  /** Creates the first signing key if the store has none. */
-  async ensureSigningKey(): Promise<void> {
-    await this.refresh(true);
-    if (!this.rows.some((row) => row.retiredAt === null)) {
-      await this.insertNewKey();
-      await this.refresh(true);
-    }
-    if (!this.encryptionSecret) {
-      this.log?.warn('KEY_ENCRYPTION_SECRET is not set: signing keys are stored unencrypted in the database');
-    }
+  get defaultAlg(): SigningAlg {
+    return this.options.defaultAlg;
   }
 
-  /** The key that signs new tokens. */
-  async current(): Promise<SigningKey> {
+  /** Whether new keys are encrypted at rest (there is a key-encryption secret). */
+  get encrypts(): boolean {
+    return this.options.encryptionSecret !== undefined;
+  }
+
+  /** The key that signs new `alg` tokens now; an algorithm's first key is created on first use. */
+  async current(alg: SigningAlg = this.options.defaultAlg): Promise<SigningKey> {
     await this.refresh(false);
-    const row = currentRow(this.rows);
+    let row = currentKey(this.rows, alg, this.options.now());
     if (!row) {
-      await this.ensureSigningKey();
-      return this.current();
+      await this.ensureKeys([alg]);
+      row = currentKey(this.rows, alg, this.options.now());
+      if (!row) throw new Error(`no ${alg} signing key is current`);
     }
-    return { kid: row.kid, alg: SIGNING_ALG, privateKey: await this.privateKey(row) };
+    return { kid: row.kid, alg, privateKey: await this.privateKey(row) };
   }
 
-  /** The public keys to publish: current and retired-but-still-valid ones. */
+  /** The public keys to publish (RFC 7517), newest first, each with its `alg`. */
   async jwks(): Promise<{ keys: JWK[] }> {
     await this.refresh(false);
     if (this.jwksCache && this.jwksCache.generation === this.generation) return this.jwksCache.body;
-    const now = this.now();
+    const now = this.options.now();
     const keys = this.rows
       .filter((row) => isPublished(row, now))
       .reverse()
@@ -82,43 +115,132 @@ export class KeyRing {
     return this.jwksCache.body;
   }
 
-  /**
-   * Adds a new signing key and retires the others; they stay published for `keepPublishedSeconds`
-   * (the longest lifetime of a token they may have signed).
-   */
-  async rotate(keepPublishedSeconds: number): Promise<string> {
-    const kid = await this.insertNewKey();
-    const now = this.now();
-    await this.store.retireAllExcept(kid, now, now + keepPublishedSeconds * 1000);
-    await this.refresh(true);
-    return kid;
-  }
-
+  /** Every key with its stage, read fresh from the store. */
   async list(): Promise<KeyInfo[]> {
     await this.refresh(true);
-    const now = this.now();
-    const current = currentRow(this.rows);
-    return this.rows.map((row) => ({
-      kid: row.kid,
-      alg: row.alg,
-      createdAt: row.createdAt,
-      retiredAt: row.retiredAt,
-      publishUntil: row.publishUntil,
-      encrypted: row.encrypted,
-      current: row.kid === current?.kid,
-      published: isPublished(row, now),
-    }));
+    return describeKeys(this.rows, this.options.now());
+  }
+
+  /** Creates the first key of each algorithm that has none (signing at once: no token can name it yet). */
+  async ensureKeys(algs: readonly SigningAlg[]): Promise<void> {
+    await this.refresh(false);
+    const missing = algs.filter((alg) => !this.rows.some((row) => row.alg === alg));
+    await Promise.all(missing.map((alg) => this.createFirstKey(alg)));
+  }
+
+  /** One creation per algorithm at a time on this node; across nodes the store lets one key in. */
+  private createFirstKey(alg: SigningAlg): Promise<void> {
+    let creating = this.creatingFirstKeys.get(alg);
+    if (!creating) {
+      creating = this.addKey(alg, undefined, (publishFrom) => ({ signFrom: publishFrom }))
+        .then(() => this.refresh(true))
+        .finally(() => this.creatingFirstKeys.delete(alg));
+      this.creatingFirstKeys.set(alg, creating);
+    }
+    return creating;
+  }
+
+  /**
+   * Adds a new key for each algorithm that has keys (or the default algorithm's first key): published
+   * now, signing after PUBLISH_AHEAD_SECONDS (`immediately`: now, for emergencies). The keys it replaces
+   * stay published for `keepPublishedSeconds` after they stop signing. An algorithm that another node or
+   * administrator rotated at the same moment is left out of the result.
+   */
+  async rotate(options: { immediately: boolean; keepPublishedSeconds: number }): Promise<StagedKey[]> {
+    await this.refresh(true);
+    const algs = algorithmsWithKeys(this.rows);
+    return this.stage(algs.length > 0 ? algs : [this.options.defaultAlg], options);
+  }
+
+  /** The scheduled rotation: stages a successor for every algorithm whose newest key is `intervalSeconds` old. */
+  async rotateDue(intervalSeconds: number, keepPublishedSeconds: () => Promise<number>): Promise<StagedKey[]> {
+    await this.refresh(false);
+    const now = this.options.now();
+    const due = algorithmsWithKeys(this.rows).filter((alg) => rotationDue(this.rows, alg, now, intervalSeconds));
+    if (due.length === 0) return [];
+    await this.refresh(true);
+    return this.stage(due, { immediately: false, keepPublishedSeconds: await keepPublishedSeconds() });
+  }
+
+  /** Encrypts every plain private key with the key-encryption secret (each at most once, even concurrently). */
+  async encryptPlainKeys(): Promise<{ encrypted: number; alreadyEncrypted: number }> {
+    const secret = this.options.encryptionSecret;
+    if (secret === undefined) throw new Error('there is no key-encryption secret to encrypt the signing keys with');
+    await this.refresh(true);
+    let encrypted = 0;
+    for (const row of this.rows.filter((r) => !r.encrypted)) {
+      if (await this.store.encryptPrivateKey(row.kid, await encryptPrivateKey(row.privateKey, secret))) encrypted += 1;
+    }
+    await this.refresh(true);
+    return { encrypted, alreadyEncrypted: this.rows.length - encrypted };
+  }
+
+  private async stage(algs: readonly SigningAlg[], options: { immediately: boolean; keepPublishedSeconds: number }): Promise<StagedKey[]> {
+    const staged: StagedKey[] = [];
+    for (const alg of algs) {
+      const predecessor = newestKey(this.rows, alg);
+      const added = await this.addKey(alg, predecessor, (publishFrom) => {
+        // a first key signs at once: no verifier holds a key set it could be missing from
+        const signFrom = options.immediately || !predecessor ? publishFrom : publishFrom + PUBLISH_AHEAD_SECONDS * 1000;
+        return { signFrom, retire: predecessor ? { at: signFrom, publishUntil: signFrom + options.keepPublishedSeconds * 1000 } : undefined };
+      });
+      if (!added) continue;
+      const replaced = this.rows
+        .filter((row) => row.alg === alg && (row.retiredAt === null || row.retiredAt > added.signFrom))
+        .map((row) => row.kid);
+      const { retire, ...times } = added;
+      staged.push({ alg, ...times, replaced, replacedPublishedUntil: retire?.publishUntil ?? null });
+    }
+    await this.refresh(true);
+    return staged;
+  }
+
+  /**
+   * Generates and stores a key succeeding `predecessor`, published from now and scheduled by `schedule`;
+   * undefined when another successor got in first.
+   */
+  private async addKey(
+    alg: SigningAlg,
+    predecessor: StoredSigningKey | undefined,
+    schedule: (publishFrom: number) => { signFrom: number; retire?: { at: number; publishUntil: number } },
+  ): Promise<{ kid: string; publishFrom: number; signFrom: number; retire?: { at: number; publishUntil: number } } | undefined> {
+    const material = await generateSigningKey(alg);
+    const secret = this.options.encryptionSecret;
+    const privateKey = secret === undefined ? material.pem : await encryptPrivateKey(material.pem, secret);
+    const publishFrom = this.options.now();
+    const { signFrom, retire } = schedule(publishFrom);
+    const added = await this.store.addSuccessor(
+      {
+        kid: material.kid,
+        alg,
+        publicJwk: JSON.stringify(material.publicJwk),
+        privateKey,
+        encrypted: secret !== undefined,
+        createdAt: publishFrom,
+        publishFrom,
+        signFrom,
+        retiredAt: null,
+        publishUntil: null,
+        supersedes: predecessor?.kid ?? firstKeyMarker(alg),
+      },
+      retire,
+    );
+    if (!added) return undefined;
+    this.privateKeys.set(material.kid, Promise.resolve(material.privateKey));
+    this.options.log?.info({ kid: material.kid, alg, signFrom: new Date(signFrom).toISOString() }, 'signing key created');
+    return { kid: material.kid, publishFrom, signFrom, ...(retire ? { retire } : {}) };
   }
 
   private async refresh(force: boolean): Promise<void> {
-    if (!force && this.now() - this.loadedAt < REFRESH_MS) return;
+    if (!force && this.options.now() - this.loadedAt < KEY_RING_REFRESH_SECONDS * 1000) return;
     if (!this.loading) {
       this.loading = this.store
         .list()
         .then((rows) => {
           this.rows = rows;
-          this.loadedAt = this.now();
+          this.loadedAt = this.options.now();
           this.generation += 1;
+          this.warmUpcomingKeys();
         })
         .finally(() => {
           this.loading = undefined;
@@ -127,48 +249,47 @@ export class KeyRing {
     await this.loading;
   }
 
-  private async privateKey(row: StoredSigningKey): Promise<KeyObject> {
-    const cached = this.privateKeys.get(row.kid);
-    if (cached) return cached;
-    let pem = row.privateKey;
-    if (row.encrypted) {
-      if (!this.encryptionSecret) {
-        throw new Error(`signing key ${row.kid} is encrypted but KEY_ENCRYPTION_SECRET is not set`);
-      }
-      pem = await decryptPrivateKey(row.privateKey, this.encryptionSecret);
+  /** Decrypts the keys about to sign ahead of time, so the switch to a new key costs no request a decryption. */
+  private warmUpcomingKeys(): void {
+    const now = this.options.now();
+    for (const row of this.rows) {
+      if (this.privateKeys.has(row.kid) || this.warmFailures.has(row.kid) || keyState(row, this.rows, now) !== 'next') continue;
+      this.privateKey(row).catch(() => {
+        this.warmFailures.add(row.kid);
+        this.options.log?.warn(
+          { kid: row.kid, signFrom: new Date(row.signFrom).toISOString() },
+          'the next signing key cannot be decrypted with this node\'s key-encryption secret (give every node the same KEY_ENCRYPTION_SECRET)',
+        );
+      });
     }
-    const key = createPrivateKey(pem);
-    this.privateKeys.set(row.kid, key);
+  }
+
+  private privateKey(row: StoredSigningKey): Promise<KeyObject> {
+    let key = this.privateKeys.get(row.kid);
+    if (!key) {
+      key = loadPrivateKey(row, this.options.encryptionSecret);
+      this.privateKeys.set(row.kid, key);
+      key.catch(() => this.privateKeys.delete(row.kid));
+    }
     return key;
   }
-
-  private async insertNewKey(): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: 2048, extractable: true });
-    const publicJwk = await exportJWK(publicKey);
-    const kid = await calculateJwkThumbprint(publicJwk);
-    const pem = await exportPKCS8(privateKey);
-    const encrypted = this.encryptionSecret !== undefined;
-    await this.store.insert({
-      kid,
-      alg: SIGNING_ALG,
-      publicJwk: JSON.stringify({ kty: publicJwk.kty, n: publicJwk.n, e: publicJwk.e }),
-      privateKey: encrypted ? await encryptPrivateKey(pem, this.encryptionSecret!) : pem,
-      encrypted,
-      createdAt: this.now(),
-      retiredAt: null,
-      publishUntil: null,
-    });
-    this.log?.info({ kid }, 'signing key created');
-    return kid;
-  }
 }
 
-function currentRow(rows: StoredSigningKey[]): StoredSigningKey | undefined {
-  return rows
-    .filter((row) => row.retiredAt === null)
-    .sort((a, b) => b.createdAt - a.createdAt || (a.kid < b.kid ? -1 : 1))[0];
-}
-
-function isPublished(row: StoredSigningKey, now: number): boolean {
-  return row.publishUntil === null || row.publishUntil > now;
+export function describeKeys(rows: readonly StoredSigningKey[], now: number): KeyInfo[] {
+  return rows.map((row) => {
+    const state = keyState(row, rows, now);
+    return {
+      kid: row.kid,
+      alg: row.alg,
+      state,
+      createdAt: row.createdAt,
+      publishFrom: row.publishFrom,
+      signFrom: row.signFrom,
+      retiredAt: row.retiredAt,
+      publishUntil: row.publishUntil,
+      encrypted: row.encrypted,
+      current: state === 'current',
+      published: state !== 'expired',
+    };
+  });
 }

@@ -1,6 +1,10 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { BearerError, insufficientScope, invalidToken } from './bearer-error.js';
 import { IssuerKeys } from './issuer-keys.js';
+import { SIGNING_ALGS, signingAlgList } from '../domain/signing-alg.js';
+
+/** How long the key set is cached by default (Trustgate publishes new keys at least this long, plus its JWKS max-age, before they sign). */
+export const DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS = 600;
 
 /** Largest access token accepted before any parsing (Trustgate tokens are about 1 KB). */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -56,8 +60,12 @@ export interface AccessTokenVerifier {
   verify(token: string, options?: { scopes?: string[] }): Promise<AccessToken>;
 }
 
-/** Accepted signature algorithms: Trustgate signs access tokens with RS256 only. */
-const ALGORITHMS = ['RS256'];
+/**
+ * Accepted signature algorithms: those Trustgate signs with (RS256 by default; ES256 and EdDSA when the
+ * issuer or the app chose them), each only with a key the issuer publishes for that algorithm. Never
+ * `none`, never an HMAC algorithm.
+ */
+const ALGORITHMS: string[] = [...SIGNING_ALGS];
 /** RFC 9068 2.2: required claims of a JWT access token. */
 const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'];
 
@@ -74,7 +82,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     issuer: options.issuer,
     jwksUri: options.jwksUri,
     cooldownMs: (options.jwksCooldownSeconds ?? 30) * 1000,
-    cacheMaxAgeMs: (options.jwksCacheMaxAgeSeconds ?? 600) * 1000,
+    cacheMaxAgeMs: (options.jwksCacheMaxAgeSeconds ?? DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS) * 1000,
     timeoutMs: options.httpTimeoutMs ?? 5000,
     discoveryRetryMs: 5000,
     allowInsecureHttp: options.allowInsecureHttp ?? false,
@@ -159,7 +167,7 @@ function describeFailure(error: unknown, issuer: string, audiences: string[]): B
     }
   }
   if (error instanceof errors.JOSEAlgNotAllowed) {
-    return invalidToken('the access token is not signed with RS256');
+    return invalidToken(`the access token is not signed with ${signingAlgList()}`);
   }
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return invalidToken('the access token is signed with a key the issuer does not publish');

@@ -22,6 +22,10 @@ export interface AppsStore {
    * `app_deleted`) and removing its consents, unconsumed codes and pending interactions.
    */
   delete(clientId: string, at: number): Promise<boolean>;
+  /** The longest access-token lifetime of any app in seconds (undefined: no apps). */
+  longestAccessTokenLifetime(): Promise<number | undefined>;
+  /** The signing algorithms apps chose for their ID or access tokens, each once. */
+  chosenSigningAlgs(): Promise<string[]>;
   listSecrets(clientId: string): Promise<ClientSecret[]>;
   addSecret(secret: ClientSecret): Promise<void>;
   /** Revokes one active secret; false when it is unknown or already revoked. */

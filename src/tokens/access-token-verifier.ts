@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, type JWK } from 'jose';
 import type { AppContext } from '../context.js';
 import type { AccessTokenClaims } from '../domain/token-claims.js';
+import { isSigningAlg } from '../domain/signing-alg.js';
 
 /** Why an access token is refused; the message is safe to show. */
 export class AccessTokenRejected extends Error {}
@@ -10,13 +11,20 @@ export class AccessTokenRejected extends Error {}
 const UNKNOWN_KID_RELOAD_MS = 5_000;
 const CLOCK_TOLERANCE_SECONDS = 5;
 
+/** A published key, parsed once, with the one algorithm it verifies. */
+interface PublishedKey {
+  alg: string;
+  key: KeyObject;
+}
+
 /**
- * Verifies access tokens this server signed (RFC 9068): RS256 with a published key (the current one, or
- * a retired one still published after a rotation), typ at+jwt, our issuer, one of our API audiences,
- * not expired, and not on the revocation deny list.
+ * Verifies access tokens this server signed (RFC 9068): signed with a published key (the current one, or
+ * a replaced one still published after a rotation) under that key's own algorithm (RS256, ES256 or
+ * EdDSA; never `none` or an HMAC), typ at+jwt, our issuer, one of our API audiences, not expired, and
+ * not on the revocation deny list.
  */
 export class AccessTokenVerifier {
-  private readonly publicKeys = new Map<string, KeyObject>();
+  private readonly publicKeys = new Map<string, PublishedKey>();
   private lastForcedReload = -Infinity;
 
   constructor(private readonly ctx: AppContext) {}
@@ -42,11 +50,11 @@ export class AccessTokenVerifier {
       throw new AccessTokenRejected('the access token is malformed');
     }
     if (typeof kid !== 'string') throw new AccessTokenRejected('the access token has no key id (kid)');
-    const key = await this.publicKey(kid);
-    if (!key) throw new AccessTokenRejected('the access token was not signed by a key of this server');
+    const published = await this.publicKey(kid);
+    if (!published) throw new AccessTokenRejected('the access token was not signed by a key of this server');
     try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: ['RS256'],
+      const { payload } = await jwtVerify(token, published.key, {
+        algorithms: [published.alg],
         typ: 'at+jwt',
         issuer: this.ctx.config.issuer,
         audience: this.ctx.config.apiAudiences,
@@ -60,7 +68,7 @@ export class AccessTokenVerifier {
     }
   }
 
-  private async publicKey(kid: string): Promise<KeyObject | undefined> {
+  private async publicKey(kid: string): Promise<PublishedKey | undefined> {
     // the published set decides (a key past its publication window stops validating); the parsed key is cached
     let jwk = await this.findPublished(kid);
     const cached = jwk ? this.publicKeys.get(kid) : undefined;
@@ -71,11 +79,11 @@ export class AccessTokenVerifier {
       await this.ctx.keys.list();
       jwk = await this.findPublished(kid);
     }
-    if (!jwk) return undefined;
-    const key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+    if (!jwk || !isSigningAlg(jwk.alg)) return undefined;
+    const published = { alg: jwk.alg, key: createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }) };
     if (this.publicKeys.size > 100) this.publicKeys.clear();
-    this.publicKeys.set(kid, key);
-    return key;
+    this.publicKeys.set(kid, published);
+    return published;
   }
 
   private async findPublished(kid: string): Promise<JWK | undefined> {
@@ -94,7 +102,7 @@ function describe(error: unknown): string {
     return `the access token is invalid (${error.claim})`;
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the access token signature is invalid';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'the access token must be signed with RS256';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'the access token is not signed with the algorithm of its key (alg)';
   return 'the access token is malformed';
 }
 

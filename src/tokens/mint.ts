@@ -1,7 +1,10 @@
+import { SignJWT, type JWTPayload } from 'jose';
 import type { AppContext } from '../context.js';
 import { accessTokenClaims, idTokenClaims, type TokenGrant } from '../domain/token-claims.js';
+import { tokenSigningAlgs, type TrustedApplication } from '../domain/trusted-application.js';
+import type { SigningKey } from '../keys/key-ring.js';
 import { randomId } from './opaque.js';
-import { leftHalfHash, signCompactRs256 } from './jws.js';
+import { atHash } from './token-hash.js';
 
 export interface MintedTokens {
   accessToken: string;
@@ -12,37 +15,39 @@ export interface MintedTokens {
   idToken: string | undefined;
 }
 
+type MintingApp = Pick<TrustedApplication, 'accessTokenLifetime' | 'accessTokenSigningAlg' | 'idTokenSignedResponseAlg'>;
+
 /**
- * Signs the access token (RFC 9068, typ at+jwt) and, when `openid` was granted, the ID token, both with
- * the current key. The ID token's at_hash needs the access token, so they sign one after the other, but
- * concurrent requests sign in parallel on the thread pool.
+ * Signs the access token (RFC 9068, typ at+jwt) and, when `openid` was granted, the ID token, each with
+ * the current key of the algorithm the app's tokens use. jose signs through WebCrypto, which runs on
+ * libuv's thread pool, so concurrent requests sign in parallel off the event loop. The ID token's
+ * at_hash needs the access token, so the two sign one after the other.
  */
 export async function mintTokens(
   ctx: AppContext,
   grant: TokenGrant,
-  options: { lifetime: number; nonce: string | null },
+  options: { app: MintingApp; nonce: string | null },
 ): Promise<MintedTokens> {
-  const key = await ctx.keys.current();
+  const lifetime = options.app.accessTokenLifetime;
+  const algs = tokenSigningAlgs(options.app, ctx.config.signingAlg);
   const iat = Math.floor(ctx.now() / 1000);
   const jti = randomId();
-  const claims = accessTokenClaims(grant, {
-    issuer: ctx.config.issuer,
-    audiences: ctx.config.apiAudiences,
-    jti,
-    iat,
-    lifetime: options.lifetime,
-  });
-  const accessToken = await signCompactRs256({ alg: key.alg, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
+  const claims = accessTokenClaims(grant, { issuer: ctx.config.issuer, audiences: ctx.config.apiAudiences, jti, iat, lifetime });
+  const accessToken = await sign(claims, 'at+jwt', await ctx.keys.current(algs.accessToken));
   let idToken: string | undefined;
   if (grant.scope.includes('openid')) {
     const idClaims = idTokenClaims(grant, {
       issuer: ctx.config.issuer,
       iat,
-      lifetime: options.lifetime,
+      lifetime,
       nonce: options.nonce,
-      atHash: leftHalfHash(accessToken),
+      atHash: atHash(accessToken, algs.idToken),
     });
-    idToken = await signCompactRs256({ alg: key.alg, typ: 'JWT', kid: key.kid }, idClaims, key.privateKey);
+    idToken = await sign(idClaims, 'JWT', await ctx.keys.current(algs.idToken));
   }
-  return { accessToken, jti, accessExpiresAt: claims.exp * 1000, expiresIn: options.lifetime, idToken };
+  return { accessToken, jti, accessExpiresAt: claims.exp * 1000, expiresIn: lifetime, idToken };
+}
+
+function sign(claims: object, typ: string, key: SigningKey): Promise<string> {
+  return new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: key.alg, typ, kid: key.kid }).sign(key.privateKey);
 }

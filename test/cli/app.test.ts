@@ -22,6 +22,8 @@ interface AppJson {
   requireMfa: boolean;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
+  idTokenSignedResponseAlg: string | null;
+  accessTokenSigningAlg: string | null;
 }
 interface SecretJson {
   id: string;
@@ -61,6 +63,8 @@ describeEachDatabase('CLI: trustgate app', (database) => {
       requireConsent: true,
       accessTokenLifetime: 3600,
       refreshTokenLifetime: 2592000,
+      idTokenSignedResponseAlg: null,
+      accessTokenSigningAlg: null,
     });
     const store = await openStore(env.DATABASE_URL!);
     try {
@@ -212,6 +216,39 @@ describeEachDatabase('CLI: trustgate app', (database) => {
       'trustgate: the login redirect URI "ftp://x.example.com/cb" is refused: the "ftp:" scheme can never be a redirect target',
     );
     failedWith(await cli('app', 'update', 'nope', '--name', 'x'), 'trustgate: no app with ApplicationUri "nope"');
+  });
+
+  it('--id-token-alg and --access-token-alg choose the app\'s signing algorithms; `default` goes back to SIGNING_ALG', async () => {
+    const created = json<{ app: AppJson }>(
+      await cli(
+        'app', 'create', 'algs.example/app', '--name', 'Algs', '--type', 'public', '--redirect-uri', 'https://algs.example.com/cb',
+        '--id-token-alg', 'EdDSA', '--access-token-alg', 'ES256', '--json',
+      ),
+    );
+    assert.equal(created.app.idTokenSignedResponseAlg, 'EdDSA');
+    assert.equal(created.app.accessTokenSigningAlg, 'ES256');
+    const shown = json<{ app: AppJson }>(await cli('app', 'show', 'algs.example/app', '--json')).app;
+    const listed = json<AppJson[]>(await cli('app', 'list', '--json')).find((app) => app.clientId === 'algs.example/app')!;
+    for (const view of [shown, listed]) {
+      assert.deepEqual([view.idTokenSignedResponseAlg, view.accessTokenSigningAlg], ['EdDSA', 'ES256']);
+    }
+    const readable = await cli('app', 'show', 'algs.example/app');
+    assert.match(readable.stdout, /\nID-token algorithm: +EdDSA\nAccess-token algorithm: +ES256\n/);
+
+    const updated = json<{ app: AppJson }>(await cli('app', 'update', 'algs.example/app', '--id-token-alg', 'default', '--json')).app;
+    assert.equal(updated.idTokenSignedResponseAlg, null, 'null follows SIGNING_ALG');
+    assert.equal(updated.accessTokenSigningAlg, 'ES256', 'an option not given keeps its value');
+    assert.match((await cli('app', 'show', 'algs.example/app')).stdout, /\nID-token algorithm: +RS256 \(SIGNING_ALG\)\n/);
+    const withEs256 = await runCli(['app', 'show', 'algs.example/app'], { env: { ...env, SIGNING_ALG: 'ES256' } });
+    assert.match(withEs256.stdout, /\nID-token algorithm: +ES256 \(SIGNING_ALG\)\n/);
+
+    failedWith(
+      await cli('app', 'update', 'algs.example/app', '--access-token-alg', 'HS256'),
+      "error: option '--access-token-alg <alg>' argument 'HS256' is invalid. Allowed choices are RS256, ES256, EdDSA, default.",
+      2,
+    );
+    assert.equal(json<{ app: AppJson }>(await cli('app', 'show', 'algs.example/app', '--json')).app.accessTokenSigningAlg, 'ES256');
+    succeeded(await cli('app', 'delete', 'algs.example/app'));
   });
 
   it('app disable and enable flip the kill switch', async () => {

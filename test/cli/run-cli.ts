@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { ROOT, built } from '../support/build.js';
+import { testKeyEnv } from '../support/databases.js';
 
 export { ROOT };
 /** The real program (package.json "bin" → src/cli/main.ts), as `npm test` compiled it into test-output/dist. */
@@ -16,7 +17,7 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...options.env },
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...testKeyEnv(options.env?.DATABASE_URL, options.env), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

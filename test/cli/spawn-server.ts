@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../support/server.js';
 import { built } from '../support/build.js';
+import { testKeyEnv } from '../support/databases.js';
 import { CLI, ROOT } from './run-cli.js';
 
 /** The server entry (`npm start` runs it from dist/), as `npm test` compiled it into test-output/dist. */
@@ -33,6 +34,7 @@ export async function spawnServer(options: {
     env: {
       PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'info',
+      ...testKeyEnv(options.databaseUrl, options.env),
       ...options.env,
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -80,7 +82,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 /** Runs the compiled `src/main.js` with the given environment until it exits (for start-up failures). */
 export function runMain(env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...testKeyEnv(env.DATABASE_URL, env), ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -24,11 +24,22 @@ interface UserJson {
 interface KeyJson {
   kid: string;
   alg: string;
+  state: 'next' | 'current' | 'retired' | 'expired';
   current: boolean;
   published: boolean;
   encrypted: boolean;
+  publishFrom: string;
+  signFrom: string;
   retiredAt: string | null;
   publishUntil: string | null;
+}
+interface StagedJson {
+  alg: string;
+  kid: string;
+  publishFrom: string;
+  signFrom: string;
+  replaced: string[];
+  replacedPublishedUntil: string | null;
 }
 
 describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
@@ -223,42 +234,58 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
     failedWith(await cli('user', 'unlock', 'nobody'), 'trustgate: no user with login or id "nobody"');
   });
 
-  it('keys rotate adds a signing key; keys list shows the current one and the retired one still published', async () => {
+  it('keys rotate stages a new key (published now, signing later); --now signs at once; keys list shows the stages', async () => {
     const empty = await cli('keys', 'list');
     succeeded(empty);
     assert.equal(empty.stdout, '(none)\n', 'the server creates the first key; the CLI does not');
-    const first = await runCli(['keys', 'rotate', '--json'], { env: { ...env, KEY_ENCRYPTION_SECRET: 'a key encryption secret' } });
-    const firstKey = json<{ kid: string; retired: string[] }>(first);
-    assert.deepEqual(firstKey.retired, []);
-    const rotated = await cli('keys', 'rotate');
-    assert.equal(rotated.code, 0);
-    assert.equal(rotated.stderr, 'trustgate: warning: KEY_ENCRYPTION_SECRET is not set: the new private key is stored unencrypted\n');
-    assert.match(rotated.stdout, new RegExp(`^New signing key [A-Za-z0-9_-]{43}; servers sign with it within seconds\\.\\nPrevious key ${firstKey.kid} stays published in the JWKS until `));
-    const keys = json<KeyJson[]>(await cli('keys', 'list', '--json'));
-    assert.equal(keys.length, 2);
-    const old = keys.find((k) => k.kid === firstKey.kid)!;
-    const current = keys.find((k) => k.current)!;
-    assert.notEqual(current.kid, old.kid);
-    assert.equal(old.current, false);
-    assert.equal(old.published, true);
-    assert.equal(old.encrypted, true);
-    assert.equal(current.encrypted, false);
-    assert.ok(old.retiredAt);
+    // on a fresh database the first key signs at once: there is nothing to publish it ahead of
+    const [first] = json<{ rotated: StagedJson[] }>(await cli('keys', 'rotate', '--json')).rotated;
+    assert.equal(first!.alg, 'RS256');
+    assert.equal(first!.signFrom, first!.publishFrom);
+    assert.deepEqual(first!.replaced, []);
+
+    const staged = await cli('keys', 'rotate');
+    succeeded(staged);
+    const next = json<KeyJson[]>(await cli('keys', 'list', '--json')).find((k) => k.state === 'next')!;
+    assert.ok(next, 'the new key is listed as next');
+    assert.equal(
+      staged.stdout,
+      `New RS256 signing key ${next.kid} is published now and starts signing at ${next.signFrom} (in 15 minutes).\n` +
+        `Previous key ${first!.kid} signs until then and stays published in the JWKS until ${new Date(Date.parse(next.signFrom) + (3600 + 600) * 1000).toISOString()}.\n`,
+    );
+    let keys = json<KeyJson[]>(await cli('keys', 'list', '--json'));
+    const old = keys.find((k) => k.kid === first!.kid)!;
+    assert.equal(old.state, 'current', 'the previous key signs until the new one takes over');
+    assert.equal(old.encrypted, true, 'encrypted at rest by default');
+    // published at least the JWKS cache lifetime (max-age 300 s + the resource server's 600 s + 10 s) before it signs
+    assert.equal(Date.parse(next.signFrom) - Date.parse(next.publishFrom), 910 * 1000);
+    assert.equal(next.published, true);
+    assert.equal(old.retiredAt, next.signFrom);
     // kept for the longest access-token lifetime of any app (at least 1 hour) plus a 10-minute margin
-    const keptMs = Date.parse(old.publishUntil!) - Date.parse(old.retiredAt!);
-    assert.equal(keptMs, (3600 + 600) * 1000);
+    assert.equal(Date.parse(old.publishUntil!) - Date.parse(old.retiredAt!), (3600 + 600) * 1000);
     const table = await cli('keys', 'list');
     succeeded(table);
-    assert.match(table.stdout, /^KID +ALG +CURRENT +PUBLISHED +ENCRYPTED +CREATED +RETIRED +PUBLISHED UNTIL\n/);
+    assert.match(table.stdout, /^KID +ALG +STATE +ENCRYPTED +PUBLISHED FROM +SIGNS FROM +RETIRED +PUBLISHED UNTIL\n/);
+    assert.match(table.stdout, new RegExp(`\\n${next.kid} +RS256 +next +yes `));
+
+    const now = await cli('keys', 'rotate', '--now');
+    succeeded(now);
+    keys = json<KeyJson[]>(await cli('keys', 'list', '--json'));
+    const current = keys.find((k) => k.current)!;
+    assert.match(now.stdout, new RegExp(`^New RS256 signing key ${current.kid} signs now \\(servers switch within seconds; it was not published ahead\\)\\.\\n` +
+      `Previous keys ${first!.kid}, ${next.kid} stop signing now and stay published in the JWKS until `));
+    assert.deepEqual(keys.map((k) => k.state).sort(), ['current', 'retired', 'retired']);
+    assert.equal(keys.find((k) => k.kid === next.kid)!.state, 'retired', 'the staged key never signs: the emergency key replaced it');
   });
 
   it('keys rotate keeps old keys published for the longest access-token lifetime any app has', async () => {
     succeeded(await cli('app', 'create', 'long.lived', '--name', 'Long', '--type', 'public', '--redirect-uri', 'https://l.example.com/cb', '--access-token-lifetime', '7200'));
-    const rotated = await runCli(['keys', 'rotate', '--json'], { env: { ...env, KEY_ENCRYPTION_SECRET: 'a key encryption secret' } });
-    const { kid } = json<{ kid: string }>(rotated);
+    const [key] = json<{ rotated: StagedJson[] }>(await cli('keys', 'rotate', '--json')).rotated;
+    assert.equal(Date.parse(key!.replacedPublishedUntil!) - Date.parse(key!.signFrom), (7200 + 600) * 1000);
     const keys = json<KeyJson[]>(await cli('keys', 'list', '--json'));
-    const retired = keys.filter((k) => k.kid !== kid && k.retiredAt && Date.parse(k.publishUntil!) - Date.parse(k.retiredAt) === (7200 + 600) * 1000);
-    assert.equal(retired.length, 1, JSON.stringify(keys));
+    const retired = keys.filter((k) => k.kid !== key!.kid && k.retiredAt === key!.signFrom);
+    assert.ok(retired.length >= 1, JSON.stringify(keys));
+    for (const k of retired) assert.equal(k.publishUntil, key!.replacedPublishedUntil);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, describeEachDatabase, postgresSkipReason, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, describeEachDatabase, postgresSkipReason, testKeyEnv, type TestDatabase } from '../support/databases.js';
 import { freePort, startTestServer, type TestServer } from '../support/server.js';
 import { postForm, setupTokenWorld, type TokenWorld } from '../support/token-helpers.js';
 import { TestBrowser, getAuthorizationCode, pkcePair } from '../support/browser.js';
@@ -23,7 +23,7 @@ interface Node {
 async function startNode(databaseUrl: string, issuer: string, port: number): Promise<Node> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ISSUER_URL: issuer, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', CLIENT_CACHE_SECONDS: '0' },
+    env: { ...process.env, ...testKeyEnv(databaseUrl), HOST: '127.0.0.1', PORT: String(port), ISSUER_URL: issuer, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', CLIENT_CACHE_SECONDS: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -70,7 +70,7 @@ describe('concurrency across two server processes sharing PostgreSQL', { skip: p
     const issuerPort = await freePort();
     issuer = `http://127.0.0.1:${issuerPort}/id`;
     // an in-process app migrates the schema and registers the app and user; the nodes share the database
-    seeder = await createApp(loadConfig({ ISSUER_URL: issuer, DATABASE_URL: database.url, LOG_LEVEL: 'silent' }));
+    seeder = await createApp(loadConfig({ ISSUER_URL: issuer, DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...testKeyEnv(database.url) }));
     world = await setupTokenWorld(seeder.ctx);
     // node A listens at the issuer's address (the browser's sign-in pages live there); node B shares the
     // issuer and the database but listens elsewhere, like a second node behind a load balancer

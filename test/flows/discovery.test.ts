@@ -4,6 +4,7 @@ import { importJWK, SignJWT, jwtVerify, createLocalJWKSet, type JWK } from 'jose
 import * as oidc from 'openid-client';
 import { describeEachDatabase } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { rotateKeysNow } from '../support/token-helpers.js';
 
 interface Jwks {
   keys: (JWK & { kid: string })[];
@@ -42,7 +43,8 @@ describeEachDatabase('discovery and JWKS under a path issuer', (database) => {
     assert.deepEqual(doc.introspection_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
     assert.deepEqual(doc.revocation_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
     assert.deepEqual(doc.subject_types_supported, ['public']);
-    assert.deepEqual(doc.id_token_signing_alg_values_supported, ['RS256']);
+    assert.deepEqual(doc.id_token_signing_alg_values_supported, ['RS256', 'ES256', 'EdDSA']);
+    assert.deepEqual(doc.access_token_signing_alg_values_supported, ['RS256', 'ES256', 'EdDSA']);
     assert.deepEqual(doc.prompt_values_supported, ['none', 'login', 'consent']);
     assert.equal(doc.claims_parameter_supported, false);
     assert.equal(doc.request_parameter_supported, false);
@@ -130,7 +132,7 @@ describeEachDatabase('discovery and JWKS under a path issuer', (database) => {
   it('after a key rotation publishes both the new and the previous key, and signs with the new one', async () => {
     const before = (await (await fetch(jwksUrl())).json()) as Jwks;
     const oldKid = before.keys[0]!.kid;
-    const newKid = await server.app.ctx.keys.rotate(3600);
+    const newKid = await rotateKeysNow(server.app.ctx, 3600);
     assert.notEqual(newKid, oldKid);
     const res = await fetch(jwksUrl(), { headers: { 'If-None-Match': '"stale"' } });
     const after = (await res.json()) as Jwks;

@@ -136,17 +136,26 @@ describe('multi-node: two server processes on one PostgreSQL database', { skip: 
     for (const [index, node] of nodes.entries()) await signInAndVerify(index, node, nodes[1 - index]!);
   });
 
-  it('after trustgate keys rotate both nodes publish the new and the previous key', async () => {
+  it('after trustgate keys rotate both nodes publish the new key but keep signing with the current one; after --now both sign with the newest', async () => {
     const before = await jwks(nodes[0]!);
-    const { kid } = json<{ kid: string }>(await runCli(['keys', 'rotate', '--json'], { env }));
-    const expected = [kid, ...before.map((key) => key.kid!)].sort();
-    await eventually('both nodes publishing the rotated key set', 15_000, async () => {
+    const [current] = before;
+    const staged = json<{ rotated: { kid: string }[] }>(await runCli(['keys', 'rotate', '--json'], { env })).rotated[0]!.kid;
+    const expected = [staged, ...before.map((key) => key.kid!)].sort();
+    await eventually('both nodes publishing the staged key', 15_000, async () => {
       const sets = await Promise.all(nodes.map(jwks));
       return sets.every((keys) => JSON.stringify(keys.map((key) => key.kid).sort()) === JSON.stringify(expected));
     });
-    for (const node of nodes) assert.equal((await jwks(node))[0]!.kid, kid, 'the new key is listed first');
-    // both nodes now sign with the new key, which they decrypt with the shared KEY_ENCRYPTION_SECRET
-    for (const [index, node] of nodes.entries()) await signInAndVerify(index, node, nodes[1 - index]!, kid);
+    for (const node of nodes) assert.equal((await jwks(node))[0]!.kid, staged, 'the new key is listed first');
+    // published ahead: nobody signs with it until every cached key set has expired
+    for (const [index, node] of nodes.entries()) await signInAndVerify(index, node, nodes[1 - index]!, current!.kid);
+
+    const emergency = json<{ rotated: { kid: string }[] }>(await runCli(['keys', 'rotate', '--now', '--json'], { env })).rotated[0]!.kid;
+    await eventually('both nodes publishing the emergency key', 15_000, async () => {
+      const sets = await Promise.all(nodes.map(jwks));
+      return sets.every((keys) => keys.some((key) => key.kid === emergency));
+    });
+    // both nodes now sign with it, which they decrypt with the shared KEY_ENCRYPTION_SECRET
+    for (const [index, node] of nodes.entries()) await signInAndVerify(index, node, nodes[1 - index]!, emergency);
   });
 
   it('after trustgate app disable both nodes refuse the app within 3 seconds (kill switch)', async () => {

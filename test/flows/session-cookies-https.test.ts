@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { describeEachDatabase } from '../support/databases.js';
+import { describeEachDatabase, testKeyEnv } from '../support/databases.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { createTestApp, createTestUser, TEST_PASSWORD } from '../support/fixtures.js';
@@ -20,7 +20,7 @@ for (const issuer of ['https://erp.example.com/id', 'https://login.example.com']
     const path = new URL(issuer).pathname.replace(/\/$/, '');
     const host = new URL(issuer).host;
     before(async () => {
-      running = await createApp(loadConfig({ ...FAST_ARGON2, LOG_LEVEL: 'silent', ISSUER_URL: issuer, DATABASE_URL: database().url }));
+      running = await createApp(loadConfig({ ...FAST_ARGON2, LOG_LEVEL: 'silent', ISSUER_URL: issuer, DATABASE_URL: database().url, ...testKeyEnv(database().url) }));
       await createTestApp(running.ctx, { clientId: 'web.app', requireConsent: false });
       await createTestUser(running.ctx, { login: 'alice' });
     });

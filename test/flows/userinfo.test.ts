@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { generateKeyPair, SignJWT } from 'jose';
-import { describeEachDatabase } from '../support/databases.js';
+import { describeEachDatabase, testKeyEnv } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { decodeJwt, mintCode, pkcePair, postForm, setupTokenWorld, testClock, type TokenWorld } from '../support/token-helpers.js';
+import { decodeJwt, mintCode, pkcePair, postForm, rotateKeysNow, setupTokenWorld, testClock, type TokenWorld } from '../support/token-helpers.js';
 import { TestBrowser, getAuthorizationCode } from '../support/browser.js';
 import { createTestUser } from '../support/fixtures.js';
 
@@ -174,7 +174,7 @@ describeEachDatabase('userinfo (OpenID Connect Core 5.3, RFC 6750)', (database) 
   it('a token signed before a key rotation still validates after it; new tokens use the new key', async () => {
     const before = await tokens(['openid']);
     const oldKid = decodeJwt(before.access_token!).header.kid;
-    const newKid = await ctx().keys.rotate(7200);
+    const newKid = await rotateKeysNow(ctx(), 7200);
     assert.notEqual(newKid, oldKid);
     const afterRotation = await get(before.access_token!);
     assert.equal(afterRotation.status, 200, await afterRotation.text());
@@ -199,7 +199,7 @@ describeEachDatabase('userinfo on a second node after a key rotation made elsewh
     const { freePort } = await import('../support/server.js');
     const port = await freePort();
     // same issuer and database, another listener: a second node behind the same name
-    nodeB = await createApp(loadConfig({ ISSUER_URL: nodeA.issuer, DATABASE_URL: database().url, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port) }));
+    nodeB = await createApp(loadConfig({ ISSUER_URL: nodeA.issuer, DATABASE_URL: database().url, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), ...testKeyEnv(database().url) }));
     await nodeB.server.listen({ port, host: '127.0.0.1' });
     nodeBBase = `http://127.0.0.1:${port}/id`;
   });
@@ -216,7 +216,7 @@ describeEachDatabase('userinfo on a second node after a key rotation made elsewh
     });
     assert.equal((await fetch(`${nodeBBase}/connect/userinfo`, { headers: { authorization: `Bearer ${t1.body.access_token}` } })).status, 200);
 
-    const newKid = await nodeA.app.ctx.keys.rotate(3600);
+    const newKid = await rotateKeysNow(nodeA.app.ctx, 3600);
     const code2 = await mintCode(nodeA.app.ctx, { clientId: world.web.clientId, userId: world.user.id, scope: ['openid'] });
     const t2 = await postForm(`${nodeA.issuer}/connect/token`, { grant_type: 'authorization_code', code: code2, redirect_uri: 'https://app.example.com/callback' }, {
       basic: { clientId: world.web.clientId, secret: world.web.secret },

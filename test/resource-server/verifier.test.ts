@@ -120,23 +120,52 @@ describe('resource-server: access token verification', () => {
     await rejects(verifier.verify(`${h}.${forged}.${s}`), { code: 'invalid_token', status: 401, description: 'the access token signature is invalid' });
   });
 
-  it('rejects unsigned (alg none) and non-RS256 tokens', async () => {
+  it('accepts ES256 and EdDSA tokens signed with keys the issuer publishes for those algorithms', async () => {
+    const es = await newKey('ec-key', 'ES256');
+    const ed = await newKey('ed-key', 'EdDSA');
+    issuer.published = [key, es, ed];
+    try {
+      const fresh = createAccessTokenVerifier({ issuer: issuer.issuer, audience: 'erp-api' });
+      for (const [signer, alg] of [[es, 'ES256'], [ed, 'EdDSA']] as const) {
+        const token = await issuer.sign(signer, { header: { alg }, claims: { scope: 'read' } });
+        const result = await fresh.verify(token, { scopes: ['read'] });
+        assert.equal(result.subject, '8d6c1c8e-9f7a-4d1b-9a57-2f1f7c3e6b10', alg);
+      }
+    } finally {
+      issuer.published = [key];
+    }
+  });
+
+  it('rejects unsigned (alg none) and HMAC tokens, and tokens whose alg is not the one their key is published for', async () => {
+    const message = 'the access token is not signed with RS256, ES256 or EdDSA';
     const unsigned = new UnsecuredJWT({ iss: issuer.issuer, aud: 'erp-api', sub: 's', client_id: 'c', jti: 'j' })
       .setIssuedAt()
       .setExpirationTime('5m')
       .encode();
-    await rejects(verifier.verify(unsigned), { code: 'invalid_token', status: 401, description: 'the access token is not signed with RS256' });
+    await rejects(verifier.verify(unsigned), { code: 'invalid_token', status: 401, description: message });
+    // HS256 keyed with the published RSA key's own JWK text: the classic algorithm-confusion forgery
     const hs = await new SignJWT({ iss: issuer.issuer, aud: 'erp-api', sub: 's', client_id: 'c', jti: 'j' })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: key.kid })
       .setIssuedAt()
       .setExpirationTime('5m')
-      .sign(new TextEncoder().encode('x'.repeat(32)));
-    await rejects(verifier.verify(hs), { code: 'invalid_token', status: 401, description: 'the access token is not signed with RS256' });
+      .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk)));
+    await rejects(verifier.verify(hs), { code: 'invalid_token', status: 401, description: message });
+    // a PS256 signature made with the published RSA key's private half: RSA, but not the published algorithm
+    const ps = await newKey('key-1', 'PS256');
+    await rejects(verifier.verify(await issuer.sign(ps, { header: { alg: 'PS256' } })), { code: 'invalid_token', status: 401, description: message });
+    // an ES256 key published as ES256 does not verify a token that claims EdDSA under its kid
     const es = await newKey('ec-key', 'ES256');
     issuer.published = [key, es];
-    const esToken = await issuer.sign(es, { header: { alg: 'ES256' } });
-    await rejects(verifier.verify(esToken), { code: 'invalid_token', status: 401, description: 'the access token is not signed with RS256' });
-    issuer.published = [key];
+    try {
+      const fresh = createAccessTokenVerifier({ issuer: issuer.issuer, audience: 'erp-api' });
+      assert.equal((await fresh.verify(await issuer.sign(es, { header: { alg: 'ES256' } }))).clientId, 'com.example/web');
+      const ed = await newKey('ec-key', 'EdDSA');
+      await rejects(fresh.verify(await issuer.sign(ed, { header: { alg: 'EdDSA' } })), {
+        code: 'invalid_token', status: 401, description: 'the access token is signed with a key the issuer does not publish',
+      });
+    } finally {
+      issuer.published = [key];
+    }
   });
 
   it('rejects malformed tokens without a 5xx', async () => {

@@ -84,3 +84,16 @@ export function describeEachDatabase(
     });
   }
 }
+
+/** The key-encryption secret test servers, nodes and CLI runs share on PostgreSQL, where one is required. */
+export const TEST_KEY_ENCRYPTION_SECRET = 'trustgate test key-encryption secret';
+
+/**
+ * KEY_ENCRYPTION_SECRET for a PostgreSQL test database, unless `env` makes its own choice (a secret, an
+ * empty one to test its absence, or ALLOW_PLAINTEXT_KEYS). SQLite needs none: the server and the CLI
+ * share the key-secret file next to the database.
+ */
+export function testKeyEnv(databaseUrl: string | undefined, env: Record<string, string | undefined> = {}): Record<string, string> {
+  if (!databaseUrl?.startsWith('postgres') || 'KEY_ENCRYPTION_SECRET' in env || 'ALLOW_PLAINTEXT_KEYS' in env) return {};
+  return { KEY_ENCRYPTION_SECRET: TEST_KEY_ENCRYPTION_SECRET };
+}

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { loadConfig, type Env } from '../../src/config/config.js';
 import { createApp, type RunningApp } from '../../src/app.js';
+import { testKeyEnv } from './databases.js';
 
 export interface TestServer {
   /** origin, e.g. http://127.0.0.1:41234 */
@@ -37,6 +38,7 @@ export async function startTestServer(options: {
   const issuer = `${origin}${options.issuerPath ?? '/id'}`;
   const config = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...testKeyEnv(options.databaseUrl, options.env),
     ...options.env,
     PORT: String(port),
     HOST: '127.0.0.1',

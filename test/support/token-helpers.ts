@@ -136,3 +136,14 @@ export async function setupTokenWorld(ctx: AppContext): Promise<TokenWorld> {
     user: { id: user.id, login: user.login, password },
   };
 }
+
+/**
+ * `trustgate keys rotate --now` in process: a new key for every algorithm in use that signs at once;
+ * the replaced keys stay published for `keepPublishedSeconds`. Returns the new key of SIGNING_ALG.
+ */
+export async function rotateKeysNow(ctx: AppContext, keepPublishedSeconds: number): Promise<string> {
+  const staged = await ctx.keys.rotate({ immediately: true, keepPublishedSeconds });
+  const key = staged.find((k) => k.alg === ctx.config.signingAlg);
+  if (!key) throw new Error('the rotation added no key for SIGNING_ALG');
+  return key.kid;
+}

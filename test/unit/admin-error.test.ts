@@ -22,6 +22,7 @@ describe('AdminError: a structured reason, worded by each surface', () => {
       clientId: 'a.b/c', displayName: 'App', clientType: 'confidential', loginRedirectUris: ['https://a.example/cb'],
       logoutRedirectUris: [], scopes: 'read', allowInternalUsers: true, allowCommunityUsers: false,
       allowRefreshTokens: true, requireConsent: true, accessTokenLifetime: 3600, refreshTokenLifetime: 86400, hasSecret: false,
+      idTokenSignedResponseAlg: null, accessTokenSigningAlg: null,
     };
     assert.throws(() => validateAppRegistration(base), (error: unknown) => {
       assert.ok(error instanceof AdminError);

@@ -98,6 +98,28 @@ describeEachDatabase('admin service: Trusted Applications', (database) => {
     assert.equal((await server.app.ctx.store.apps.get('web'))!.displayName, 'Web 2');
   });
 
+  it('signing algorithms per app: RS256, ES256 or EdDSA, or null for SIGNING_ALG; anything else is refused', async () => {
+    const { app } = await service.create({ ...base, clientId: 'algs', clientType: 'public', idTokenSignedResponseAlg: 'EdDSA' });
+    assert.equal(app.idTokenSignedResponseAlg, 'EdDSA');
+    assert.equal(app.accessTokenSigningAlg, null, 'not given: follows SIGNING_ALG');
+    for (const bad of ['HS256', 'none', 'rs256', 'PS256', '']) {
+      await refuses(
+        service.update('algs', { accessTokenSigningAlg: bad }),
+        `the access-token signing algorithm must be RS256, ES256 or EdDSA, got ${JSON.stringify(bad)}`,
+      );
+      await refuses(
+        service.create({ ...base, clientId: 'algs2', clientType: 'public', idTokenSignedResponseAlg: bad }),
+        `the ID-token signing algorithm must be RS256, ES256 or EdDSA, got ${JSON.stringify(bad)}`,
+      );
+    }
+    const updated = await service.update('algs', { accessTokenSigningAlg: 'ES256', idTokenSignedResponseAlg: null });
+    assert.deepEqual([updated.app.idTokenSignedResponseAlg, updated.app.accessTokenSigningAlg], [null, 'ES256']);
+    const stored = await server.app.ctx.store.apps.get('algs');
+    assert.deepEqual([stored!.idTokenSignedResponseAlg, stored!.accessTokenSigningAlg], [null, 'ES256']);
+    assert.equal(await server.app.ctx.store.apps.get('algs2'), undefined);
+    await service.delete('algs');
+  });
+
   it('switching to public revokes the secrets; switching to confidential needs a new one', async () => {
     await refuses(service.update('spa', { clientType: 'confidential' }), 'a confidential app must have a secret: give --secret <value> or --generate-secret');
     const toConfidential = await service.update('spa', { clientType: 'confidential', generateSecret: true });

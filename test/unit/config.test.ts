@@ -29,7 +29,31 @@ describe('configuration: loadConfig', () => {
     assert.equal(config.accountReauthSeconds, 300);
     assert.equal(config.passwordResetLifetimeSeconds, 1800);
     assert.equal(config.hstsMaxAgeSeconds, 31536000);
+    assert.equal(config.signingAlg, 'RS256');
+    assert.equal(config.keyRotationIntervalSeconds, 90 * 86400);
+    assert.equal(config.allowPlaintextKeys, false);
     assert.ok(Object.isFrozen(config));
+  });
+
+  it('SIGNING_ALG, KEY_ROTATION_INTERVAL and ALLOW_PLAINTEXT_KEYS', () => {
+    assert.equal(loadConfig({ SIGNING_ALG: 'ES256' }).signingAlg, 'ES256');
+    assert.equal(loadConfig({ SIGNING_ALG: 'EdDSA' }).signingAlg, 'EdDSA');
+    for (const bad of ['HS256', 'none', 'rs256', 'PS256']) {
+      refused({ SIGNING_ALG: bad }, 'SIGNING_ALG', `SIGNING_ALG must be RS256, ES256 or EdDSA, got "${bad}".`);
+    }
+    assert.equal(loadConfig({ KEY_ROTATION_INTERVAL: '30d' }).keyRotationIntervalSeconds, 30 * 86400);
+    assert.equal(loadConfig({ KEY_ROTATION_INTERVAL: '1h' }).keyRotationIntervalSeconds, 3600);
+    assert.equal(loadConfig({ KEY_ROTATION_INTERVAL: '86400' }).keyRotationIntervalSeconds, 86400);
+    assert.equal(loadConfig({ KEY_ROTATION_INTERVAL: 'off' }).keyRotationIntervalSeconds, null);
+    assert.equal(loadConfig({ KEY_ROTATION_INTERVAL: '0' }).keyRotationIntervalSeconds, null);
+    for (const bad of ['59m', '3651d', 'weekly', '-1d']) {
+      refused(
+        { KEY_ROTATION_INTERVAL: bad },
+        'KEY_ROTATION_INTERVAL',
+        `KEY_ROTATION_INTERVAL must be a duration between 1h and 3650d such as 90d, or off, got "${bad}".`,
+      );
+    }
+    assert.equal(loadConfig({ ALLOW_PLAINTEXT_KEYS: 'true' }).allowPlaintextKeys, true);
   });
 
   it('accepts an https issuer with a path, without the trailing slash, listening on all interfaces', () => {

@@ -1,5 +1,7 @@
 import { invalid } from '../../errors/admin-error.js';
 import type { ClientType } from '../../domain/trusted-application.js';
+import type { SigningAlg } from '../../domain/signing-alg.js';
+import { checkSigningAlg } from './signing-alg.js';
 import { checkClientId } from './client-id.js';
 import { checkDisplayName } from './display-name.js';
 import { checkRedirectUris } from './redirect-uri.js';
@@ -20,6 +22,10 @@ export interface AppRegistrationInput {
   requireConsent: boolean;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
+  /** null: SIGNING_ALG */
+  idTokenSignedResponseAlg: string | null;
+  /** null: SIGNING_ALG */
+  accessTokenSigningAlg: string | null;
   /** whether the app will hold at least one usable secret after this change */
   hasSecret: boolean;
 }
@@ -37,6 +43,8 @@ export interface AppRegistration {
   requireConsent: boolean;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
+  idTokenSignedResponseAlg: SigningAlg | null;
+  accessTokenSigningAlg: SigningAlg | null;
 }
 
 /** Validates a whole registration; the first wrong value is reported with the reason. */
@@ -75,6 +83,8 @@ export function validateAppRegistration(input: AppRegistrationInput): AppRegistr
     requireConsent: input.requireConsent,
     accessTokenLifetime: checkAccessTokenLifetime(input.accessTokenLifetime),
     refreshTokenLifetime: checkRefreshTokenLifetime(input.refreshTokenLifetime),
+    idTokenSignedResponseAlg: checkSigningAlg(input.idTokenSignedResponseAlg, 'ID-token', 'idTokenSignedResponseAlg'),
+    accessTokenSigningAlg: checkSigningAlg(input.accessTokenSigningAlg, 'access-token', 'accessTokenSigningAlg'),
   };
 }
 

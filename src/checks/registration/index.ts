@@ -8,6 +8,7 @@ export {
   ACCESS_TOKEN_LIFETIME_BOUNDS,
   REFRESH_TOKEN_LIFETIME_BOUNDS,
 } from './lifetimes.js';
+export { checkSigningAlg } from './signing-alg.js';
 export { checkDisplayName } from './display-name.js';
 export { checkLogin, checkEmail, checkLocale, checkUserKind } from './user-fields.js';
 export { validateAppRegistration, type AppRegistration, type AppRegistrationInput } from './app-registration.js';

@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import type { Env } from '../../config/config.js';
 import { AppService, type AppChanges } from '../../admin/app-service.js';
-import type { TrustedApplication } from '../../domain/trusted-application.js';
+import { tokenSigningAlgs, type TrustedApplication } from '../../domain/trusted-application.js';
 import { isBuiltInClientId } from '../../domain/built-in-apps.js';
+import { SIGNING_ALGS, type SigningAlg } from '../../domain/signing-alg.js';
 import { CliUsageError } from '../cli-error.js';
 import { withCliContext } from '../cli-context.js';
 import { isoTime, printFields, printJson, printLine, printTable, seconds, yesNo } from '../output.js';
@@ -26,8 +27,14 @@ interface AppOptions {
   requireMfa?: boolean;
   accessTokenLifetime?: number;
   refreshTokenLifetime?: number;
+  idTokenAlg?: SigningAlgChoice;
+  accessTokenAlg?: SigningAlgChoice;
   json?: boolean;
 }
+
+/** A signing algorithm, or `default` to follow the server's SIGNING_ALG. */
+type SigningAlgChoice = SigningAlg | 'default';
+const SIGNING_ALG_CHOICES: readonly SigningAlgChoice[] = [...SIGNING_ALGS, 'default'];
 
 /** An app as scripts see it (`--json`): never a secret or a hash. */
 export function appView(app: TrustedApplication): Record<string, unknown> {
@@ -47,6 +54,9 @@ export function appView(app: TrustedApplication): Record<string, unknown> {
     requireMfa: app.requireMfa,
     accessTokenLifetime: app.accessTokenLifetime,
     refreshTokenLifetime: app.refreshTokenLifetime,
+    // null: the server's SIGNING_ALG
+    idTokenSignedResponseAlg: app.idTokenSignedResponseAlg,
+    accessTokenSigningAlg: app.accessTokenSigningAlg,
     createdAt: isoTime(app.createdAt),
     updatedAt: isoTime(app.updatedAt),
   };
@@ -56,7 +66,13 @@ function userKinds(app: TrustedApplication): string {
   return [app.allowInternalUsers ? 'internal' : '', app.allowCommunityUsers ? 'community' : ''].filter(Boolean).join(', ');
 }
 
-function printApp(app: TrustedApplication): void {
+/** An algorithm as the app's readable view shows it: its own choice, or the server's default. */
+function algorithmText(chosen: SigningAlg | null, effective: SigningAlg): string {
+  return chosen === null ? `${effective} (SIGNING_ALG)` : chosen;
+}
+
+function printApp(app: TrustedApplication, serverAlg: SigningAlg): void {
+  const algs = tokenSigningAlgs(app, serverAlg);
   printFields([
     ['ApplicationUri', app.clientId],
     ['Name', app.displayName],
@@ -72,6 +88,8 @@ function printApp(app: TrustedApplication): void {
     ['Second factor', app.requireMfa ? 'required' : 'when the user has one'],
     ['Access-token lifetime', seconds(app.accessTokenLifetime)],
     ['Refresh-token lifetime', seconds(app.refreshTokenLifetime)],
+    ['ID-token algorithm', algorithmText(app.idTokenSignedResponseAlg, algs.idToken)],
+    ['Access-token algorithm', algorithmText(app.accessTokenSigningAlg, algs.accessToken)],
     ['Created', isoTime(app.createdAt) ?? ''],
     ['Updated', isoTime(app.updatedAt) ?? ''],
   ]);
@@ -106,6 +124,8 @@ function withAppOptions(command: Command, create: boolean): Command {
     .option('--no-require-mfa', 'a second factor only when the user has one or the user must (default)')
     .option('--access-token-lifetime <seconds>', 'access-token lifetime (default 3600)', parseDuration)
     .option('--refresh-token-lifetime <seconds>', 'refresh-token lifetime (default 30 d confidential, 24 h public)', parseDuration)
+    .addOption(new Option('--id-token-alg <alg>', 'signs the app\'s ID tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
+    .addOption(new Option('--access-token-alg <alg>', 'signs the app\'s access tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
     .option('--json', 'print JSON');
 }
 
@@ -136,16 +156,22 @@ async function changesFrom(options: AppOptions, create: boolean): Promise<AppCha
   if (options.requireMfa !== undefined) changes.requireMfa = options.requireMfa;
   if (options.accessTokenLifetime !== undefined) changes.accessTokenLifetime = options.accessTokenLifetime;
   if (options.refreshTokenLifetime !== undefined) changes.refreshTokenLifetime = options.refreshTokenLifetime;
+  if (options.idTokenAlg !== undefined) changes.idTokenSignedResponseAlg = chosenAlg(options.idTokenAlg);
+  if (options.accessTokenAlg !== undefined) changes.accessTokenSigningAlg = chosenAlg(options.accessTokenAlg);
   return changes;
 }
 
-function printResult(verb: string, app: TrustedApplication, generatedSecret: string | undefined, json: boolean): void {
+function chosenAlg(choice: SigningAlgChoice): SigningAlg | null {
+  return choice === 'default' ? null : choice;
+}
+
+function printResult(verb: string, app: TrustedApplication, generatedSecret: string | undefined, json: boolean, serverAlg: SigningAlg): void {
   if (json) {
     printJson(generatedSecret === undefined ? { app: appView(app) } : { app: appView(app), generatedSecret });
     return;
   }
   printLine(`${verb} app ${app.clientId} (${app.clientType}).`);
-  printApp(app);
+  printApp(app, serverAlg);
   if (generatedSecret !== undefined) {
     printLine();
     printLine('Client secret (shown only this once; store it now, it cannot be shown again):');
@@ -167,7 +193,7 @@ export function registerAppCommands(program: Command, env: Env): void {
           clientType: changes.clientType ?? 'confidential',
           loginRedirectUris: changes.loginRedirectUris ?? [],
         });
-        printResult('Created', result.app, result.generatedSecret, options.json === true);
+        printResult('Created', result.app, result.generatedSecret, options.json === true, ctx.config.signingAlg);
       });
     },
   );
@@ -179,7 +205,7 @@ export function registerAppCommands(program: Command, env: Env): void {
     const changes = await changesFrom(options, false);
     await withCliContext(env, async (ctx) => {
       const result = await new AppService(ctx).update(clientId, changes);
-      printResult('Updated', result.app, result.generatedSecret, options.json === true);
+      printResult('Updated', result.app, result.generatedSecret, options.json === true, ctx.config.signingAlg);
     });
   });
 
@@ -213,7 +239,7 @@ export function registerAppCommands(program: Command, env: Env): void {
       await withCliContext(env, async (ctx) => {
         const { app: found, secrets } = await new AppService(ctx).show(clientId);
         if (options.json) return printJson({ app: appView(found), secrets: secrets.map(secretJson) });
-        printApp(found);
+        printApp(found, ctx.config.signingAlg);
         if (found.clientType === 'confidential') {
           printLine();
           printLine('Secrets:');

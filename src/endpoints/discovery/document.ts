@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config.js';
-import { SIGNING_ALG } from '../../keys/key-ring.js';
 import { ACR_VALUES_SUPPORTED } from '../../domain/authentication-level.js';
+import { SIGNING_ALGS, type SigningAlg } from '../../domain/signing-alg.js';
 
 /** Paths of every endpoint, relative to the issuer (the route table registers them under its path). */
 export const ENDPOINT_PATHS = {
@@ -22,7 +22,7 @@ export const API_SCOPES = ['read', 'update'] as const;
  * exactly what Trustgate implements; anything not listed (implicit and hybrid flows, request objects,
  * the claims parameter, front- and back-channel logout, pairwise subjects) is not offered.
  */
-export function discoveryDocument(config: Pick<Config, 'issuer'>): Record<string, unknown> {
+export function discoveryDocument(config: Pick<Config, 'issuer' | 'signingAlg'>): Record<string, unknown> {
   const at = (path: string) => `${config.issuer}${path}`;
   return {
     issuer: config.issuer,
@@ -42,7 +42,10 @@ export function discoveryDocument(config: Pick<Config, 'issuer'>): Record<string
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [SIGNING_ALG],
+    // every algorithm the server signs with (an app may choose any; its first key is made on demand)
+    id_token_signing_alg_values_supported: signingAlgs(config.signingAlg),
+    // not in OpenID Connect Discovery or RFC 8414: the algorithms of the JWT access tokens (RFC 9068)
+    access_token_signing_alg_values_supported: signingAlgs(config.signingAlg),
     claim_types_supported: ['normal'],
     claims_supported: [
       'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'amr', 'acr', 'at_hash',
@@ -56,4 +59,9 @@ export function discoveryDocument(config: Pick<Config, 'issuer'>): Record<string
     require_request_uri_registration: false,
     authorization_response_iss_parameter_supported: true,
   };
+}
+
+/** Every signing algorithm, SIGNING_ALG first. */
+function signingAlgs(serverDefault: SigningAlg): SigningAlg[] {
+  return [serverDefault, ...SIGNING_ALGS.filter((alg) => alg !== serverDefault)];
 }

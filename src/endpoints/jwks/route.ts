@@ -2,14 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { ENDPOINT_PATHS } from '../discovery/document.js';
 import { cacheableJson, sendCacheableJson, type CacheableJson } from '../discovery/cacheable-json.js';
+import { JWKS_MAX_AGE_SECONDS } from '../../keys/key-schedule.js';
 
 /**
- * How long verifiers may cache the key set. Short, so a rotation reaches them quickly; verifiers that
- * meet an unknown `kid` re-fetch anyway (jose's createRemoteJWKSet does).
+ * GET {issuer}/.well-known/openid-configuration/jwks: the published public signing keys (RFC 7517) of
+ * every algorithm. Verifiers may cache it for JWKS_MAX_AGE_SECONDS: short, and new keys are published
+ * longer than that before they sign (verifiers that meet an unknown `kid` re-fetch anyway).
  */
-export const JWKS_MAX_AGE_SECONDS = 300;
-
-/** GET {issuer}/.well-known/openid-configuration/jwks: the published public signing keys (RFC 7517). */
 export function registerJwks(app: FastifyInstance, ctx: AppContext): void {
   let cached: { keys: unknown; doc: CacheableJson } | undefined;
   app.get(ENDPOINT_PATHS.jwks, async (request, reply) => {

@@ -3,6 +3,7 @@ import type { Database, TrustedApplicationsTable, ClientSecretsTable } from './s
 import type { ClientSecret, TrustedApplication } from '../../domain/trusted-application.js';
 import type { AppsStore } from '../apps.js';
 import { isStorableText } from '../../domain/text.js';
+import { isSigningAlg, type SigningAlg } from '../../domain/signing-alg.js';
 import { affected, atomic } from './atomic.js';
 
 export class KyselyAppsStore implements AppsStore {
@@ -88,6 +89,26 @@ export class KyselyAppsStore implements AppsStore {
     });
   }
 
+  async longestAccessTokenLifetime(): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('trusted_applications')
+      .select((eb) => eb.fn.max('access_token_lifetime').as('longest'))
+      .executeTakeFirst();
+    return row?.longest === null || row?.longest === undefined ? undefined : Number(row.longest);
+  }
+
+  async chosenSigningAlgs(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('trusted_applications')
+      .select('id_token_signed_response_alg as alg')
+      .where('id_token_signed_response_alg', 'is not', null)
+      .union((eb) =>
+        eb.selectFrom('trusted_applications').select('access_token_signing_alg as alg').where('access_token_signing_alg', 'is not', null),
+      )
+      .execute();
+    return rows.map((row) => row.alg).filter((alg): alg is string => alg !== null);
+  }
+
   async listSecrets(clientId: string): Promise<ClientSecret[]> {
     if (!isStorableText(clientId)) return [];
     const rows = await this.db
@@ -130,6 +151,8 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     requireConsent: row.require_consent === 1,
     accessTokenLifetime: row.access_token_lifetime,
     refreshTokenLifetime: row.refresh_token_lifetime,
+    idTokenSignedResponseAlg: storedAlg(row.id_token_signed_response_alg),
+    accessTokenSigningAlg: storedAlg(row.access_token_signing_alg),
     enabled: row.enabled === 1,
     requireMfa: Number(row.require_mfa) === 1,
     createdAt: row.created_at,
@@ -151,11 +174,18 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     require_consent: app.requireConsent ? 1 : 0,
     access_token_lifetime: app.accessTokenLifetime,
     refresh_token_lifetime: app.refreshTokenLifetime,
+    id_token_signed_response_alg: app.idTokenSignedResponseAlg,
+    access_token_signing_alg: app.accessTokenSigningAlg,
     enabled: app.enabled ? 1 : 0,
     require_mfa: app.requireMfa ? 1 : 0,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };
+}
+
+/** A stored algorithm choice; anything unknown (never written by this version) follows SIGNING_ALG. */
+function storedAlg(value: string | null): SigningAlg | null {
+  return isSigningAlg(value) ? value : null;
 }
 
 function toSecret(row: Selectable<ClientSecretsTable>): ClientSecret {

@@ -15,6 +15,8 @@ export interface TrustedApplicationsTable {
   require_consent: number;
   access_token_lifetime: number; // seconds
   refresh_token_lifetime: number; // seconds
+  id_token_signed_response_alg: string | null; // null: SIGNING_ALG
+  access_token_signing_alg: string | null; // null: SIGNING_ALG
   enabled: number;
   require_mfa: number;
   created_at: number;
@@ -55,10 +57,16 @@ export interface SigningKeysTable {
   private_key: string; // PKCS#8 PEM, or an encrypted envelope (JSON) when encrypted = 1
   encrypted: number;
   created_at: number;
+  /** from this time the public key is in the JWKS */
+  publish_from: number;
+  /** from this time the key signs (unless retired by then) */
+  sign_from: number;
   /** when a newer key replaced it as the signing key (null: current or never used) */
   retired_at: number | null;
   /** after this time the public key is no longer published (null: keep) */
   publish_until: number | null;
+  /** the key this one replaced (`first:<alg>` for an algorithm's first key); unique, so only one successor is ever added */
+  supersedes: string | null;
 }
 
 export interface SessionsTable {

@@ -4,6 +4,7 @@ import * as m002 from './002-throttle-counters.js';
 import * as m003 from './003-password-resets.js';
 import * as m004 from './004-session-binding.js';
 import * as m005 from './005-second-factors.js';
+import * as m006 from './006-key-stages-and-app-algorithms.js';
 
 /** Numbered migrations, in order. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-password-resets': m003,
   '004-session-binding': m004,
   '005-second-factors': m005,
+  '006-key-stages-and-app-algorithms': m006,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Store } from '../stores/store.js';
+import { KeyRing } from './key-ring.js';
+import { resolveKeyEncryptionSecret } from './key-encryption-secret.js';
+import { checkSigningKeysUsable } from './signing-key-check.js';
+import { algorithmsInUse } from './rotation-schedule.js';
+
+/**
+ * The server's key ring at start-up: the key-encryption secret resolved (or start-up refused, naming
+ * the variable), the current keys checked to decrypt, a first key for every algorithm in use.
+ */
+export async function openKeyRing(config: Config, store: Store, now: () => number, log: Logger): Promise<KeyRing> {
+  const secret = await resolveKeyEncryptionSecret(config, store.keys);
+  const keys = new KeyRing(store.keys, { encryptionSecret: secret.value, defaultAlg: config.signingAlg, now, log });
+  await checkSigningKeysUsable(keys, secret);
+  await keys.ensureKeys(await algorithmsInUse({ config, store }));
+  const plain = (await keys.list()).filter((key) => !key.encrypted && key.published).length;
+  if (secret.value === undefined) {
+    log.warn('ALLOW_PLAINTEXT_KEYS=true and KEY_ENCRYPTION_SECRET is not set: signing keys are stored unencrypted in the database');
+  } else if (plain > 0) {
+    log.warn({ keys: plain }, 'signing keys are stored unencrypted in the database: run "trustgate keys encrypt"');
+  }
+  return keys;
+}
