@@ -121,23 +121,25 @@ describeEachDatabase('scheduled key rotation: nodes that notice at once add one 
   before(async () => {
     // started together on an empty database: one first key
     const start = () => startTestServer({ databaseUrl: database().url, now: clock.now, env: { KEY_ROTATION_INTERVAL: '1h' } });
-    // on PostgreSQL (several nodes) they start together on an empty database; SQLite serves one node and migrates first
-    nodes = database().kind === 'postgres' ? await Promise.all([start(), start(), start()]) : [await start(), await start(), await start()];
+    // PostgreSQL serves several nodes: three start together on an empty database. SQLite serves one node
+    // (a second one in this same thread could only wait on the first): there its checks race each other.
+    nodes = database().kind === 'postgres' ? await Promise.all([start(), start(), start()]) : [await start()];
   });
   after(async () => {
     await Promise.all(nodes.map((node) => node.close()));
   });
 
   it('racing the scheduled rotation round after round, and an algorithm\'s first key, creates exactly one key each time', async () => {
-    assert.equal((await rsaKeys(nodes[0]!.app.ctx)).length, 1, 'three nodes created one first key');
+    assert.equal((await rsaKeys(nodes[0]!.app.ctx)).length, 1, 'the nodes created one first key');
+    const contexts = [0, 1, 2].map((i) => nodes[i % nodes.length]!.app.ctx);
     for (let round = 1; round <= 4; round++) {
       clock.advance(INTERVAL);
-      await Promise.all(nodes.map((node) => rotateDueKeys(node.app.ctx)));
+      await Promise.all(contexts.map((ctx) => rotateDueKeys(ctx)));
       const keys = await rsaKeys(nodes[0]!.app.ctx);
       assert.equal(keys.length, 1 + round, `round ${round}: ${JSON.stringify(keys.map((k) => k.kid))}`);
       assert.equal(keys.filter((key) => key.state === 'next').length, 1);
     }
-    await Promise.all(nodes.map((node) => node.app.ctx.keys.ensureKeys(['ES256', 'EdDSA'])));
+    await Promise.all(contexts.map((ctx) => ctx.keys.ensureKeys(['ES256', 'EdDSA'])));
     const keys = await nodes[0]!.app.ctx.keys.list();
     assert.equal(keys.filter((key) => key.alg === 'ES256').length, 1);
     assert.equal(keys.filter((key) => key.alg === 'EdDSA').length, 1);

@@ -170,4 +170,21 @@ describeEachDatabase('store contract: apps', (database) => {
     assert.deepEqual((await s.refresh.find('gone-t1'))!.family.revokedAt, 1_000);
     assert.equal(await s.apps.delete('never-registered', 2_000), false);
   });
+  it('per-app signing algorithms round-trip (null: SIGNING_ALG); the chosen algorithms and the longest access-token lifetime are listed', async () => {
+    const s = store();
+    const longest = (await s.apps.longestAccessTokenLifetime()) ?? 0;
+    assert.deepEqual(await s.apps.chosenSigningAlgs(), []);
+    const both = anApp('alg-both', { idTokenSignedResponseAlg: 'EdDSA', accessTokenSigningAlg: 'ES256', accessTokenLifetime: longest + 600 });
+    const idOnly = anApp('alg-id', { idTokenSignedResponseAlg: 'ES256' });
+    await s.apps.insert(both, []);
+    await s.apps.insert(idOnly, []);
+    assert.deepEqual(await s.apps.get('alg-both'), both);
+    assert.deepEqual(await s.apps.get('alg-id'), idOnly);
+    assert.deepEqual((await s.apps.chosenSigningAlgs()).sort(), ['ES256', 'EdDSA'], 'each once');
+    assert.equal(await s.apps.longestAccessTokenLifetime(), longest + 600);
+    assert.equal(await s.apps.update(anApp('alg-both', { accessTokenLifetime: 60 })), true);
+    assert.deepEqual(await s.apps.chosenSigningAlgs(), ['ES256']);
+    assert.equal(await s.apps.longestAccessTokenLifetime(), Math.max(longest, 3600));
+    for (const id of ['alg-both', 'alg-id']) await s.apps.delete(id, 1);
+  });
 });

@@ -4,6 +4,10 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { createTestDatabase, describeEachDatabase, postgresSkipReason } from '../support/databases.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../../src/stores/kysely/open-database.js';
 import type { Database } from '../../src/stores/kysely/schema.js';
+import { openStore } from '../../src/stores/store.js';
+import * as m001 from '../../src/stores/migrations/001-initial.js';
+
+const T = Date.parse('2027-01-01T00:00:00Z');
 
 const provider = (migrations: Record<string, Migration>) => ({ getMigrations: async () => migrations });
 const ok: Migration = { up: async (db: Kysely<any>) => void (await db.schema.createTable('probe_ok').addColumn('id', 'integer').execute()) };
@@ -77,6 +81,41 @@ describe('migrations while other schemas come and go (PostgreSQL)', { skip: post
       stop = true;
       await Promise.all(churning);
       for (const client of churners) await client.end();
+    }
+  });
+});
+
+describeEachDatabase('migration 006 on a database with keys and apps', (database) => {
+  it('keeps existing keys published and signing from their creation, superseding nothing; apps follow SIGNING_ALG', async () => {
+    const opened = await openDatabase(database().url);
+    try {
+      await migrateToLatest(opened.db, { getMigrations: async () => ({ '001-initial': m001 }) });
+      const legacy = { alg: 'RS256', public_jwk: '{}', private_key: 'pem', encrypted: 0, retired_at: null, publish_until: null };
+      const db = opened.db as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
+      await db.insertInto('signing_keys').values([
+        { ...legacy, kid: 'old', created_at: T, retired_at: T + 10, publish_until: T + 20 },
+        { ...legacy, kid: 'new', created_at: T + 10 },
+      ]).execute();
+      await db.insertInto('trusted_applications').values({
+        client_id: 'app', display_name: 'App', client_type: 'public', login_redirect_uris: '[]', logout_redirect_uris: '[]',
+        allow_internal_users: 1, allow_community_users: 0, scopes: '', allow_refresh_tokens: 1, require_consent: 1,
+        access_token_lifetime: 3600, refresh_token_lifetime: 86400, enabled: 1, created_at: T, updated_at: T,
+      }).execute();
+      assert.ok((await migrateToLatest(opened.db)).includes('006-key-stages-and-app-algorithms'));
+    } finally {
+      await opened.close();
+    }
+    const store = await openStore(database().url);
+    try {
+      const keys = await store.keys.list();
+      assert.deepEqual(
+        keys.map((k) => [k.kid, k.publishFrom, k.signFrom, k.supersedes, k.retiredAt]),
+        [['old', T, T, 'legacy:old', T + 10], ['new', T + 10, T + 10, 'legacy:new', null]],
+      );
+      const app = (await store.apps.get('app'))!;
+      assert.deepEqual([app.idTokenSignedResponseAlg, app.accessTokenSigningAlg], [null, null]);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -104,6 +104,8 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     createdAt: 1_700_000_000_001,
     updatedAt: 1_700_000_000_002,
     requireMfa: false,
+    idTokenSignedResponseAlg: null,
+    accessTokenSigningAlg: null,
     ...fields,
   };
 }
@@ -258,16 +260,21 @@ export function anInteraction(id: string, fields: Partial<Interaction> = {}): In
   };
 }
 
+/** A key published and signing from its creation, superseding a marker of its own (so any number may be added). */
 export function aKey(kid: string, fields: Partial<StoredSigningKey> = {}): StoredSigningKey {
+  const createdAt = fields.createdAt ?? 1_700_000_000_000;
   return {
     kid,
     alg: 'RS256',
     publicJwk: JSON.stringify({ kty: 'RSA', kid, n: 'sXch', e: 'AQAB' }),
     privateKey: `-----BEGIN PRIVATE KEY-----\n${kid}\n-----END PRIVATE KEY-----\n`,
     encrypted: false,
-    createdAt: 1_700_000_000_000,
+    createdAt,
+    publishFrom: createdAt,
+    signFrom: createdAt,
     retiredAt: null,
     publishUntil: null,
+    supersedes: `test:${kid}`,
     ...fields,
   };
 }

@@ -55,7 +55,7 @@ describeEachDatabase('store contract: withTransaction', (database) => {
     await s.sessions.insert(aSession('rb-sess', { userId: 'rb-u' }));
     await s.interactions.insert(anInteraction('rb-i'));
     await s.consents.grant('rb-u', 'rb-app', ['read'], 1);
-    await s.keys.insert(aKey('rb-k1'));
+    assert.equal(await s.keys.addSuccessor(aKey('rb-k1')), true);
 
     await assert.rejects(
       s.withTransaction(async (tx) => {
@@ -74,8 +74,8 @@ describeEachDatabase('store contract: withTransaction', (database) => {
         await tx.consents.grant('rb-u', 'rb-app', ['update'], 12);
         assert.equal(await tx.consents.revoke('rb-u'), 1);
         await tx.revokedTokens.add('rb-jti', 1_700_000_003_600_000, 13);
-        await tx.keys.insert(aKey('rb-k2'));
-        await tx.keys.retireAllExcept('rb-k2', 14, 15);
+        assert.equal(await tx.keys.addSuccessor(aKey('rb-k2', { supersedes: 'rb-k1' }), { at: 14, publishUntil: 15 }), true);
+        assert.equal(await tx.keys.encryptPrivateKey('rb-k1', 'an envelope'), true);
         await tx.throttles.reserve({ account: 'rollback', chain: [{ key: 'd:rollback', limit: 9, kind: 'device' }] }, 16, 60_000);
         assert.equal(await tx.serverSecrets.getOrCreate('rb-secret', 'inside', 17), 'inside');
         throw new Error('boom');
