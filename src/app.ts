@@ -20,14 +20,14 @@ export interface RunningApp {
  * Opens the store, applies migrations, opens the key ring (signing keys, their schedule), registers the
  * built-in account app and builds the HTTP server.
  */
-export async function createApp(config: Config, options: { log?: Logger; now?: () => number } = {}): Promise<RunningApp> {
-  const log = options.log ?? createLogger(config.logLevel);
+export async function createApp(given: Config, options: { log?: Logger; now?: () => number } = {}): Promise<RunningApp> {
+  const log = options.log ?? createLogger(given.logLevel);
   const now = options.now ?? Date.now;
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(given.databaseUrl);
   try {
     const applied = await store.migrate();
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-    const keys = await openKeyRing(config, store, now, log);
+    const { keys, config } = await openKeyRing(given, store, now, log);
     const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
     const ctx: AppContext = { config, store, keys, clients, log, now };
     await registerAccountApp(ctx);

@@ -23,7 +23,10 @@ export interface Config {
   databaseUrl: string;
   instanceName: string;
   logLevel: string;
-  /** KEY_ENCRYPTION_SECRET as given (SQLite falls back to the key-secret file: see key-encryption-secret.ts) */
+  /**
+   * KEY_ENCRYPTION_SECRET as given; in a running server's context, the secret resolved at start-up (on
+   * SQLite without the variable, the key-secret file's: see keys/key-encryption-secret.ts)
+   */
   keyEncryptionSecret: string | undefined;
   /** store signing keys unencrypted when no secret is available, instead of refusing (PostgreSQL) or creating the key-secret file (SQLite) */
   allowPlaintextKeys: boolean;

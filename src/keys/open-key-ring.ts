@@ -8,9 +8,16 @@ import { algorithmsInUse } from './rotation-schedule.js';
 
 /**
  * The server's key ring at start-up: the key-encryption secret resolved (or start-up refused, naming
- * the variable), the current keys checked to decrypt, a first key for every algorithm in use.
+ * the variable), the current keys checked to decrypt, a first key for every algorithm in use. Returns
+ * the configuration with `keyEncryptionSecret` resolved, so whatever else it encrypts at rest (the
+ * second-factor secrets) uses the same secret.
  */
-export async function openKeyRing(config: Config, store: Store, now: () => number, log: Logger): Promise<KeyRing> {
+export async function openKeyRing(
+  config: Config,
+  store: Store,
+  now: () => number,
+  log: Logger,
+): Promise<{ keys: KeyRing; config: Config }> {
   const secret = await resolveKeyEncryptionSecret(config, store.keys);
   const keys = new KeyRing(store.keys, { encryptionSecret: secret.value, defaultAlg: config.signingAlg, now, log });
   await checkSigningKeysUsable(keys, secret);
@@ -21,5 +28,6 @@ export async function openKeyRing(config: Config, store: Store, now: () => numbe
   } else if (plain > 0) {
     log.warn({ keys: plain }, 'signing keys are stored unencrypted in the database: run "trustgate keys encrypt"');
   }
-  return keys;
+  const resolved = secret.value === config.keyEncryptionSecret ? config : Object.freeze({ ...config, keyEncryptionSecret: secret.value });
+  return { keys, config: resolved };
 }

@@ -235,3 +235,26 @@ describeEachDatabase('trustgate keys encrypt', (database) => {
     }
   });
 });
+
+describe('keys at rest on SQLite: second-factor secrets use the same key-secret file', () => {
+  it('a TOTP secret is stored encrypted with the secret from the file, and read back', async () => {
+    const { startTestServer } = await import('../support/server.js');
+    const { createTestUser } = await import('../support/fixtures.js');
+    const { startTotpEnrolment, resumeTotpEnrolment } = await import('../../src/second-factors/totp.js');
+    const db = await createTestDatabase('sqlite');
+    const server = await startTestServer({ databaseUrl: db.url });
+    try {
+      const ctx = server.app.ctx;
+      assert.ok(fs.existsSync(`${db.url.slice('sqlite:'.length)}.key-secret`));
+      const { user } = await createTestUser(ctx, { login: 'totp-user' });
+      const enrolment = await startTotpEnrolment(ctx, user);
+      const stored = await ctx.store.secondFactors.pendingTotp(user.id, enrolment.credentialId);
+      assert.match(stored!.secret, /^jwe:/, 'not stored in plain text');
+      assert.ok(!stored!.secret.includes(enrolment.secret));
+      assert.equal((await resumeTotpEnrolment(ctx, user, enrolment.credentialId))!.secret, enrolment.secret);
+    } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
+});
