@@ -194,7 +194,7 @@ export function markdown(report: BenchReport, names: { trustgate: string; peer: 
   lines.push('');
   const c = report.ceilings;
   const ceilingParts = [
-    c.cryptoSignPerSecond !== undefined ? `RS256 ${fmt(c.cryptoSignPerSecond)} signatures/s with node:crypto (${fmt(c.joseSignPerSecond)}/s through jose SignJWT), so an operation with two signatures tops out at ${fmt(c.cryptoSignPerSecond / 2)}/s` : undefined,
+    c.cryptoSignPerSecond !== undefined ? `RS256 ${fmt(c.cryptoSignPerSecond)} signatures/s with node:crypto (${fmt(c.joseSignPerSecond)}/s through jose CompactSign, as Trustgate signs), so an operation with two signatures tops out at ${fmt(c.cryptoSignPerSecond / 2)}/s` : undefined,
     c.bareHttp ? `bare node:http JSON ${fmt(c.bareHttp.opsPerSecond)} req/s (p50 ${fmt(c.bareHttp.p50, 2)} ms, p99 ${fmt(c.bareHttp.p99, 2)} ms)` : undefined,
     c.argon2VerifyPerSecond !== undefined ? `argon2id ${fmt(c.argon2VerifyPerSecond, 1)} verifications/s (m=${c.argon2Params?.memoryKiB} KiB, t=${c.argon2Params?.iterations}, p=${c.argon2Params?.parallelism}; ${fmt(c.argon2Sequential, 1)}/s one at a time, ${fmt(c.argon2FourAtOnce, 1)}/s four at once)` : undefined,
   ].filter(Boolean);

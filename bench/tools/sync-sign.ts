@@ -1,24 +1,30 @@
 /**
- * What-if experiment (`npm run bench -- --whatif sync-sign`): preloaded into a Trustgate process, it
- * makes `crypto.sign(…, callback)` sign on the calling thread and call back on the next tick. On a
- * server pinned to one core the thread pool cannot sign in parallel anyway; this shows what the
- * hand-off to it costs. Nothing in Trustgate changes.
+ * What-if experiment (`npm run bench -- --whatif sync-sign`): preloaded into a Trustgate process, it makes
+ * WebCrypto's RSASSA-PKCS1-v1_5 signatures (what jose's RS256 runs on) sign on the calling thread with
+ * `crypto.sign` and resolve at once. On a server pinned to one core the thread pool cannot sign in
+ * parallel anyway; this shows what the hand-off to it costs. Nothing in Trustgate changes.
  */
-import crypto from 'node:crypto';
-import { syncBuiltinESMExports } from 'node:module';
+import crypto, { KeyObject } from 'node:crypto';
 
-type SignCallback = (error: Error | null, signature: Buffer) => void;
-const signSync = crypto.sign;
-(crypto as { sign: unknown }).sign = function sign(algorithm: string | null | undefined, data: NodeJS.ArrayBufferView, key: crypto.KeyLike | crypto.SignKeyObjectInput, callback?: SignCallback) {
-  if (typeof callback !== 'function') return signSync(algorithm, data, key);
-  let signature: Buffer;
+type Subtle = typeof crypto.webcrypto.subtle;
+const subtle = globalThis.crypto.subtle as Subtle;
+const signOnThreadPool = subtle.sign.bind(subtle);
+const keyObjects = new WeakMap<object, KeyObject>();
+
+(subtle as { sign: Subtle['sign'] }).sign = function sign(algorithm, key, data) {
+  const name = typeof algorithm === 'string' ? algorithm : algorithm.name;
+  if (name !== 'RSASSA-PKCS1-v1_5') return signOnThreadPool(algorithm, key, data);
   try {
-    signature = signSync(algorithm, data, key);
+    let keyObject = keyObjects.get(key);
+    if (!keyObject) {
+      keyObject = KeyObject.from(key);
+      keyObjects.set(key, keyObject);
+    }
+    const hash = (key.algorithm as unknown as { hash: { name: string } }).hash.name.replace('-', '').toLowerCase();
+    const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+    const signature = crypto.sign(hash, bytes, keyObject);
+    return Promise.resolve(signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer);
   } catch (error) {
-    process.nextTick(callback, error as Error);
-    return undefined;
+    return Promise.reject(error);
   }
-  process.nextTick(callback, null, signature);
-  return undefined;
 };
-syncBuiltinESMExports();

@@ -1,4 +1,4 @@
-import { SignJWT, type JWTPayload } from 'jose';
+import { CompactSign } from 'jose';
 import type { AppContext } from '../context.js';
 import { accessTokenClaims, idTokenClaims, type TokenGrant } from '../domain/token-claims.js';
 import { tokenSigningAlgs, type TrustedApplication } from '../domain/trusted-application.js';
@@ -19,9 +19,9 @@ type MintingApp = Pick<TrustedApplication, 'accessTokenLifetime' | 'accessTokenS
 
 /**
  * Signs the access token (RFC 9068, typ at+jwt) and, when `openid` was granted, the ID token, each with
- * the current key of the algorithm the app's tokens use. jose signs through WebCrypto, which runs on
- * libuv's thread pool, so concurrent requests sign in parallel off the event loop. The ID token's
- * at_hash needs the access token, so the two sign one after the other.
+ * the current key of the algorithm the app's tokens use (a KeyObject the key ring keeps in memory). jose
+ * signs through WebCrypto, which runs on libuv's thread pool, so concurrent requests sign in parallel off
+ * the event loop. The ID token's at_hash needs the access token, so the two sign one after the other.
  */
 export async function mintTokens(
   ctx: AppContext,
@@ -48,6 +48,12 @@ export async function mintTokens(
   return { accessToken, jti, accessExpiresAt: claims.exp * 1000, expiresIn: lifetime, idToken };
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * A compact JWS of the claims (RFC 7515, RFC 7519). CompactSign rather than SignJWT: the claims are
+ * complete already, and SignJWT's claim handling costs about a tenth of an RS256 signature again.
+ */
 function sign(claims: object, typ: string, key: SigningKey): Promise<string> {
-  return new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: key.alg, typ, kid: key.kid }).sign(key.privateKey);
+  return new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader({ alg: key.alg, typ, kid: key.kid }).sign(key.privateKey);
 }
