@@ -86,6 +86,7 @@ try {
     scopes: i % 4 === 0 ? 'read update' : 'read',
     allow_refresh_tokens: 1,
     require_consent: 1,
+    require_mfa: 0,
     access_token_lifetime: 3600,
     refresh_token_lifetime: 30 * 86400,
     enabled: i % 50 === 0 ? 0 : 1,
