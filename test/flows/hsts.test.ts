@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { describeEachDatabase } from '../support/databases.js';
+import { describeEachDatabase, testKeyEnv } from '../support/databases.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { startTestServer } from '../support/server.js';
@@ -31,7 +31,7 @@ const REQUESTS: InjectOptions[] = [
 describeEachDatabase('Strict-Transport-Security (HSTS_MAX_AGE)', (database) => {
   const apps: RunningApp[] = [];
   const start = async (env: Record<string, string> = {}) => {
-    const running = await createApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER_URL: ISSUER, DATABASE_URL: database().url, ...env }));
+    const running = await createApp(loadConfig({ LOG_LEVEL: 'silent', ISSUER_URL: ISSUER, DATABASE_URL: database().url, ...testKeyEnv(database().url), ...env }));
     apps.push(running);
     return running;
   };
