@@ -23,14 +23,6 @@ button.link{background:none;color:#1d3557;text-decoration:underline;padding:.5re
 .error{background:#fdecea;border-left:4px solid #b3261e;padding:.6rem .75rem;color:#6f1610}
 .notice{background:#eef4fb;border-left:4px solid #1d3557;padding:.6rem .75rem}
 code{overflow-wrap:anywhere}
-<<<<<<< HEAD
-.hint{color:#4a5260;font-size:.9rem;margin:.25rem 0 0}
-.steps li{margin:.5rem 0}
-.qr{display:block;margin:.5rem 0;background:#fff;padding:.5rem;border:1px solid #d0d5dd}
-.secret{font-size:1.05rem;letter-spacing:.05em}
-.codes{columns:2;padding-left:1.25rem;font-size:1.05rem}
-.codes li{margin:.2rem 0}
-=======
 a{color:#1d3557}
 a:focus{outline:3px solid #f4a261;outline-offset:2px}
 a.button{display:inline-block;font-weight:600;padding:.65rem 1.1rem;border-radius:.35rem;background:#1d3557;color:#fff;text-decoration:none;min-height:44px}
@@ -40,5 +32,9 @@ dl.profile dt{font-weight:600}
 dl.profile dd{margin:0;overflow-wrap:anywhere}
 .sign-out{margin-top:1.5rem;font-weight:600}
 section{border-top:1px solid #d5d9df;margin-top:1.25rem;padding-top:.25rem}
->>>>>>> passwords
+.steps li{margin:.5rem 0}
+.qr{display:block;margin:.5rem 0;background:#fff;padding:.5rem;border:1px solid #d0d5dd}
+.secret{font-size:1.05rem;letter-spacing:.05em}
+.codes{columns:2;padding-left:1.25rem;font-size:1.05rem}
+.codes li{margin:.2rem 0}
 `;
