@@ -45,6 +45,8 @@ export interface AppInput {
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /** the app may request the scope trustgate:admin (an access token for the admin API, for administrators only) */
+  adminApi: boolean;
 }
 
 /** What `create` needs; everything else has a default. */
@@ -111,6 +113,7 @@ export class AppService {
       ...registration,
       enabled: input.enabled ?? true,
       requireMfa: input.requireMfa ?? false,
+      adminApi: input.adminApi ?? false,
       createdAt: now,
       updatedAt: now,
     };
@@ -162,6 +165,7 @@ export class AppService {
       ...registration,
       enabled: changes.enabled ?? current.enabled,
       requireMfa: changes.requireMfa ?? current.requireMfa,
+      adminApi: changes.adminApi ?? current.adminApi ?? false,
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };

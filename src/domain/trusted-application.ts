@@ -25,6 +25,11 @@ export interface TrustedApplication {
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /**
+   * The app may request the scope `trustgate:admin` (an access token for the admin API): only apps an
+   * administrator allowed, and the built-in console. Absent: false.
+   */
+  adminApi?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -44,6 +49,9 @@ export const DEFAULT_REFRESH_TOKEN_LIFETIME: Record<ClientType, number> = {
   confidential: 30 * 86400,
   public: 86400,
 };
+
+/** The scope of an access token for the admin API (`{issuer}/admin/api/v1`). Never a registered API scope. */
+export const ADMIN_SCOPE = 'trustgate:admin';
 
 /** Protocol scopes every app may request (offline_access also needs allowRefreshTokens). */
 export const PROTOCOL_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;

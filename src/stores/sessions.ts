@@ -27,6 +27,8 @@ export interface SessionsStore {
   renew(oldIdHash: string, userId: string, renewal: SessionRenewal): Promise<boolean>;
   /** Starts `session` and ends the browser's previous one (if any), in one transaction. */
   replace(previousIdHash: string | null, session: Session): Promise<void>;
+  /** The user's sessions that are not ended and not past their absolute expiry at `now` (newest first, at most `limit`). */
+  listByUser(userId: string, now: number, limit?: number): Promise<Session[]>;
   /** Ends a session; true when this call ended it. */
   end(idHash: string, now: number): Promise<boolean>;
   /** Removes sessions that ended, expired, or went idle longer than `idleMs` before `before` (bounded batch). */

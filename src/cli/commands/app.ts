@@ -25,6 +25,7 @@ interface AppOptions {
   refreshTokens?: boolean;
   consent?: boolean;
   requireMfa?: boolean;
+  adminApi?: boolean;
   accessTokenLifetime?: number;
   refreshTokenLifetime?: number;
   idTokenAlg?: SigningAlgChoice;
@@ -52,6 +53,7 @@ export function appView(app: TrustedApplication): Record<string, unknown> {
     allowRefreshTokens: app.allowRefreshTokens,
     requireConsent: app.requireConsent,
     requireMfa: app.requireMfa,
+    adminApi: app.adminApi === true,
     accessTokenLifetime: app.accessTokenLifetime,
     refreshTokenLifetime: app.refreshTokenLifetime,
     // null: the server's SIGNING_ALG
@@ -86,6 +88,7 @@ function printApp(app: TrustedApplication, serverAlg: SigningAlg): void {
     ['Refresh tokens', yesNo(app.allowRefreshTokens)],
     ['Consent', app.requireConsent ? 'asked' : 'not asked'],
     ['Second factor', app.requireMfa ? 'required' : 'when the user has one'],
+    ['Admin API', app.adminApi ? 'may request trustgate:admin' : 'no'],
     ['Access-token lifetime', seconds(app.accessTokenLifetime)],
     ['Refresh-token lifetime', seconds(app.refreshTokenLifetime)],
     ['ID-token algorithm', algorithmText(app.idTokenSignedResponseAlg, algs.idToken)],
@@ -122,6 +125,8 @@ function withAppOptions(command: Command, create: boolean): Command {
     .option('--no-consent', 'do not ask for consent (first-party apps)')
     .option('--require-mfa', 'users must use a second factor (TOTP or a passkey) to sign in to this app')
     .option('--no-require-mfa', 'a second factor only when the user has one or the user must (default)')
+    .option('--admin-api', 'the app may request the scope trustgate:admin (an access token for the admin API; only administrators get one)')
+    .option('--no-admin-api', 'the app may not request trustgate:admin (default)')
     .option('--access-token-lifetime <seconds>', 'access-token lifetime (default 3600)', parseDuration)
     .option('--refresh-token-lifetime <seconds>', 'refresh-token lifetime (default 30 d confidential, 24 h public)', parseDuration)
     .addOption(new Option('--id-token-alg <alg>', 'signs the app\'s ID tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
@@ -154,6 +159,7 @@ async function changesFrom(options: AppOptions, create: boolean): Promise<AppCha
   if (options.refreshTokens !== undefined) changes.allowRefreshTokens = options.refreshTokens;
   if (options.consent !== undefined) changes.requireConsent = options.consent;
   if (options.requireMfa !== undefined) changes.requireMfa = options.requireMfa;
+  if (options.adminApi !== undefined) changes.adminApi = options.adminApi;
   if (options.accessTokenLifetime !== undefined) changes.accessTokenLifetime = options.accessTokenLifetime;
   if (options.refreshTokenLifetime !== undefined) changes.refreshTokenLifetime = options.refreshTokenLifetime;
   if (options.idTokenAlg !== undefined) changes.idTokenSignedResponseAlg = chosenAlg(options.idTokenAlg);

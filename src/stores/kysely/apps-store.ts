@@ -155,6 +155,7 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     accessTokenSigningAlg: storedAlg(row.access_token_signing_alg),
     enabled: row.enabled === 1,
     requireMfa: Number(row.require_mfa) === 1,
+    adminApi: Number(row.admin_api) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -178,6 +179,7 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     access_token_signing_alg: app.accessTokenSigningAlg,
     enabled: app.enabled ? 1 : 0,
     require_mfa: app.requireMfa ? 1 : 0,
+    admin_api: app.adminApi ? 1 : 0,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };

@@ -19,6 +19,8 @@ export interface TrustedApplicationsTable {
   access_token_signing_alg: string | null; // null: SIGNING_ALG
   enabled: number;
   require_mfa: number;
+  /** 1: the app may request the scope trustgate:admin (migration 012) */
+  admin_api: number;
   created_at: number;
   updated_at: number;
 }

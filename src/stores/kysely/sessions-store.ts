@@ -3,6 +3,7 @@ import type { Database, SessionsTable } from './schema.js';
 import type { Session } from '../../domain/session.js';
 import type { SessionRenewal, SessionsStore } from '../sessions.js';
 import { affected, atomic } from './atomic.js';
+import { isStorableText } from '../../domain/text.js';
 
 /** SSO sessions, keyed by the SHA-256 of the cookie value; shared by every node. */
 export class KyselySessionsStore implements SessionsStore {
@@ -60,6 +61,21 @@ export class KyselySessionsStore implements SessionsStore {
   }
 
   /** Ends a session; true when this call ended it. */
+  async listByUser(userId: string, now: number, limit = 100): Promise<Session[]> {
+    if (!isStorableText(userId)) return [];
+    const rows = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .orderBy('sid')
+      .limit(limit)
+      .execute();
+    return rows.map(toSession);
+  }
+
   async end(idHash: string, now: number): Promise<boolean> {
     const result = await this.db
       .updateTable('sessions')
