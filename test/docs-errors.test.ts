@@ -52,6 +52,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
   let webSecret = '';
   let otherSecret = '';
   let disabledSecret = '';
+  let adminToolSecret = '';
   const alice = new TestBrowser();
 
   before(async () => {
@@ -62,6 +63,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     disabledSecret = (await createTestApp(ctx, { clientId: 'docs.example/disabled', enabled: false })).secret!;
     await createTestApp(ctx, { clientId: 'docs.example/no-refresh', allowRefreshTokens: false });
     await createTestApp(ctx, { clientId: 'docs.example/spa', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], scopes: ['read'] });
+    adminToolSecret = (await createTestApp(ctx, { clientId: 'docs.example/admin-tool', requireConsent: false, adminApi: true })).secret!;
     await createTestUser(ctx, { login: 'alice' });
     await createTestUser(ctx, { login: 'carl', kind: 'community' });
     const verifier = (audience: string) => createAccessTokenVerifier({ issuer: server.issuer, audience, now: clock.now });
@@ -180,6 +182,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ...fromRedirect(await fetch(authorizeUrl(webParams({ scope: 'openid billing' })), { redirect: 'manual' }), WEB_CALLBACK),
       vars: { scope: 'billing' },
     }),
+    A15: async () => fromRedirect(await fetch(authorizeUrl(webParams({ scope: 'openid trustgate:admin' })), { redirect: 'manual' }), WEB_CALLBACK),
     A7: async () =>
       fromRedirect(await fetch(authorizeUrl(webParams({ client_id: 'docs.example/no-refresh' })), { redirect: 'manual' }), WEB_CALLBACK),
     A8: async () =>
@@ -265,6 +268,21 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       const c = await webCode();
       return fromJson(
         await token({ grant_type: 'authorization_code', code: c.code, redirect_uri: WEB_CALLBACK, code_verifier: c.verifier }, { clientId: 'docs.example/other', secret: otherSecret }),
+      );
+    },
+    T18: async () => {
+      const { verifier, challenge } = pkcePair();
+      const { code } = await getAuthorizationCode(
+        alice,
+        server.issuer,
+        webParams({ client_id: 'docs.example/admin-tool', scope: 'openid trustgate:admin', code_challenge: challenge, code_challenge_method: 'S256' }),
+        { login: 'alice', password: TEST_PASSWORD },
+      );
+      return fromJson(
+        await token(
+          { grant_type: 'authorization_code', code, redirect_uri: WEB_CALLBACK, code_verifier: verifier },
+          { clientId: 'docs.example/admin-tool', secret: adminToolSecret },
+        ),
       );
     },
     T14: async () => fromJson(await token({ grant_type: 'refresh_token', refresh_token: 'no-such-token' }, web())),

@@ -1,0 +1,150 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { AppService, type AppChanges, type NewAppInput } from '../admin/app-service.js';
+import { AccessService } from '../admin/access-service.js';
+import { invalid } from '../errors/admin-error.js';
+import { auditChange } from './audit.js';
+import { actorOf } from './plugin-support.js';
+import {
+  appJson,
+  appSchema,
+  appWritable,
+  errorResponses,
+  familyJson,
+  familySchema,
+  object,
+  secretJson,
+  secretSchema,
+} from './schemas.js';
+
+type AppParams = { Params: { clientId: string } };
+type SecretParams = { Params: { clientId: string; secretId: string } };
+
+const clientIdParams = object({ clientId: { type: 'string', description: 'the ApplicationUri (URL-encoded)' } });
+const appResult = object({ app: appSchema, generatedSecret: { type: 'string', description: 'shown exactly once' } }, ['app']);
+const tags = ['apps'];
+
+/** Trusted Applications and their secrets, through AppService (the same rules as `trustgate app`). */
+export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
+  const apps = new AppService(ctx);
+  const access = new AccessService(ctx);
+
+  api.get('/apps', {
+    schema: { tags, summary: 'List apps', response: { 200: object({ apps: { type: 'array', items: appSchema } }), ...errorResponses } },
+  }, async () => ({ apps: (await apps.list()).map(appJson) }));
+
+  api.post('/apps', {
+    schema: {
+      tags,
+      summary: 'Register an app (a generated secret is shown once)',
+      body: object({ clientId: { type: 'string' }, ...appWritable }, ['clientId', 'displayName', 'clientType', 'loginRedirectUris']),
+      response: { 201: appResult, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const result = await apps.create(request.body as NewAppInput);
+    auditChange(ctx, request, actorOf(request), 'app_created', { clientId: result.app.clientId });
+    return reply.code(201).send({ app: appJson(result.app), ...(result.generatedSecret ? { generatedSecret: result.generatedSecret } : {}) });
+  });
+
+  api.get<AppParams>('/apps/:clientId', {
+    schema: {
+      tags,
+      summary: 'Show an app and its secrets (never their values)',
+      params: clientIdParams,
+      response: { 200: object({ app: appSchema, secrets: { type: 'array', items: secretSchema } }), ...errorResponses },
+    },
+  }, async (request) => {
+    const { app, secrets } = await apps.show(request.params.clientId);
+    return { app: appJson(app), secrets: secrets.map(secretJson) };
+  });
+
+  api.patch<AppParams>('/apps/:clientId', {
+    schema: {
+      tags,
+      summary: 'Change an app (lists replace the old ones)',
+      params: clientIdParams,
+      body: object(appWritable, []),
+      response: { 200: appResult, ...errorResponses },
+    },
+  }, async (request) => {
+    const result = await apps.update(request.params.clientId, request.body as AppChanges);
+    auditChange(ctx, request, actorOf(request), 'app_updated', { clientId: result.app.clientId, fields: Object.keys(request.body as object) });
+    return { app: appJson(result.app), ...(result.generatedSecret ? { generatedSecret: result.generatedSecret } : {}) };
+  });
+
+  api.delete<AppParams>('/apps/:clientId', {
+    schema: { tags, summary: 'Delete an app (its refresh tokens are revoked)', params: clientIdParams, response: { 204: { type: 'null' }, ...errorResponses } },
+  }, async (request, reply) => {
+    await apps.delete(request.params.clientId);
+    auditChange(ctx, request, actorOf(request), 'app_deleted', { clientId: request.params.clientId });
+    return reply.code(204).send();
+  });
+
+  for (const action of ['enable', 'disable'] as const) {
+    api.post<AppParams>(`/apps/:clientId/${action}`, {
+      schema: {
+        tags,
+        summary: action === 'enable' ? 'Enable an app' : 'Disable an app (the kill switch)',
+        params: clientIdParams,
+        response: { 200: object({ app: appSchema }), ...errorResponses },
+      },
+    }, async (request) => {
+      const app = action === 'enable' ? await apps.enable(request.params.clientId) : await apps.disable(request.params.clientId);
+      auditChange(ctx, request, actorOf(request), action === 'enable' ? 'app_enabled' : 'app_disabled', { clientId: app.clientId });
+      return { app: appJson(app) };
+    });
+  }
+
+  api.get<AppParams>('/apps/:clientId/secrets', {
+    schema: {
+      tags,
+      summary: "List an app's secrets (never their values)",
+      params: clientIdParams,
+      response: { 200: object({ secrets: { type: 'array', items: secretSchema } }), ...errorResponses },
+    },
+  }, async (request) => ({ secrets: (await apps.listSecrets(request.params.clientId)).map(secretJson) }));
+
+  api.post<AppParams>('/apps/:clientId/secrets', {
+    schema: {
+      tags,
+      summary: 'Add a secret (a generated one is shown once); several may be active while rotating',
+      params: clientIdParams,
+      body: object(
+        { secret: { type: 'string' }, generateSecret: { type: 'boolean' }, expiresAt: { type: 'string', format: 'date-time' }, description: { type: 'string' } },
+        [],
+      ),
+      response: { 201: object({ secret: secretSchema, generatedSecret: { type: 'string' } }, ['secret']), ...errorResponses },
+    },
+  }, async (request: FastifyRequest<AppParams>, reply) => {
+    const body = request.body as { secret?: string; generateSecret?: boolean; expiresAt?: string; description?: string };
+    const expiresAt = body.expiresAt === undefined ? undefined : Date.parse(body.expiresAt);
+    if (expiresAt !== undefined && Number.isNaN(expiresAt)) throw invalid('secret_expiry_invalid', 'expiresAt must be a date-time', ['expiresAt']);
+    const result = await apps.addSecret(request.params.clientId, { ...body, expiresAt });
+    auditChange(ctx, request, actorOf(request), 'app_secret_added', { clientId: request.params.clientId, secretId: result.secret.id });
+    return reply.code(201).send({ secret: secretJson(result.secret), ...(result.generatedSecret ? { generatedSecret: result.generatedSecret } : {}) });
+  });
+
+  api.post<SecretParams>('/apps/:clientId/secrets/:secretId/revoke', {
+    schema: {
+      tags,
+      summary: "Revoke a secret (the app's last active one only with force)",
+      params: object({ clientId: { type: 'string' }, secretId: { type: 'string' } }),
+      body: object({ force: { type: 'boolean' } }, []),
+      response: { 200: object({ secret: secretSchema }), ...errorResponses },
+    },
+  }, async (request) => {
+    const force = (request.body as { force?: boolean } | undefined)?.force === true;
+    const secret = await apps.revokeSecret(request.params.clientId, request.params.secretId, { force });
+    auditChange(ctx, request, actorOf(request), 'app_secret_revoked', { clientId: request.params.clientId, secretId: secret.id });
+    return { secret: secretJson(secret) };
+  });
+
+  api.get<AppParams>('/apps/:clientId/refresh-families', {
+    schema: {
+      tags,
+      summary: "The app's live refresh-token families",
+      params: clientIdParams,
+      response: { 200: object({ families: { type: 'array', items: familySchema } }), ...errorResponses },
+    },
+  }, async (request) => ({ families: (await access.familiesOfApp(request.params.clientId)).map(familyJson) }));
+}

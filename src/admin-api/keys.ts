@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { KeyService } from '../admin/key-service.js';
+import { auditChange } from './audit.js';
+import { actorOf } from './plugin-support.js';
+import { errorResponses, keyJson, keySchema, object, stagedKeyJson, stagedKeySchema } from './schemas.js';
+
+const tags = ['keys'];
+
+/** Signing keys, through KeyService (the same rules as `trustgate keys`). */
+export function registerKeyRoutes(api: FastifyInstance, ctx: AppContext): void {
+  const keys = new KeyService(ctx);
+
+  api.get('/keys', {
+    schema: { tags, summary: 'Signing keys and their stages', response: { 200: object({ keys: { type: 'array', items: keySchema } }), ...errorResponses } },
+  }, async () => ({ keys: (await keys.list()).map(keyJson) }));
+
+  api.post('/keys/rotate', {
+    schema: {
+      tags,
+      summary: 'Rotate the signing keys (published now, signing once cached JWKS expired; immediately for emergencies)',
+      body: object({ immediately: { type: 'boolean' } }, []),
+      response: { 200: object({ keys: { type: 'array', items: stagedKeySchema } }), ...errorResponses },
+    },
+  }, async (request) => {
+    const immediately = (request.body as { immediately?: boolean } | undefined)?.immediately === true;
+    const staged = await keys.rotate(ctx.keys, { immediately });
+    auditChange(ctx, request, actorOf(request), 'keys_rotated', { kids: staged.map((key) => key.kid), immediately });
+    return { keys: staged.map(stagedKeyJson) };
+  });
+}
