@@ -11,6 +11,7 @@ const WORDING: Record<string, (error: AdminError) => string> = {
   secret_choice_conflict: () => 'give either --secret or --generate-secret, not both',
   redirect_uri_required: () => 'at least one login redirect URI is required (--redirect-uri)',
   secret_too_short: (error) => error.message.replace(/; or ask for one to be generated$/, '; or use --generate-secret'),
+  scope_admin_api: () => 'the scope "trustgate:admin" is not an API scope: give --admin-api to let the app request it',
   last_active_secret: (error) => error.message.replace(/, or repeat with force$/, ', or repeat with --force'),
 };
 
