@@ -12,6 +12,7 @@ import { registerRevocation } from '../endpoints/revocation/route.js';
 import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
 import { registerAdminApi } from '../admin-api/routes.js';
+import { registerConsole } from '../admin-console/routes.js';
 
 /**
  * The route table. Protocol endpoints live under the issuer's path (e.g. /id/connect/token);
@@ -32,6 +33,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerIntrospection(issuer, ctx);
       registerAccount(issuer, ctx);
       await registerAdminApi(issuer, ctx);
+      registerConsole(issuer, ctx);
     },
     { prefix: ctx.config.issuerPath },
   );
