@@ -3,8 +3,7 @@ import type { AppContext } from '../context.js';
 import { AppService, type AppChanges, type NewAppInput } from '../admin/app-service.js';
 import { AccessService } from '../admin/access-service.js';
 import { invalid } from '../errors/admin-error.js';
-import { auditChange } from './audit.js';
-import { actorOf } from './plugin-support.js';
+import { servicesFor } from './plugin-support.js';
 import {
   appJson,
   appSchema,
@@ -26,12 +25,10 @@ const tags = ['apps'];
 
 /** Trusted Applications and their secrets, through AppService (the same rules as `trustgate app`). */
 export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
-  const apps = new AppService(ctx);
-  const access = new AccessService(ctx);
 
   api.get('/apps', {
     schema: { tags, summary: 'List apps', response: { 200: object({ apps: { type: 'array', items: appSchema } }), ...errorResponses } },
-  }, async () => ({ apps: (await apps.list()).map(appJson) }));
+  }, async (request) => ({ apps: (await servicesFor(ctx, request).apps.list()).map(appJson) }));
 
   api.post('/apps', {
     schema: {
@@ -41,8 +38,7 @@ export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
       response: { 201: appResult, ...errorResponses },
     },
   }, async (request, reply) => {
-    const result = await apps.create(request.body as NewAppInput);
-    auditChange(ctx, request, actorOf(request), 'app_created', { clientId: result.app.clientId });
+    const result = await servicesFor(ctx, request).apps.create(request.body as NewAppInput);
     return reply.code(201).send({ app: appJson(result.app), ...(result.generatedSecret ? { generatedSecret: result.generatedSecret } : {}) });
   });
 
@@ -54,7 +50,7 @@ export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
       response: { 200: object({ app: appSchema, secrets: { type: 'array', items: secretSchema } }), ...errorResponses },
     },
   }, async (request) => {
-    const { app, secrets } = await apps.show(request.params.clientId);
+    const { app, secrets } = await servicesFor(ctx, request).apps.show(request.params.clientId);
     return { app: appJson(app), secrets: secrets.map(secretJson) };
   });
 
@@ -67,16 +63,14 @@ export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
       response: { 200: appResult, ...errorResponses },
     },
   }, async (request) => {
-    const result = await apps.update(request.params.clientId, request.body as AppChanges);
-    auditChange(ctx, request, actorOf(request), 'app_updated', { clientId: result.app.clientId, fields: Object.keys(request.body as object) });
+    const result = await servicesFor(ctx, request).apps.update(request.params.clientId, request.body as AppChanges);
     return { app: appJson(result.app), ...(result.generatedSecret ? { generatedSecret: result.generatedSecret } : {}) };
   });
 
   api.delete<AppParams>('/apps/:clientId', {
     schema: { tags, summary: 'Delete an app (its refresh tokens are revoked)', params: clientIdParams, response: { 204: { type: 'null' }, ...errorResponses } },
   }, async (request, reply) => {
-    await apps.delete(request.params.clientId);
-    auditChange(ctx, request, actorOf(request), 'app_deleted', { clientId: request.params.clientId });
+    await servicesFor(ctx, request).apps.delete(request.params.clientId);
     return reply.code(204).send();
   });
 
@@ -89,8 +83,7 @@ export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
         response: { 200: object({ app: appSchema }), ...errorResponses },
       },
     }, async (request) => {
-      const app = action === 'enable' ? await apps.enable(request.params.clientId) : await apps.disable(request.params.clientId);
-      auditChange(ctx, request, actorOf(request), action === 'enable' ? 'app_enabled' : 'app_disabled', { clientId: app.clientId });
+      const app = action === 'enable' ? await servicesFor(ctx, request).apps.enable(request.params.clientId) : await servicesFor(ctx, request).apps.disable(request.params.clientId);
       return { app: appJson(app) };
     });
   }
@@ -102,7 +95,7 @@ export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
       params: clientIdParams,
       response: { 200: object({ secrets: { type: 'array', items: secretSchema } }), ...errorResponses },
     },
-  }, async (request) => ({ secrets: (await apps.listSecrets(request.params.clientId)).map(secretJson) }));
+  }, async (request) => ({ secrets: (await servicesFor(ctx, request).apps.listSecrets(request.params.clientId)).map(secretJson) }));
 
   api.post<AppParams>('/apps/:clientId/secrets', {
     schema: {
@@ -119,8 +112,7 @@ export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
     const body = request.body as { secret?: string; generateSecret?: boolean; expiresAt?: string; description?: string };
     const expiresAt = body.expiresAt === undefined ? undefined : Date.parse(body.expiresAt);
     if (expiresAt !== undefined && Number.isNaN(expiresAt)) throw invalid('secret_expiry_invalid', 'expiresAt must be a date-time', ['expiresAt']);
-    const result = await apps.addSecret(request.params.clientId, { ...body, expiresAt });
-    auditChange(ctx, request, actorOf(request), 'app_secret_added', { clientId: request.params.clientId, secretId: result.secret.id });
+    const result = await servicesFor(ctx, request).apps.addSecret(request.params.clientId, { ...body, expiresAt });
     return reply.code(201).send({ secret: secretJson(result.secret), ...(result.generatedSecret ? { generatedSecret: result.generatedSecret } : {}) });
   });
 
@@ -134,8 +126,7 @@ export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
     },
   }, async (request) => {
     const force = (request.body as { force?: boolean } | undefined)?.force === true;
-    const secret = await apps.revokeSecret(request.params.clientId, request.params.secretId, { force });
-    auditChange(ctx, request, actorOf(request), 'app_secret_revoked', { clientId: request.params.clientId, secretId: secret.id });
+    const secret = await servicesFor(ctx, request).apps.revokeSecret(request.params.clientId, request.params.secretId, { force });
     return { secret: secretJson(secret) };
   });
 
@@ -146,5 +137,5 @@ export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
       params: clientIdParams,
       response: { 200: object({ families: { type: 'array', items: familySchema } }), ...errorResponses },
     },
-  }, async (request) => ({ families: (await access.familiesOfApp(request.params.clientId)).map(familyJson) }));
+  }, async (request) => ({ families: (await servicesFor(ctx, request).access.familiesOfApp(request.params.clientId)).map(familyJson) }));
 }

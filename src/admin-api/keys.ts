@@ -1,19 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { KeyService } from '../admin/key-service.js';
-import { auditChange } from './audit.js';
-import { actorOf } from './plugin-support.js';
+import { servicesFor } from './plugin-support.js';
 import { errorResponses, keyJson, keySchema, object, stagedKeyJson, stagedKeySchema } from './schemas.js';
 
 const tags = ['keys'];
 
 /** Signing keys, through KeyService (the same rules as `trustgate keys`). */
 export function registerKeyRoutes(api: FastifyInstance, ctx: AppContext): void {
-  const keys = new KeyService(ctx);
 
   api.get('/keys', {
     schema: { tags, summary: 'Signing keys and their stages', response: { 200: object({ keys: { type: 'array', items: keySchema } }), ...errorResponses } },
-  }, async () => ({ keys: (await keys.list()).map(keyJson) }));
+  }, async (request) => ({ keys: (await servicesFor(ctx, request).keys.list()).map(keyJson) }));
 
   api.post('/keys/rotate', {
     schema: {
@@ -24,8 +22,7 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: AppContext): void {
     },
   }, async (request) => {
     const immediately = (request.body as { immediately?: boolean } | undefined)?.immediately === true;
-    const staged = await keys.rotate(ctx.keys, { immediately });
-    auditChange(ctx, request, actorOf(request), 'keys_rotated', { kids: staged.map((key) => key.kid), immediately });
+    const staged = await servicesFor(ctx, request).keys.rotate(ctx.keys, { immediately });
     return { keys: staged.map(stagedKeyJson) };
   });
 }

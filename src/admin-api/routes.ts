@@ -9,6 +9,7 @@ import { registerAppRoutes } from './apps.js';
 import { registerUserRoutes } from './users.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerSessionRoutes } from './sessions.js';
+import { registerAuditRoutes } from './audit-events.js';
 
 /** Where the admin API lives below the issuer. */
 export const ADMIN_API_PREFIX = '/admin/api/v1';
@@ -66,6 +67,7 @@ export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): P
       registerUserRoutes(api, ctx);
       registerSessionRoutes(api, ctx);
       registerKeyRoutes(api, ctx);
+      registerAuditRoutes(api, ctx);
     },
     { prefix: ADMIN_API_PREFIX },
   );

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AccessService } from '../admin/access-service.js';
-import { auditChange } from './audit.js';
-import { actorOf } from './plugin-support.js';
+import { servicesFor } from './plugin-support.js';
 import { errorResponses, familyJson, familySchema, object, sessionJson, sessionSchema } from './schemas.js';
 
 type UserParams = { Params: { user: string } };
@@ -11,7 +10,6 @@ const tags = ['sessions'];
 
 /** Sign-in sessions and refresh-token families, through AccessService. */
 export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext): void {
-  const access = new AccessService(ctx);
 
   api.get<UserParams>('/users/:user/sessions', {
     schema: {
@@ -20,7 +18,7 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext): vo
       params: userParams,
       response: { 200: object({ sessions: { type: 'array', items: sessionSchema } }), ...errorResponses },
     },
-  }, async (request) => ({ sessions: (await access.sessionsOf(request.params.user)).sessions.map(sessionJson) }));
+  }, async (request) => ({ sessions: (await servicesFor(ctx, request).access.sessionsOf(request.params.user)).sessions.map(sessionJson) }));
 
   api.get<UserParams>('/users/:user/refresh-families', {
     schema: {
@@ -29,7 +27,7 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext): vo
       params: userParams,
       response: { 200: object({ families: { type: 'array', items: familySchema } }), ...errorResponses },
     },
-  }, async (request) => ({ families: (await access.familiesOfUser(request.params.user)).map(familyJson) }));
+  }, async (request) => ({ families: (await servicesFor(ctx, request).access.familiesOfUser(request.params.user)).map(familyJson) }));
 
   api.post<{ Params: { sid: string } }>('/sessions/:sid/end', {
     schema: {
@@ -39,8 +37,7 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext): vo
       response: { 200: object({ session: sessionSchema }), ...errorResponses },
     },
   }, async (request) => {
-    const session = await access.endSession(request.params.sid);
-    auditChange(ctx, request, actorOf(request), 'session_ended', { sid: session.sid, userId: session.userId });
+    const session = await servicesFor(ctx, request).access.endSession(request.params.sid);
     return { session: sessionJson(session) };
   });
 
@@ -52,8 +49,7 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext): vo
       response: { 200: object({ family: familySchema }), ...errorResponses },
     },
   }, async (request) => {
-    const family = await access.revokeFamily(request.params.familyId);
-    auditChange(ctx, request, actorOf(request), 'refresh_family_revoked', { familyId: family.id, clientId: family.clientId, userId: family.userId });
+    const family = await servicesFor(ctx, request).access.revokeFamily(request.params.familyId);
     return { family: familyJson(family) };
   });
 }

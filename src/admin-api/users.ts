@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { UserService, type NewUserInput, type UserChanges } from '../admin/user-service.js';
-import { auditChange } from './audit.js';
-import { actorOf } from './plugin-support.js';
+import { servicesFor } from './plugin-support.js';
 import { errorResponses, iso, object, userJson, userSchema } from './schemas.js';
 
 type UserParams = { Params: { user: string } };
@@ -22,19 +21,17 @@ const tags = ['users'];
 
 /** Users, through UserService (the same rules as `trustgate user`). */
 export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void {
-  const users = new UserService(ctx);
-  const simple = (path: string, summary: string, event: string, run: (user: string) => Promise<import('../domain/user.js').User>) =>
+  const simple = (path: string, summary: string, run: (users: UserService, user: string) => Promise<import('../domain/user.js').User>) =>
     api.post<UserParams>(`/users/:user/${path}`, {
       schema: { tags, summary, params: userParams, response: { 200: userResult, ...errorResponses } },
     }, async (request) => {
-      const user = await run(request.params.user);
-      auditChange(ctx, request, actorOf(request), event, { userId: user.id });
+      const user = await run(servicesFor(ctx, request).users, request.params.user);
       return { user: userJson(user) };
     });
 
   api.get('/users', {
     schema: { tags, summary: 'List users', response: { 200: object({ users: { type: 'array', items: userSchema } }), ...errorResponses } },
-  }, async () => ({ users: (await users.list()).map(userJson) }));
+  }, async (request) => ({ users: (await servicesFor(ctx, request).users.list()).map(userJson) }));
 
   api.post('/users', {
     schema: {
@@ -47,26 +44,24 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
       response: { 201: userResult, ...errorResponses },
     },
   }, async (request, reply) => {
-    const { user } = await users.create(request.body as NewUserInput);
-    auditChange(ctx, request, actorOf(request), 'user_created', { userId: user.id, admin: user.isAdmin });
+    const { user } = await servicesFor(ctx, request).users.create(request.body as NewUserInput);
     return reply.code(201).send({ user: userJson(user) });
   });
 
   api.get<UserParams>('/users/:user', {
     schema: { tags, summary: 'Show a user', params: userParams, response: { 200: userResult, ...errorResponses } },
-  }, async (request) => ({ user: userJson(await users.show(request.params.user)) }));
+  }, async (request) => ({ user: userJson(await servicesFor(ctx, request).users.show(request.params.user)) }));
 
   api.patch<UserParams>('/users/:user', {
     schema: { tags, summary: "Change a user's profile, kind or administrator flag", params: userParams, body: object(profile, []), response: { 200: userResult, ...errorResponses } },
   }, async (request) => {
-    const user = await users.update(request.params.user, request.body as UserChanges);
-    auditChange(ctx, request, actorOf(request), 'user_updated', { userId: user.id, fields: Object.keys(request.body as object) });
+    const user = await servicesFor(ctx, request).users.update(request.params.user, request.body as UserChanges);
     return { user: userJson(user) };
   });
 
-  simple('enable', 'Allow a user to sign in again', 'user_enabled', (user) => users.enable(user));
-  simple('disable', 'Disable a user (sessions end, refresh tokens are revoked)', 'user_disabled', (user) => users.disable(user));
-  simple('end-sessions', "End the user's sessions and revoke their refresh tokens", 'user_sessions_ended', (user) => users.endSessions(user));
+  simple('enable', 'Allow a user to sign in again', (users, user) => users.enable(user));
+  simple('disable', 'Disable a user (sessions end, refresh tokens are revoked)', (users, user) => users.disable(user));
+  simple('end-sessions', "End the user's sessions and revoke their refresh tokens", (users, user) => users.endSessions(user));
 
   api.post<UserParams>('/users/:user/unlock', {
     schema: {
@@ -76,8 +71,7 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
       response: { 200: object({ user: userSchema, cleared: { type: 'integer' } }), ...errorResponses },
     },
   }, async (request) => {
-    const { user, cleared } = await users.unlock(request.params.user);
-    auditChange(ctx, request, actorOf(request), 'user_unlocked', { userId: user.id, cleared });
+    const { user, cleared } = await servicesFor(ctx, request).users.unlock(request.params.user);
     return { user: userJson(user), cleared };
   });
 
@@ -90,8 +84,7 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
       response: { 200: userResult, ...errorResponses },
     },
   }, async (request) => {
-    const user = await users.setRequireMfa(request.params.user, (request.body as { required: boolean }).required);
-    auditChange(ctx, request, actorOf(request), 'user_require_mfa_changed', { userId: user.id, required: user.requireMfa });
+    const user = await servicesFor(ctx, request).users.setRequireMfa(request.params.user, (request.body as { required: boolean }).required);
     return { user: userJson(user) };
   });
 
@@ -103,7 +96,7 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
       response: { 200: object({ required: { type: 'boolean' }, totp: { type: 'boolean' }, recoveryCodesLeft: { type: 'integer' } }), ...errorResponses },
     },
   }, async (request) => {
-    const { user, totp, recoveryCodesLeft } = await users.secondFactors(request.params.user);
+    const { user, totp, recoveryCodesLeft } = await servicesFor(ctx, request).users.secondFactors(request.params.user);
     return { required: user.requireMfa, totp, recoveryCodesLeft };
   });
 
@@ -115,8 +108,7 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
       response: { 200: object({ user: userSchema, removed: { type: 'integer' } }), ...errorResponses },
     },
   }, async (request) => {
-    const { user, removed } = await users.resetSecondFactors(request.params.user);
-    auditChange(ctx, request, actorOf(request), 'user_second_factors_reset', { userId: user.id, removed });
+    const { user, removed } = await servicesFor(ctx, request).users.resetSecondFactors(request.params.user);
     return { user: userJson(user), removed };
   });
 
@@ -128,8 +120,7 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
       response: { 201: object({ url: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } }), ...errorResponses },
     },
   }, async (request, reply) => {
-    const link = await users.createResetLink(request.params.user);
-    auditChange(ctx, request, actorOf(request), 'user_reset_link_created', { userId: link.user.id });
+    const link = await servicesFor(ctx, request).users.createResetLink(request.params.user);
     return reply.code(201).send({ url: link.url, expiresAt: iso(link.expiresAt) });
   });
 }

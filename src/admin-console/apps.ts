@@ -4,7 +4,7 @@ import { AppService } from '../admin/app-service.js';
 import { AdminError } from '../errors/admin-error.js';
 import { isBuiltInClientId } from '../domain/built-in-apps.js';
 import { appBody, appsBody } from '../pages/console-apps-page.js';
-import { auditChange } from '../admin-api/audit.js';
+import { adminDepsFor } from '../admin-api/audit.js';
 import type { ConsoleSession } from './session.js';
 import { asAdministrator, changeAsAdministrator, checked, field, lines, sendConsolePage } from './render.js';
 import { consolePath, segment } from './paths.js';
@@ -15,6 +15,8 @@ type SecretParams = { Params: { clientId: string; secretId: string } };
 /** The apps pages: list and register, show and edit, the kill switch, secrets (added, shown once, revoked). */
 export function appPages(ctx: AppContext) {
   const apps = new AppService(ctx);
+  /** the service that records this administrator's changes (actor and address) on the audit trail */
+  const changer = (request: FastifyRequest, session: ConsoleSession) => new AppService(adminDepsFor(ctx, request, session.actor));
 
   async function list(reply: FastifyReply, session: ConsoleSession, view: { error?: string; status?: number; notice?: string } = {}) {
     return sendConsolePage(ctx, reply, session, {
@@ -60,7 +62,7 @@ export function appPages(ctx: AppContext) {
         const clientType = field(form, 'clientType') === 'public' ? 'public' : 'confidential';
         const result = await refused(
           () =>
-            apps.create({
+            changer(request, session).create({
               clientId: field(form, 'clientId'),
               displayName: field(form, 'displayName'),
               clientType,
@@ -78,7 +80,6 @@ export function appPages(ctx: AppContext) {
         );
         if ('reply' in result) return result.reply;
         const created = result.value;
-        auditChange(ctx, request, session.actor, 'app_created', { clientId: created.app.clientId });
         return show(reply, session, created.app.clientId, { notice: `App ${created.app.clientId} registered.`, newSecret: created.generatedSecret });
       }),
 
@@ -94,7 +95,7 @@ export function appPages(ctx: AppContext) {
         const lifetime = (name: string) => (field(form, name) === '' ? undefined : Number(field(form, name)));
         const result = await refused(
           () =>
-            apps.update(clientId, {
+            changer(request, session).update(clientId, {
               displayName: field(form, 'displayName'),
               loginRedirectUris: lines(form, 'loginRedirectUris'),
               logoutRedirectUris: lines(form, 'logoutRedirectUris'),
@@ -110,7 +111,6 @@ export function appPages(ctx: AppContext) {
           (error) => show(reply, session, clientId, { error: `Nothing was changed: ${error.message}.`, status: 400 }),
         );
         if ('reply' in result) return result.reply;
-        auditChange(ctx, request, session.actor, 'app_updated', { clientId });
         return show(reply, session, clientId, { notice: 'Changes saved.' });
       }),
 
@@ -118,11 +118,10 @@ export function appPages(ctx: AppContext) {
       changeAsAdministrator(ctx, request, reply, async (session) => {
         const { clientId } = request.params;
         const result = await refused(
-          () => (enabled ? apps.enable(clientId) : apps.disable(clientId)),
+          () => (enabled ? changer(request, session).enable(clientId) : changer(request, session).disable(clientId)),
           (error) => show(reply, session, clientId, { error: error.message, status: 400 }),
         );
         if ('reply' in result) return result.reply;
-        auditChange(ctx, request, session.actor, enabled ? 'app_enabled' : 'app_disabled', { clientId });
         return show(reply, session, clientId, { notice: enabled ? 'The app is enabled.' : 'The app is disabled: it can no longer sign users in or get tokens.' });
       }),
 
@@ -131,12 +130,11 @@ export function appPages(ctx: AppContext) {
         const { clientId } = request.params;
         const description = field(form, 'description');
         const result = await refused(
-          () => apps.addSecret(clientId, { generateSecret: true, description: description === '' ? null : description }),
+          () => changer(request, session).addSecret(clientId, { generateSecret: true, description: description === '' ? null : description }),
           (error) => show(reply, session, clientId, { error: `No secret was added: ${error.message}.`, status: 400 }),
         );
         if ('reply' in result) return result.reply;
         const added = result.value;
-        auditChange(ctx, request, session.actor, 'app_secret_added', { clientId, secretId: added.secret.id });
         return show(reply, session, clientId, { notice: `Secret ${added.secret.id} added.`, newSecret: added.generatedSecret });
       }),
 
@@ -144,7 +142,7 @@ export function appPages(ctx: AppContext) {
       changeAsAdministrator(ctx, request, reply, async (session, form) => {
         const { clientId, secretId } = request.params;
         const result = await refused(
-          () => apps.revokeSecret(clientId, secretId, { force: checked(form, 'force') }),
+          () => changer(request, session).revokeSecret(clientId, secretId, { force: checked(form, 'force') }),
           (error) =>
             show(reply, session, clientId, {
               error: error.reason === 'last_active_secret' ? `This is the app's last active secret: revoking it locks the app out. Add a new secret first, or revoke it anyway.` : error.message,
@@ -153,7 +151,6 @@ export function appPages(ctx: AppContext) {
             }),
         );
         if ('reply' in result) return result.reply;
-        auditChange(ctx, request, session.actor, 'app_secret_revoked', { clientId, secretId });
         return show(reply, session, clientId, { notice: `Secret ${secretId} revoked.` });
       }),
   };

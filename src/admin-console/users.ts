@@ -5,7 +5,7 @@ import { AccessService } from '../admin/access-service.js';
 import { AdminError } from '../errors/admin-error.js';
 import type { User } from '../domain/user.js';
 import { userBody, usersBody } from '../pages/console-users-page.js';
-import { auditChange } from '../admin-api/audit.js';
+import { adminDepsFor } from '../admin-api/audit.js';
 import type { ConsoleSession } from './session.js';
 import { asAdministrator, changeAsAdministrator, checked, field, sendConsolePage } from './render.js';
 import { consolePath, segment } from './paths.js';
@@ -13,12 +13,12 @@ import { consolePath, segment } from './paths.js';
 type UserParams = { Params: { user: string } };
 
 /** What each one-button action on a user does, and what the page says afterwards. */
-const ACTIONS: Record<string, { event: string; notice: (user: User) => string; run: (users: UserService, id: string) => Promise<unknown> }> = {
-  disable: { event: 'user_disabled', notice: (u) => `${u.login} is disabled: their sessions ended and their refresh tokens were revoked.`, run: (s, id) => s.disable(id) },
-  enable: { event: 'user_enabled', notice: (u) => `${u.login} may sign in again.`, run: (s, id) => s.enable(id) },
-  unlock: { event: 'user_unlocked', notice: (u) => `The sign-in counters of ${u.login} were cleared.`, run: (s, id) => s.unlock(id) },
-  'mfa-reset': { event: 'user_second_factors_reset', notice: (u) => `The second factors of ${u.login} were removed; their sessions ended.`, run: (s, id) => s.resetSecondFactors(id) },
-  'end-sessions': { event: 'user_sessions_ended', notice: (u) => `Every session of ${u.login} ended; their refresh tokens were revoked.`, run: (s, id) => s.endSessions(id) },
+const ACTIONS: Record<string, { notice: (user: User) => string; run: (users: UserService, id: string) => Promise<unknown> }> = {
+  disable: { notice: (u) => `${u.login} is disabled: their sessions ended and their refresh tokens were revoked.`, run: (s, id) => s.disable(id) },
+  enable: { notice: (u) => `${u.login} may sign in again.`, run: (s, id) => s.enable(id) },
+  unlock: { notice: (u) => `The sign-in counters of ${u.login} were cleared.`, run: (s, id) => s.unlock(id) },
+  'mfa-reset': { notice: (u) => `The second factors of ${u.login} were removed; their sessions ended.`, run: (s, id) => s.resetSecondFactors(id) },
+  'end-sessions': { notice: (u) => `Every session of ${u.login} ended; their refresh tokens were revoked.`, run: (s, id) => s.endSessions(id) },
 };
 
 /** The users pages: list and create, show, and the actions on a user. */
@@ -65,7 +65,7 @@ export function userPages(ctx: AppContext) {
     create: (request: FastifyRequest, reply: FastifyReply) =>
       changeAsAdministrator(ctx, request, reply, async (session, form) => {
         try {
-          const { user } = await users.create({
+          const { user } = await new UserService(adminDepsFor(ctx, request, session.actor)).create({
             login: field(form, 'login'),
             displayName: field(form, 'displayName'),
             email: field(form, 'email') || null,
@@ -73,7 +73,6 @@ export function userPages(ctx: AppContext) {
             password: field(form, 'password'),
             isAdmin: checked(form, 'isAdmin'),
           });
-          auditChange(ctx, request, session.actor, 'user_created', { userId: user.id, admin: user.isAdmin });
           return show(reply, session, user.id, { notice: `User ${user.login} created.` });
         } catch (error) {
           if (error instanceof AdminError) return list(reply, session, { error: `The user was not created: ${error.message}.`, status: 400 });
@@ -94,13 +93,11 @@ export function userPages(ctx: AppContext) {
             if (user.id === session.live.user.id && !isAdmin) {
               return show(reply, session, user.id, { error: 'You cannot take your own administrator flag away here.', status: 400 });
             }
-            await users.update(user.id, { isAdmin });
-            auditChange(ctx, request, session.actor, 'user_updated', { userId: user.id, fields: ['isAdmin'], admin: isAdmin });
+            await new UserService(adminDepsFor(ctx, request, session.actor)).update(user.id, { isAdmin });
             return show(reply, session, user.id, { notice: isAdmin ? `${user.login} is an administrator.` : `${user.login} is no longer an administrator.` });
           }
           const action = ACTIONS[name]!;
-          await action.run(users, user.id);
-          auditChange(ctx, request, session.actor, action.event, { userId: user.id });
+          await action.run(new UserService(adminDepsFor(ctx, request, session.actor)), user.id);
           return show(reply, session, user.id, { notice: action.notice(user) });
         } catch (error) {
           if (error instanceof AdminError) return list(reply, session, { error: error.message, status: error.code === 'not_found' ? 404 : 400 });

@@ -1,7 +1,7 @@
 import { notFound } from '../errors/admin-error.js';
 import type { RefreshFamily } from '../domain/refresh-family.js';
 import type { Session } from '../domain/session.js';
-import type { AdminDeps } from './admin-deps.js';
+import { auditChange, type AdminDeps } from './admin-deps.js';
 import { UserService } from './user-service.js';
 
 /** What an administrator may see of a sign-in session (never the cookie value or its hash). */
@@ -68,6 +68,7 @@ export class AccessService {
     if (!session || session.endedAt !== null || !(await this.deps.store.sessions.end(session.idHash, this.deps.now()))) {
       throw notFound('session_not_found', `no live session with sid "${sid}"`, ['sid']);
     }
+    await auditChange(this.deps, { action: 'session_ended', target: { type: 'session', id: sid }, userId: session.userId, message: 'session ended by an administrator' });
     return sessionInfo(session);
   }
 
@@ -78,6 +79,13 @@ export class AccessService {
       throw notFound('family_not_found', `no live refresh-token family with id "${familyId}"`, ['familyId']);
     }
     await this.deps.store.refresh.revokeFamily(familyId, this.deps.now(), 'revoked_by_admin');
+    await auditChange(this.deps, {
+      action: 'refresh_family_revoked',
+      target: { type: 'refresh_family', id: familyId },
+      clientId: family.clientId,
+      userId: family.userId,
+      message: 'refresh tokens revoked by an administrator',
+    });
     return familyInfo(family);
   }
 }

@@ -48,7 +48,7 @@ describeEachDatabase('admin API', (database) => {
 
   async function call(method: string, path: string, body?: unknown, token: string | undefined = adminToken) {
     const answer = await api(server, token, method, path, body);
-    conforms(method, path.replace(/\/(apps|users|sessions|refresh-families|secrets)\/[^/]+/g, (_m, kind: string) => `/${kind}/{${paramOf(kind)}}`), answer);
+    conforms(method, path.split('?')[0]!.replace(/\/(apps|users|sessions|refresh-families|secrets)\/[^/]+/g, (_m, kind: string) => `/${kind}/{${paramOf(kind)}}`), answer);
     return answer;
   }
 
@@ -150,6 +150,31 @@ describeEachDatabase('admin API', (database) => {
     assert.equal((await call('POST', '/users/dave/disable')).body.user.enabled, false);
     assert.equal((await call('POST', '/users/dave/enable')).body.user.enabled, true);
     assert.equal((await call('GET', '/users/nobody')).status, 404);
+  });
+
+  it('audit events: every change of this suite is on the trail with its actor and address; filters; the failure trail', async () => {
+    const root = (await server.app.ctx.store.users.getByLogin('root'))!;
+    const crm = await call('GET', `/audit-events?app=${encodeURIComponent('https://crm.example.com')}&actor=user:${root.id}`);
+    assert.equal(crm.status, 200);
+    const actions = crm.body.events.map((e: { action: string }) => e.action);
+    for (const action of ['app_created', 'app_updated', 'app_secret_added', 'app_secret_revoked', 'app_disabled', 'app_enabled', 'app_deleted']) {
+      assert.ok(actions.includes(action), `${action} in ${actions}`);
+    }
+    for (const event of crm.body.events) {
+      assert.equal(event.actor, `user:${root.id}`);
+      assert.equal(event.sourceAddress, '127.0.0.1');
+    }
+    const dave = await call('GET', '/audit-events?user=dave&action=user_updated');
+    assert.deepEqual(dave.body.events[0].details.changes.isAdmin, { from: false, to: true });
+    const ended = await call('GET', '/audit-events?action=user_sessions_ended&limit=1');
+    assert.equal(ended.body.events.length, 1);
+    assert.equal((await call('GET', '/audit-events?since=yesterday')).body.reason, 'audit_time_invalid');
+    // a refused request of web.app lands on its failure trail
+    await fetch(authorizeUrl(server.issuer, { client_id: 'web.app', redirect_uri: 'https://evil.example.com/cb', response_type: 'code', scope: 'openid', state: 's' }));
+    const failures = await call('GET', '/apps/web.app/failures?limit=5');
+    assert.equal(failures.status, 200);
+    assert.ok(failures.body.events.some((e: { reason: string }) => /redirect_uri/.test(e.reason ?? '')), JSON.stringify(failures.body.events));
+    assert.equal((await call('GET', '/apps/nothing.app/failures')).status, 404);
   });
 
   it('keys: list and rotate', async () => {
