@@ -4,6 +4,7 @@ import { consoleCallback } from './callback.js';
 import { appPages } from './apps.js';
 import { userPages, USER_ACTIONS } from './users.js';
 import { keyPages } from './keys.js';
+import { auditPages } from './audit.js';
 import { asAdministrator } from './render.js';
 import { consoleUrl } from './paths.js';
 
@@ -21,6 +22,7 @@ export function registerConsole(app: FastifyInstance, ctx: AppContext): void {
   const apps = appPages(ctx);
   const users = userPages(ctx);
   const keys = keyPages(ctx);
+  const audit = auditPages(ctx);
   const start = (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
     asAdministrator(ctx, request, reply, '', async () => reply.code(303).header('Location', consoleUrl(ctx, '/apps')).send());
   app.get('/admin', page, start);
@@ -43,4 +45,7 @@ export function registerConsole(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/admin/keys', page, keys.list);
   app.post('/admin/keys/rotate', page, keys.rotate);
+
+  app.get('/admin/audit', page, audit.list);
+  app.get<AppParams>('/admin/apps/:clientId/failures', page, audit.failures);
 }

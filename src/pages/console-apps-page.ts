@@ -59,6 +59,7 @@ export function appBody(o: {
 <dt>Created</dt><dd>${time(app.createdAt)}</dd>
 <dt>Updated</dt><dd>${time(app.updatedAt)}</dd>
 </dl>
+<p><a href="${path}/failures">Failure trail: why this app's sign-ins fail</a> · <a href="${o.base}/audit?${new URLSearchParams({ app: app.clientId })}">Audit trail of this app</a></p>
 ${o.builtIn
     ? html`<p class="notice">This app is built into Trustgate: every server registers it at start-up, and it cannot be changed here.</p>`
     : html`<div class="actions">${app.enabled ? postButton(`${path}/disable`, o.csrf, 'Disable app', {}, 'secondary') : postButton(`${path}/enable`, o.csrf, 'Enable app')}</div>

@@ -43,8 +43,10 @@ nav.console a{color:#fff;font-weight:400}
 nav.console a[aria-current=page]{font-weight:700;text-decoration:underline}
 table{border-collapse:collapse;width:100%;margin:.75rem 0;font-size:.9375rem}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
-th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d5d9df;vertical-align:top;overflow-wrap:anywhere}
-th{background:#eef0f3}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d5d9df;vertical-align:top}
+td{overflow-wrap:anywhere}
+th{background:#eef0f3;overflow-wrap:normal}
+td.when{min-width:7rem}
 textarea,select,input[type=email],input[type=number],input[type=datetime-local]{font:inherit;padding:.5rem .6rem;border:1px solid #6b7480;border-radius:.35rem;width:100%}
 textarea:focus,select:focus,input:focus{outline:3px solid #f4a261;outline-offset:2px}
 form.inline{display:inline}

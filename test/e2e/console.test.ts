@@ -51,9 +51,13 @@ describeEachDatabase('browser: the web console', (database) => {
     await running?.close();
   });
 
-  /** The audit line of an administrative change, with its actor. */
-  const audited = (event: string, match: Record<string, unknown>) =>
-    logLines.find((line) => line.audit === true && line.event === event && Object.entries(match).every(([k, v]) => line[k] === v));
+  /** The stored audit event of an administrative change, with its actor (and the log line written beside it). */
+  const audited = async (action: string, match: Record<string, unknown>) => {
+    const { events } = await running.ctx.store.auditEvents.query({ action, limit: 10 });
+    const event = events.find((e) => Object.entries(match).every(([k, v]) => (e as unknown as Record<string, unknown>)[k] === v));
+    const line = logLines.find((l) => l.audit === true && l.event === action);
+    return event !== undefined && line !== undefined;
+  };
 
   it('a user who is not an administrator signs in and is refused, then and on every later visit', { skip }, async () => {
     const { page } = browser;
@@ -96,7 +100,7 @@ describeEachDatabase('browser: the web console', (database) => {
     await page.waitForSelector('h1:has-text("CRM")');
     const firstSecret = (await page.locator('#new-secret').textContent())!;
     assert.match(firstSecret, /^[\w-]{43}$/);
-    assert.ok(audited('app_created', { actor, clientId: 'https://crm.example.com' }));
+    assert.ok(await audited('app_created', { actor, clientId: 'https://crm.example.com' }));
     await screenshot(page, `console-app-created-${database().kind}`);
 
     // rotate: add a new secret (shown once), then revoke the old one
@@ -110,14 +114,14 @@ describeEachDatabase('browser: the web console', (database) => {
     await page.waitForSelector('.notice:has-text("revoked")');
     assert.equal(await page.locator('#new-secret').count(), 0, 'secret values are never shown again');
     assert.ok(!(await page.content()).includes(firstSecret));
-    assert.ok(audited('app_secret_added', { actor, clientId: 'https://crm.example.com' }));
-    assert.ok(audited('app_secret_revoked', { actor, clientId: 'https://crm.example.com', secretId: oldId }));
+    assert.ok(await audited('app_secret_added', { actor, clientId: 'https://crm.example.com' }));
+    assert.ok(await audited('app_secret_revoked', { actor, clientId: 'https://crm.example.com', targetId: oldId }));
 
     // disable the app (the kill switch)
     await page.click('button:has-text("Disable app")');
     await page.waitForSelector('.notice:has-text("disabled")');
     assert.equal((await running.ctx.store.apps.get('https://crm.example.com'))!.enabled, false);
-    assert.ok(audited('app_disabled', { actor, clientId: 'https://crm.example.com' }));
+    assert.ok(await audited('app_disabled', { actor, clientId: 'https://crm.example.com' }));
 
     // disable a user, from the users list (keyboard: focus the link and press Enter)
     await page.click('nav >> text=Users');
@@ -129,14 +133,38 @@ describeEachDatabase('browser: the web console', (database) => {
     await page.waitForSelector('.notice:has-text("is disabled")');
     const alice = (await running.ctx.store.users.getByLogin('alice'))!;
     assert.equal(alice.enabled, false);
-    assert.ok(audited('user_disabled', { actor, userId: alice.id }));
+    assert.ok(await audited('user_disabled', { actor, userId: alice.id }));
     await screenshot(page, `console-user-disabled-${database().kind}`);
 
     // keys: list and rotate
     await page.click('nav >> text=Signing keys');
     await page.click('button:has-text("Rotate signing keys")');
     await page.waitForSelector('.notice:has-text("Rotated")');
-    assert.ok(audited('keys_rotated', { actor }));
+    assert.ok(await audited('keys_rotated', { actor }));
+
+    // the audit trail page: filtered by this administrator, every change is there
+    await page.click('nav >> text=Audit trail');
+    await page.getByLabel('Actor (e.g. user:<id>, cli:ops, system)').fill(actor);
+    await page.click('button:has-text("Show events")');
+    await page.waitForSelector('caption:has-text("Audit events")');
+    const trail = (await page.locator('table').textContent())!;
+    for (const action of ['app_created', 'app_secret_added', 'app_secret_revoked', 'app_disabled', 'user_disabled', 'keys_rotated']) {
+      assert.ok(trail.includes(action), `${action} is on the audit trail page`);
+    }
+    assert.ok(!trail.includes(firstSecret) && !trail.includes(secondSecret), 'no secret on the audit trail');
+    await page.getByLabel('Action (e.g. app_created)').fill('user_disabled');
+    await page.click('button:has-text("Show events")');
+    await page.waitForSelector('caption:has-text("Audit events (1,")');
+    assert.ok((await page.locator('tbody').textContent())!.includes(alice.id));
+    await screenshot(page, `console-audit-${database().kind}`);
+
+    // the failure trail of an app: a sign-in with an unregistered redirect URI, and why it failed
+    await fetch(`${issuer}/connect/authorize?${new URLSearchParams({ client_id: 'portal.app', redirect_uri: 'https://portal.example.com/wrong', response_type: 'code', scope: 'openid', state: 's' })}`);
+    await page.goto(`${issuer}/admin/apps/portal.app`);
+    await page.click('a:has-text("Failure trail")');
+    await page.waitForSelector('h1:has-text("Failure trail")');
+    assert.match((await page.locator('tbody').textContent())!, /https:\/\/portal\.example\.com\/wrong/);
+    await screenshot(page, `console-failures-${database().kind}`);
   });
 
   it('a form without the session\'s CSRF token changes nothing', { skip }, async () => {
