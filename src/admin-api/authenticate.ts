@@ -5,14 +5,8 @@ import { CONSOLE_CLIENT_ID } from '../domain/built-in-apps.js';
 import { AccessTokenRejected, accessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { ApiProblem } from './problem.js';
 
-/** Who makes an admin API call: recorded with every change (`user:<id>`, later `app:<client_id>`). */
-export interface AdminActor {
-  /** `user:<id>` */
-  id: string;
-  userId: string;
-  login: string;
-  clientId: string;
-}
+import type { AdminActor } from '../admin/admin-deps.js';
+export type { AdminActor } from '../admin/admin-deps.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -5,8 +5,7 @@ import { UserService } from '../admin/user-service.js';
 import { AccessService } from '../admin/access-service.js';
 import { KeyService } from '../admin/key-service.js';
 import { AuditService } from '../admin/audit-service.js';
-import type { AdminActor } from './authenticate.js';
-import { adminDepsFor } from './audit.js';
+import { adminDepsFor, type AdminActor } from '../admin/admin-deps.js';
 
 /** The authenticated caller (the plugin's onRequest hook set it before any route runs). */
 export function actorOf(request: FastifyRequest): AdminActor {
@@ -17,7 +16,7 @@ export function actorOf(request: FastifyRequest): AdminActor {
 
 /** The admin services for this request, recording every change with its actor and source address. */
 export function servicesFor(ctx: AppContext, request: FastifyRequest) {
-  const deps = adminDepsFor(ctx, request, actorOf(request));
+  const deps = adminDepsFor(ctx, actorOf(request), request.ip);
   return {
     apps: new AppService(deps),
     users: new UserService(deps),

@@ -4,7 +4,7 @@ import { AppService } from '../admin/app-service.js';
 import { AdminError } from '../errors/admin-error.js';
 import { isBuiltInClientId } from '../domain/built-in-apps.js';
 import { appBody, appsBody } from '../pages/console-apps-page.js';
-import { adminDepsFor } from '../admin-api/audit.js';
+import { adminDepsFor } from '../admin/admin-deps.js';
 import type { ConsoleSession } from './session.js';
 import { asAdministrator, changeAsAdministrator, checked, field, lines, sendConsolePage } from './render.js';
 import { consolePath, segment } from './paths.js';
@@ -16,7 +16,7 @@ type SecretParams = { Params: { clientId: string; secretId: string } };
 export function appPages(ctx: AppContext) {
   const apps = new AppService(ctx);
   /** the service that records this administrator's changes (actor and address) on the audit trail */
-  const changer = (request: FastifyRequest, session: ConsoleSession) => new AppService(adminDepsFor(ctx, request, session.actor));
+  const changer = (request: FastifyRequest, session: ConsoleSession) => new AppService(adminDepsFor(ctx, session.actor, request.ip));
 
   async function list(reply: FastifyReply, session: ConsoleSession, view: { error?: string; status?: number; notice?: string } = {}) {
     return sendConsolePage(ctx, reply, session, {

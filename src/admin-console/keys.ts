@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { KeyService } from '../admin/key-service.js';
 import { keysBody } from '../pages/console-keys-page.js';
-import { adminDepsFor } from '../admin-api/audit.js';
+import { adminDepsFor } from '../admin/admin-deps.js';
 import type { ConsoleSession } from './session.js';
 import { asAdministrator, changeAsAdministrator, sendConsolePage } from './render.js';
 import { consolePath } from './paths.js';
@@ -16,7 +16,7 @@ export function keyPages(ctx: AppContext) {
     list: (request: FastifyRequest, reply: FastifyReply) => asAdministrator(ctx, request, reply, '/keys', (session) => page(reply, session)),
     rotate: (request: FastifyRequest, reply: FastifyReply) =>
       changeAsAdministrator(ctx, request, reply, async (session) => {
-        const staged = await new KeyService(adminDepsFor(ctx, request, session.actor)).rotate(ctx.keys, { immediately: false });
+        const staged = await new KeyService(adminDepsFor(ctx, session.actor, request.ip)).rotate(ctx.keys, { immediately: false });
         return page(reply, session, `Rotated: ${staged.map((key) => `${key.alg} key ${key.kid}`).join(', ')} published now, signing from ${new Date(Math.min(...staged.map((k) => k.signFrom))).toISOString()}.`);
       }),
   };

@@ -5,7 +5,7 @@ import { currentSession, touchSession, type LiveSession } from '../authorization
 import { csrfToken } from '../authorization/csrf.js';
 import { constantTimeEqual } from '../tokens/opaque.js';
 import { CONSOLE_CLIENT_ID } from '../domain/built-in-apps.js';
-import type { AdminActor } from '../admin-api/authenticate.js';
+import type { AdminActor } from '../admin/admin-deps.js';
 
 /** The signed-in administrator as the console pages see them. */
 export interface ConsoleSession {

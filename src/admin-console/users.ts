@@ -5,7 +5,7 @@ import { AccessService } from '../admin/access-service.js';
 import { AdminError } from '../errors/admin-error.js';
 import type { User } from '../domain/user.js';
 import { userBody, usersBody } from '../pages/console-users-page.js';
-import { adminDepsFor } from '../admin-api/audit.js';
+import { adminDepsFor } from '../admin/admin-deps.js';
 import type { ConsoleSession } from './session.js';
 import { asAdministrator, changeAsAdministrator, checked, field, sendConsolePage } from './render.js';
 import { consolePath, segment } from './paths.js';
@@ -65,7 +65,7 @@ export function userPages(ctx: AppContext) {
     create: (request: FastifyRequest, reply: FastifyReply) =>
       changeAsAdministrator(ctx, request, reply, async (session, form) => {
         try {
-          const { user } = await new UserService(adminDepsFor(ctx, request, session.actor)).create({
+          const { user } = await new UserService(adminDepsFor(ctx, session.actor, request.ip)).create({
             login: field(form, 'login'),
             displayName: field(form, 'displayName'),
             email: field(form, 'email') || null,
@@ -93,11 +93,11 @@ export function userPages(ctx: AppContext) {
             if (user.id === session.live.user.id && !isAdmin) {
               return show(reply, session, user.id, { error: 'You cannot take your own administrator flag away here.', status: 400 });
             }
-            await new UserService(adminDepsFor(ctx, request, session.actor)).update(user.id, { isAdmin });
+            await new UserService(adminDepsFor(ctx, session.actor, request.ip)).update(user.id, { isAdmin });
             return show(reply, session, user.id, { notice: isAdmin ? `${user.login} is an administrator.` : `${user.login} is no longer an administrator.` });
           }
           const action = ACTIONS[name]!;
-          await action.run(new UserService(adminDepsFor(ctx, request, session.actor)), user.id);
+          await action.run(new UserService(adminDepsFor(ctx, session.actor, request.ip)), user.id);
           return show(reply, session, user.id, { notice: action.notice(user) });
         } catch (error) {
           if (error instanceof AdminError) return list(reply, session, { error: error.message, status: error.code === 'not_found' ? 404 : 400 });

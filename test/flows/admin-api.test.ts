@@ -116,6 +116,22 @@ describeEachDatabase('admin API', (database) => {
     const builtIn = await call('POST', `/apps/${encodeURIComponent('urn:trustgate:console')}/disable`);
     assert.equal(builtIn.status, 400);
     assert.equal(builtIn.body.reason, 'builtin_app');
+    // hostile input: a 4xx problem document on both databases, never a 5xx
+    for (const [method, path, body] of [
+      ['GET', '/apps/a%00b', undefined],
+      ['GET', '/users/%ED%A0%80', undefined],
+      ['GET', '/users/a%00b/sessions', undefined],
+      ['POST', '/refresh-families/%00/revoke', undefined],
+      ['POST', '/sessions/%F0%9F/end', undefined],
+      ['POST', '/apps', { clientId: 'nul.app', displayName: 'N\u0000L', clientType: 'public', loginRedirectUris: ['https://n.example.com/cb'] }],
+      ['PATCH', '/users/alice', { displayName: '\ud800' }],
+    ] as const) {
+      const answer = await api(server, adminToken, method, path, body);
+      assert.ok(answer.status >= 400 && answer.status < 500, `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/, `${method} ${path}`);
+    }
+    // a filter no event can match finds nothing, the same on both databases
+    assert.deepEqual((await call('GET', '/audit-events?app=%00&user=%ED%A0%80x')).body, { events: [], nextCursor: null });
     const unknownRoute = await api(server, adminToken, 'GET', '/nothing-here');
     assert.equal(unknownRoute.status, 404);
     assert.match(unknownRoute.headers.get('content-type') ?? '', /^application\/problem\+json/);
