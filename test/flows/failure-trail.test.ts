@@ -102,6 +102,11 @@ describeEachDatabase('failure trail: why does my sign-in fail?', (database) => {
     );
     const wrong = pkcePair().verifier;
     raw.push(code, wrong, pkce.verifier);
+    // the sign-in itself is on the trail: the redirect URI used and that PKCE was (what `app lint` reads)
+    const [issued] = (await ctx().store.auditEvents.query({ clientId: 'spa.app', action: 'code_issued' })).events;
+    assert.equal(issued!.details.redirectUri, SPA_CB);
+    assert.equal(issued!.details.pkce, true);
+    assert.equal(issued!.outcome, 'success');
     const res = await token({ grant_type: 'authorization_code', code, redirect_uri: SPA_CB, client_id: 'spa.app', code_verifier: wrong });
     assert.equal(res.status, 400);
     assert.equal(res.body.error, 'invalid_grant');

@@ -11,6 +11,7 @@ import { collect, parseDuration } from '../parse.js';
 import { readLineFromStdin } from '../read-secret.js';
 import { registerAppSecretCommands, printSecrets, secretJson } from './app-secret.js';
 import { registerAppFailuresCommand } from './audit.js';
+import { registerAppLintCommand } from './config-file.js';
 
 interface AppOptions {
   name?: string;
@@ -281,4 +282,5 @@ export function registerAppCommands(program: Command, env: Env): void {
 
   registerAppSecretCommands(app, env);
   registerAppFailuresCommand(app, env);
+  registerAppLintCommand(app, env);
 }
