@@ -367,8 +367,11 @@ export class AppService {
   }
 }
 
-/** An app's settings as the audit trail records them (no secrets: an app record holds none). */
-const SETTINGS = [
+/**
+ * Every setting of an app an administrator chooses, in a stable order: what the audit trail records of a
+ * change and what `trustgate export`/`apply` files carry (no secrets: an app record holds none).
+ */
+export const APP_SETTINGS = [
   'displayName',
   'clientType',
   'enabled',
@@ -387,13 +390,13 @@ const SETTINGS = [
 ] as const satisfies readonly (keyof TrustedApplication)[];
 
 function appSettings(app: TrustedApplication): Record<string, unknown> {
-  return Object.fromEntries(SETTINGS.map((name) => [name, app[name]]));
+  return Object.fromEntries(APP_SETTINGS.map((name) => [name, app[name]]));
 }
 
 /** The settings that changed, each with its old and new value. */
 function settingChanges(before: TrustedApplication, after: TrustedApplication): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const name of SETTINGS) {
+  for (const name of APP_SETTINGS) {
     if (JSON.stringify(before[name]) !== JSON.stringify(after[name])) changes[name] = { from: before[name], to: after[name] };
   }
   return changes;

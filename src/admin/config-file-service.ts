@@ -5,7 +5,7 @@ import { isBuiltInClientId } from '../domain/built-in-apps.js';
 import { parseDurationSeconds } from '../domain/duration.js';
 import { sha256 } from '../tokens/opaque.js';
 import type { AdminDeps } from './admin-deps.js';
-import { AppService, type AppChanges, type NewAppInput } from './app-service.js';
+import { APP_SETTINGS, AppService, type AppChanges, type NewAppInput } from './app-service.js';
 
 /**
  * Declarative configuration (`trustgate export` / `trustgate apply -f`): the apps and their settings as
@@ -54,23 +54,7 @@ export interface ConfigDocument {
 }
 
 /** The settings a file carries, in the order they are written. */
-const SETTINGS = [
-  'displayName',
-  'clientType',
-  'enabled',
-  'loginRedirectUris',
-  'logoutRedirectUris',
-  'scopes',
-  'allowInternalUsers',
-  'allowCommunityUsers',
-  'allowRefreshTokens',
-  'requireConsent',
-  'requireMfa',
-  'accessTokenLifetime',
-  'refreshTokenLifetime',
-  'idTokenSignedResponseAlg',
-  'accessTokenSigningAlg',
-] as const;
+const SETTINGS = APP_SETTINGS;
 type Setting = (typeof SETTINGS)[number];
 
 const BOOLEANS = new Set<Setting>(['enabled', 'allowInternalUsers', 'allowCommunityUsers', 'allowRefreshTokens', 'requireConsent', 'requireMfa']);

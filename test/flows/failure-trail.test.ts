@@ -127,6 +127,18 @@ describeEachDatabase('failure trail: why does my sign-in fail?', (database) => {
     assert.deepEqual(event!.details.present, ['code', 'client_secret']);
   });
 
+  it('hostile text in a refused request (NUL, lone surrogate) is stored the same on both databases, never a 5xx', async () => {
+    // percent-encoded as a hostile client sends them: a NUL, and the UTF-8 bytes of a lone surrogate (ED A0 80)
+    for (const sent of ['https%3A%2F%2Fweb.example.com%2Fcb%00x', 'https%3A%2F%2Fweb.example.com%2Fcb%ED%A0%80']) {
+      const res = await fetch(`${server.issuer}/connect/authorize?client_id=web.app&response_type=code&scope=openid&redirect_uri=${sent}`);
+      assert.ok(res.status === 400, `status ${res.status}`);
+    }
+    const [surrogate, nul] = await failures('web.app');
+    assert.equal(nul!.action, 'authorize_refused');
+    assert.ok(nul!.reason!.startsWith('invalid_'));
+    assert.ok(surrogate!.reason!.isWellFormed() && !nul!.reason!.includes('\u0000'));
+  });
+
   it('requests naming no registered app are not stored (nobody can grow the table with made-up client_ids)', async () => {
     const before = (await ctx().store.auditEvents.query({ limit: 1000 })).events.length;
     for (let i = 0; i < 5; i++) {
