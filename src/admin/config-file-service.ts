@@ -72,14 +72,9 @@ export type ConfigChange =
 /** How the applying side reads a referenced secret: its value, or why it cannot. */
 export type SecretResolver = (ref: SecretRef) => Promise<{ value: string } | { problem: string }>;
 
-/** The file's text for a document (YAML with a short header). */
+/** A document as YAML text (each surface may put its own comment lines above it). */
 export function configToYaml(doc: ConfigDocument): string {
-  const header =
-    '# Trustgate configuration: apps and their settings (trustgate export).\n' +
-    '# Apply with: trustgate apply -f <this file> [--dry-run]   (idempotent; never deletes)\n' +
-    '# Secrets are never written here. To give a confidential app a secret, reference it:\n' +
-    '#   secrets: [{ secretFrom: { env: MY_APP_SECRET } }]   or   { secretFrom: { file: /run/secrets/my-app } }\n';
-  return header + stringify(doc, { lineWidth: 0 });
+  return stringify(doc, { lineWidth: 0 });
 }
 
 /** Reads a file's text into a document, checking its shape; AdminError (fields like `apps[0].scopes`) when it is wrong. */

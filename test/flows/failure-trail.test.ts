@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import { describeEachDatabase } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createTestApp, createTestUser, TEST_PASSWORD } from '../support/fixtures.js';
-import { getAuthorizationCode, pkcePair, TestBrowser } from '../support/browser.js';
+import { getAuthorizationCode, pkcePair, signIn, TestBrowser } from '../support/browser.js';
 import { postForm } from '../support/token-helpers.js';
 import { FAST_ARGON2 } from './authorize-support.js';
 import { AuditService } from '../../src/admin/audit-service.js';
@@ -34,6 +34,7 @@ describeEachDatabase('failure trail: why does my sign-in fail?', (database) => {
     secret = (await createTestApp(ctx(), { clientId: 'web.app', loginRedirectUris: [WEB_CB, 'https://web.example.com/other'], requireConsent: false })).secret!;
     raw.push(secret);
     await createTestApp(ctx(), { clientId: 'spa.app', clientType: 'public', loginRedirectUris: [SPA_CB], scopes: ['read'], requireConsent: false });
+    await createTestApp(ctx(), { clientId: 'consent.app', loginRedirectUris: ['https://consent.example.com/cb'], requireConsent: true });
     await createTestUser(ctx(), { login: 'alice' });
   });
   after(async () => server?.close());
@@ -137,6 +138,15 @@ describeEachDatabase('failure trail: why does my sign-in fail?', (database) => {
     assert.equal(nul!.action, 'authorize_refused');
     assert.ok(nul!.reason!.startsWith('invalid_'));
     assert.ok(surrogate!.reason!.isWellFormed() && !nul!.reason!.includes('\u0000'));
+  });
+
+  it('an error sent back to the app from a sign-in page (the user denies consent) is on the trail with its redirect URI', async () => {
+    const url = await signIn(new TestBrowser(), server.issuer, { client_id: 'consent.app', redirect_uri: 'https://consent.example.com/cb', response_type: 'code', scope: 'openid read', state: 's' }, { login: 'alice', password: TEST_PASSWORD, consent: 'deny' });
+    assert.equal(url.searchParams.get('error'), 'access_denied');
+    const [event] = await failures('consent.app');
+    assert.equal(event!.action, 'consent_refused');
+    assert.equal(event!.reason, `access_denied: ${url.searchParams.get('error_description')}`);
+    assert.equal(event!.details.redirectUri, 'https://consent.example.com/cb');
   });
 
   it('requests naming no registered app are not stored (nobody can grow the table with made-up client_ids)', async () => {

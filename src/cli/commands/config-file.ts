@@ -13,6 +13,12 @@ export const LINT_WARNINGS_EXIT = 3;
 
 const show = (value: unknown): string => JSON.stringify(value);
 
+const EXPORT_HEADER =
+  '# Trustgate configuration: apps and their settings (trustgate export).\n' +
+  '# Apply with: trustgate apply -f <this file> [--dry-run]   (idempotent; never deletes)\n' +
+  '# Secrets are never written here. To give a confidential app a secret, reference it:\n' +
+  '#   secrets: [{ secretFrom: { env: MY_APP_SECRET } }]   or   { secretFrom: { file: /run/secrets/my-app } }\n';
+
 function printChanges(changes: ConfigChange[], dryRun: boolean): void {
   for (const change of changes) {
     switch (change.kind) {
@@ -72,7 +78,7 @@ export function registerConfigFileCommands(program: Command, env: Env): void {
       await withCliContext(env, async (ctx) => {
         const doc = await new ConfigFileService(ctx).export();
         if (options.json) return printJson(doc);
-        process.stdout.write(configToYaml(doc));
+        process.stdout.write(EXPORT_HEADER + configToYaml(doc));
       });
     });
 
