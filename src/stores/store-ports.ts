@@ -11,6 +11,8 @@ import type { RevokedTokensStore } from './revoked-tokens.js';
 import type { ServerSecretsStore } from './server-secrets.js';
 import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
+import type { ApisStore } from './apis.js';
+import type { RevocationEventsStore } from './revocation-events.js';
 
 /** One port per persistent concern. */
 export interface StorePorts {
@@ -27,6 +29,8 @@ export interface StorePorts {
   readonly serverSecrets: ServerSecretsStore;
   readonly secondFactors: SecondFactorsStore;
   readonly passwordResets: PasswordResetsStore;
+  readonly apis: ApisStore;
+  readonly revocationEvents: RevocationEventsStore;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

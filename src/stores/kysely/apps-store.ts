@@ -4,10 +4,15 @@ import type { ClientSecret, TrustedApplication } from '../../domain/trusted-appl
 import type { AppsStore } from '../apps.js';
 import { isStorableText } from '../../domain/text.js';
 import { isSigningAlg, type SigningAlg } from '../../domain/signing-alg.js';
+import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
+import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
 
 export class KyselyAppsStore implements AppsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async get(clientId: string): Promise<TrustedApplication | undefined> {
     if (!isStorableText(clientId)) return undefined;
@@ -35,8 +40,10 @@ export class KyselyAppsStore implements AppsStore {
     const { client_id, created_at, ...values } = fromApp(app);
     void created_at;
     return atomic(this.db, async (trx) => {
+      const before = await trx.selectFrom('trusted_applications').select('enabled').where('client_id', '=', client_id).executeTakeFirst();
       const result = await trx.updateTable('trusted_applications').set(values).where('client_id', '=', client_id).executeTakeFirst();
       if (affected(result) !== 1) return false;
+      const disabling = before?.enabled === 1 && !app.enabled;
       if (options.revokeSecretsAt !== undefined) {
         await trx
           .updateTable('client_secrets')
@@ -46,6 +53,7 @@ export class KyselyAppsStore implements AppsStore {
           .execute();
       }
       if (options.addSecret) await trx.insertInto('client_secrets').values(fromSecret(options.addSecret)).execute();
+      if (disabling) await this.revokeAppTokens(trx, client_id, app.updatedAt);
       return true;
     });
   }
@@ -74,6 +82,7 @@ export class KyselyAppsStore implements AppsStore {
 
   async delete(clientId: string, at: number): Promise<boolean> {
     return atomic(this.db, async (trx) => {
+      const until = await untilForIssuedBefore(trx, at); // while the app's own lifetime still counts
       await trx
         .updateTable('refresh_families')
         .set({ revoked_at: at, revoked_reason: 'app_deleted' })
@@ -85,8 +94,15 @@ export class KyselyAppsStore implements AppsStore {
       await trx.deleteFrom('interactions').where('client_id', '=', clientId).execute();
       await trx.deleteFrom('client_secrets').where('client_id', '=', clientId).execute();
       const result = await trx.deleteFrom('trusted_applications').where('client_id', '=', clientId).executeTakeFirst();
-      return affected(result) === 1;
+      if (affected(result) !== 1) return false;
+      await appendRevocationEvents(trx, this.dialect, [{ type: 'client', value: clientId, at, until }]);
+      return true;
     });
+  }
+
+  /** The revocation-feed entry of a disabled or deleted app: APIs refuse its tokens issued before `at`. */
+  private async revokeAppTokens(trx: Kysely<Database>, clientId: string, at: number): Promise<void> {
+    await appendRevocationEvents(trx, this.dialect, [{ type: 'client', value: clientId, at, until: await untilForIssuedBefore(trx, at) }]);
   }
 
   async longestAccessTokenLifetime(): Promise<number | undefined> {

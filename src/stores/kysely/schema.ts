@@ -188,6 +188,36 @@ export interface RevokedAccessTokensTable {
   revoked_at: number;
 }
 
+export interface ApisTable {
+  audience: string;
+  display_name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiScopesTable {
+  scope: string; // unique: a scope belongs to one API
+  audience: string;
+}
+
+export interface ApiSecretsTable {
+  id: string;
+  audience: string;
+  secret_hash: string; // base64url SHA-256 of the secret
+  description: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface RevocationEventsTable {
+  seq: number; // the feed cursor: max + 1, assigned while the writer holds the table
+  type: string; // jti | sid | sub | client
+  value: string;
+  at: number;
+  until: number;
+}
+
 export interface PasswordResetsTable {
   token_hash: string; // SHA-256 of the reset token in the link
   user_id: string;
@@ -213,4 +243,8 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   password_resets: PasswordResetsTable;
+  apis: ApisTable;
+  api_scopes: ApiScopesTable;
+  api_secrets: ApiSecretsTable;
+  revocation_events: RevocationEventsTable;
 }
