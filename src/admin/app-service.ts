@@ -103,6 +103,9 @@ export class AppService {
       accessTokenSigningAlg: input.accessTokenSigningAlg ?? null,
       hasSecret: secretValue !== undefined,
     });
+    if (await this.deps.store.apis.get(registration.clientId)) {
+      throw conflict('app_id_is_api', `"${registration.clientId}" is the audience of a registered API; an app's ApplicationUri must differ`, ['clientId']);
+    }
     if (await this.deps.store.apps.get(registration.clientId)) {
       throw conflict('app_exists', `an app with ApplicationUri "${registration.clientId}" already exists`, ['clientId']);
     }

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { setNoStore } from '../../http/security-headers.js';
 import { invalidClient, invalidRequest } from '../../errors/oauth-error.js';
-import type { AuthenticatedClient } from '../../checks/client-auth.js';
 import { authenticateClient } from '../../http/authenticate-client.js';
+import { authenticateApi } from '../../http/authenticate-api.js';
 import { accessTokenVerifier } from '../../tokens/access-token-verifier.js';
 import { looksLikeJwt, MAX_TOKEN_LENGTH } from '../../tokens/token-kind.js';
 import { sha256 } from '../../tokens/opaque.js';
@@ -14,36 +14,60 @@ import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 const INACTIVE = Object.freeze({ active: false });
 
+/** Who asks: an app sees the tokens issued to it; a registered API the access tokens naming it in `aud`. */
+type Introspector = { kind: 'app'; clientId: string; allowRefreshTokens: boolean } | { kind: 'api'; audience: string };
+
 /**
- * POST {issuer}/connect/introspect (RFC 7662), for confidential apps only. A client sees only tokens
- * issued to itself as active: another client's token answers {"active": false}, like an expired,
- * revoked, unknown or malformed one, so introspection never reveals other apps' tokens.
+ * POST {issuer}/connect/introspect (RFC 7662), for confidential apps and registered APIs. An app sees only
+ * tokens issued to itself as active; a registered API (authenticating with its audience and secret) sees
+ * the access tokens whose `aud` includes it. Anything else answers {"active": false}, like an expired,
+ * revoked, unknown or malformed token, so introspection never reveals other parties' tokens.
  */
 export function registerIntrospection(app: FastifyInstance, ctx: AppContext): void {
   app.post('/connect/introspect', async (request, reply) => {
     const form = readForm(request);
-    const client = await authenticateClient(ctx, request, form);
-    if (client.app.clientType !== 'confidential') {
-      throw invalidClient('public apps cannot introspect tokens: introspection is for confidential apps that authenticate with a secret');
+    const { api } = await authenticateApi(ctx, request, form);
+    let introspector: Introspector;
+    if (api) {
+      introspector = { kind: 'api', audience: api.api.audience };
+    } else {
+      const client = await authenticateClient(ctx, request, form);
+      if (client.app.clientType !== 'confidential') {
+        throw invalidClient('public apps cannot introspect tokens: introspection is for confidential apps that authenticate with a secret');
+      }
+      introspector = { kind: 'app', clientId: client.app.clientId, allowRefreshTokens: client.app.allowRefreshTokens };
     }
     const token = form.get('token');
     if (token === undefined) throw invalidRequest('token is required');
-    const body = token.length > MAX_TOKEN_LENGTH ? INACTIVE : await introspect(ctx, client, token);
+    const body = token.length > MAX_TOKEN_LENGTH ? INACTIVE : await introspect(ctx, introspector, token);
     setNoStore(reply);
     return reply.send(body);
   });
   registerMethodNotAllowed(app, '/connect/introspect', ['POST']);
 }
 
-async function introspect(ctx: AppContext, client: AuthenticatedClient, token: string): Promise<object> {
-  const clientId = client.app.clientId;
+async function introspect(ctx: AppContext, introspector: Introspector, token: string): Promise<object> {
   if (looksLikeJwt(token)) {
     const claims = await accessTokenVerifier(ctx)
       .verify(token)
       .catch(() => undefined);
-    if (!claims || claims.client_id !== clientId) return INACTIVE;
+    if (!claims) return INACTIVE;
+    if (introspector.kind === 'app' && claims.client_id !== introspector.clientId) return INACTIVE;
+    if (introspector.kind === 'api' && !(Array.isArray(claims.aud) ? claims.aud : [claims.aud]).includes(introspector.audience)) {
+      return INACTIVE;
+    }
     const user = await ctx.store.users.getById(claims.sub);
     if (!user || !user.enabled) return INACTIVE;
+    if (introspector.kind === 'api') {
+      // what the revocation feed tells the APIs holds here too: a disabled app, an ended session
+      const issuer = await ctx.clients.get(claims.client_id);
+      if (!issuer || !issuer.app.enabled) return INACTIVE;
+    }
+    const refused = await ctx.store.revocationEvents.refuses(
+      { jti: claims.jti, sid: claims.sid, sub: claims.sub, clientId: claims.client_id, issuedAt: claims.iat * 1000 },
+      ctx.now(),
+    );
+    if (refused) return INACTIVE;
     return {
       active: true,
       scope: claims.scope,
@@ -59,12 +83,16 @@ async function introspect(ctx: AppContext, client: AuthenticatedClient, token: s
       jti: claims.jti,
     };
   }
+  // refresh tokens are for the app they were issued to; an API never sees one
+  if (introspector.kind === 'api') return INACTIVE;
+  const clientId = introspector.clientId;
   const found = await ctx.store.refresh.find(sha256(token));
   if (!found || found.family.clientId !== clientId) return INACTIVE;
   const { token: record, family } = found;
   if (!isRefreshTokenActive(record, family, ctx.now())) return INACTIVE;
   const user = await ctx.store.users.getById(family.userId);
-  if (!client.app.allowRefreshTokens || grantProblem(client.app, user, record.scope)) return INACTIVE;
+  const app = (await ctx.clients.get(clientId))?.app;
+  if (!app || !introspector.allowRefreshTokens || grantProblem(app, user, record.scope)) return INACTIVE;
   return {
     active: true,
     scope: record.scope.join(' '),

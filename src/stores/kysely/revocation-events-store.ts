@@ -5,6 +5,7 @@ import type { RevocationEvent, RevocationEventType, StoredRevocationEvent } from
 import { DEFAULT_LONGEST_ACCESS_TOKEN_SECONDS } from '../../domain/revocation-event.js';
 import type { RevocationEventsStore } from '../revocation-events.js';
 import { affected, atomic } from './atomic.js';
+import { isStorableText } from '../../domain/text.js';
 
 /**
  * Appends revocation entries inside `trx` (a transaction). The feed's cursor must grow in commit order, or
@@ -63,6 +64,26 @@ export class KyselyRevocationEventsStore implements RevocationEventsStore {
       at: Number(row.at),
       until: Number(row.until),
     }));
+  }
+
+  async refuses(token: { jti: string; sid?: string; sub: string; clientId: string; issuedAt: number }, now: number): Promise<boolean> {
+    if (![token.jti, token.sid ?? '', token.sub, token.clientId].every(isStorableText)) return false;
+    const row = await this.db
+      .selectFrom('revocation_events')
+      .select('seq')
+      .where('until', '>', now)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('type', '=', 'jti'), eb('value', '=', token.jti)]),
+          ...(token.sid ? [eb.and([eb('type', '=', 'sid'), eb('value', '=', token.sid)])] : []),
+          // issued in the same second as the change counts as before it (iat has whole seconds)
+          eb.and([eb('type', '=', 'sub'), eb('value', '=', token.sub), eb('at', '>=', token.issuedAt)]),
+          eb.and([eb('type', '=', 'client'), eb('value', '=', token.clientId), eb('at', '>=', token.issuedAt)]),
+        ]),
+      )
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async latest(): Promise<number> {

@@ -64,8 +64,8 @@ export class KyselySessionsStore implements SessionsStore {
     });
   }
 
-  /** Ends a session (with its revocation-feed entry: the tokens of its sid); true when this call ended it. */
-  async end(idHash: string, now: number): Promise<boolean> {
+  /** Ends a session (on logout with its revocation-feed entry: the tokens of its sid); true when this call ended it. */
+  async end(idHash: string, now: number, options: { logout?: boolean } = {}): Promise<boolean> {
     return atomic(this.db, async (trx) => {
       const ended = await trx
         .updateTable('sessions')
@@ -75,6 +75,7 @@ export class KyselySessionsStore implements SessionsStore {
         .returning('sid')
         .executeTakeFirst();
       if (!ended) return false;
+      if (!options.logout) return true;
       await appendRevocationEvents(trx, this.dialect, [{ type: 'sid', value: ended.sid, at: now, until: await untilForIssuedBefore(trx, now) }]);
       return true;
     });
