@@ -40,10 +40,14 @@ export class KyselyAppsStore implements AppsStore {
     const { client_id, created_at, ...values } = fromApp(app);
     void created_at;
     return atomic(this.db, async (trx) => {
-      const before = await trx.selectFrom('trusted_applications').select('enabled').where('client_id', '=', client_id).executeTakeFirst();
+      // turning the app off is its own conditional write first: it tells whether this change disables it
+      const disabling =
+        !app.enabled &&
+        affected(
+          await trx.updateTable('trusted_applications').set({ enabled: 0 }).where('client_id', '=', client_id).where('enabled', '=', 1).executeTakeFirst(),
+        ) === 1;
       const result = await trx.updateTable('trusted_applications').set(values).where('client_id', '=', client_id).executeTakeFirst();
       if (affected(result) !== 1) return false;
-      const disabling = before?.enabled === 1 && !app.enabled;
       if (options.revokeSecretsAt !== undefined) {
         await trx
           .updateTable('client_secrets')
@@ -82,13 +86,13 @@ export class KyselyAppsStore implements AppsStore {
 
   async delete(clientId: string, at: number): Promise<boolean> {
     return atomic(this.db, async (trx) => {
-      const until = await untilForIssuedBefore(trx, at); // while the app's own lifetime still counts
       await trx
         .updateTable('refresh_families')
         .set({ revoked_at: at, revoked_reason: 'app_deleted' })
         .where('client_id', '=', clientId)
         .where('revoked_at', 'is', null)
         .execute();
+      const until = await untilForIssuedBefore(trx, at); // while the app's own lifetime still counts
       await trx.deleteFrom('consents').where('client_id', '=', clientId).execute();
       await trx.deleteFrom('authorization_codes').where('client_id', '=', clientId).where('consumed_at', 'is', null).execute();
       await trx.deleteFrom('interactions').where('client_id', '=', clientId).execute();

@@ -17,15 +17,14 @@ import { isStorableText } from '../../domain/text.js';
 export async function appendRevocationEvents(trx: Kysely<Database>, dialect: Dialect, events: readonly RevocationEvent[]): Promise<void> {
   if (events.length === 0) return;
   if (dialect === 'postgres') await sql`lock table revocation_events in share row exclusive mode`.execute(trx);
-  const row = await trx
-    .selectFrom('revocation_events')
-    .select((eb) => eb.fn.max('seq').as('latest'))
-    .executeTakeFirst();
-  let seq = Number(row?.latest ?? 0);
-  await trx
-    .insertInto('revocation_events')
-    .values(events.map((event) => ({ seq: ++seq, type: event.type, value: event.value, at: event.at, until: event.until })))
-    .execute();
+  // one statement each (no read before the write: on SQLite a deferred transaction that read first could
+  // lose its snapshot to another connection's write)
+  for (const event of events) {
+    await sql`insert into revocation_events ("seq", "type", "value", "at", "until")
+      select coalesce(max("seq"), 0) + 1, cast(${event.type} as varchar(16)), cast(${event.value} as varchar(512)),
+        cast(${event.at} as bigint), cast(${event.until} as bigint)
+      from revocation_events`.execute(trx);
+  }
 }
 
 /** When entries that refuse every token issued before `at` (sid, sub, client) stop mattering: `at` plus the longest access-token lifetime. */

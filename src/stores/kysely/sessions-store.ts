@@ -66,6 +66,16 @@ export class KyselySessionsStore implements SessionsStore {
 
   /** Ends a session (on logout with its revocation-feed entry: the tokens of its sid); true when this call ended it. */
   async end(idHash: string, now: number, options: { logout?: boolean } = {}): Promise<boolean> {
+    if (!options.logout) {
+      // one statement, no transaction (two SQLite connections in one process must never hold one open)
+      const result = await this.db
+        .updateTable('sessions')
+        .set({ ended_at: now })
+        .where('id_hash', '=', idHash)
+        .where('ended_at', 'is', null)
+        .executeTakeFirst();
+      return affected(result) === 1;
+    }
     return atomic(this.db, async (trx) => {
       const ended = await trx
         .updateTable('sessions')
@@ -75,7 +85,6 @@ export class KyselySessionsStore implements SessionsStore {
         .returning('sid')
         .executeTakeFirst();
       if (!ended) return false;
-      if (!options.logout) return true;
       await appendRevocationEvents(trx, this.dialect, [{ type: 'sid', value: ended.sid, at: now, until: await untilForIssuedBefore(trx, now) }]);
       return true;
     });
