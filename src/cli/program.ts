@@ -6,6 +6,7 @@ import { registerUserCommands } from './commands/user.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerApiCommands } from './commands/api.js';
+import { registerTokenCommands } from './commands/token.js';
 
 /** The `trustgate` command line: the same configuration (environment) and store as the server. */
 export function buildProgram(env: Env): Command {
@@ -19,6 +20,7 @@ export function buildProgram(env: Env): Command {
   registerUserCommands(program, env);
   registerKeysCommands(program, env);
   registerApiCommands(program, env);
+  registerTokenCommands(program, env);
   return program;
 }
 

@@ -13,6 +13,7 @@ import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
 import type { ApisStore } from './apis.js';
 import type { RevocationEventsStore } from './revocation-events.js';
+import type { ReferenceTokensStore } from './reference-tokens.js';
 
 /** One port per persistent concern. */
 export interface StorePorts {
@@ -31,6 +32,7 @@ export interface StorePorts {
   readonly passwordResets: PasswordResetsStore;
   readonly apis: ApisStore;
   readonly revocationEvents: RevocationEventsStore;
+  readonly referenceTokens: ReferenceTokensStore;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

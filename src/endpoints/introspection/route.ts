@@ -11,6 +11,9 @@ import { isRefreshTokenActive } from '../../domain/refresh-family.js';
 import { grantProblem } from '../../grants/subject-checks.js';
 import { readForm } from '../../http/form.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
+import { isReferenceTokenActive, type ReferenceToken } from '../../domain/reference-token.js';
+import { audienceClaim } from '../../domain/token-claims.js';
+import { tokenAudiences } from '../../tokens/audiences.js';
 
 const INACTIVE = Object.freeze({ active: false });
 
@@ -83,10 +86,13 @@ async function introspect(ctx: AppContext, introspector: Introspector, token: st
       jti: claims.jti,
     };
   }
+  const hash = sha256(token);
+  const reference = await ctx.store.referenceTokens.findByHash(hash);
+  if (reference) return introspectReference(ctx, introspector, reference);
   // refresh tokens are for the app they were issued to; an API never sees one
   if (introspector.kind === 'api') return INACTIVE;
   const clientId = introspector.clientId;
-  const found = await ctx.store.refresh.find(sha256(token));
+  const found = await ctx.store.refresh.find(hash);
   if (!found || found.family.clientId !== clientId) return INACTIVE;
   const { token: record, family } = found;
   if (!isRefreshTokenActive(record, family, ctx.now())) return INACTIVE;
@@ -102,5 +108,35 @@ async function introspect(ctx: AppContext, introspector: Introspector, token: st
     iat: Math.floor(record.createdAt / 1000),
     sub: family.userId,
     iss: ctx.config.issuer,
+  };
+}
+
+/**
+ * A long-lived reference token: active while it is not revoked or expired, its user and app are enabled,
+ * the app still allows reference tokens and the scopes. Its audience follows from its scopes, as for a
+ * JWT; the app it was issued to, and the registered APIs in that audience, see it.
+ */
+async function introspectReference(ctx: AppContext, introspector: Introspector, reference: ReferenceToken): Promise<object> {
+  if (!isReferenceTokenActive(reference, ctx.now())) return INACTIVE;
+  if (introspector.kind === 'app' && reference.clientId !== introspector.clientId) return INACTIVE;
+  const audiences = await tokenAudiences(ctx, reference.scope);
+  if (introspector.kind === 'api' && !audiences.includes(introspector.audience)) return INACTIVE;
+  const app = (await ctx.clients.get(reference.clientId))?.app;
+  const user = await ctx.store.users.getById(reference.userId);
+  if (!app || !app.enabled || app.accessTokens === 'none' || grantProblem(app, user, reference.scope)) return INACTIVE;
+  return {
+    active: true,
+    scope: reference.scope.join(' '),
+    client_id: reference.clientId,
+    username: user!.login,
+    token_type: 'Bearer',
+    exp: Math.floor(reference.expiresAt / 1000),
+    iat: Math.floor(reference.createdAt / 1000),
+    nbf: Math.floor(reference.createdAt / 1000),
+    sub: reference.userId,
+    aud: audienceClaim(audiences),
+    iss: ctx.config.issuer,
+    jti: reference.id,
+    user_kind: user!.kind,
   };
 }

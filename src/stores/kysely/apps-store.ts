@@ -4,6 +4,11 @@ import type { ClientSecret, TrustedApplication } from '../../domain/trusted-appl
 import type { AppsStore } from '../apps.js';
 import { isStorableText } from '../../domain/text.js';
 import { isSigningAlg, type SigningAlg } from '../../domain/signing-alg.js';
+import { ACCESS_TOKENS_POLICIES, type AccessTokensPolicy } from '../../domain/trusted-application.js';
+
+function isAccessTokensPolicy(value: string): value is AccessTokensPolicy {
+  return (ACCESS_TOKENS_POLICIES as readonly string[]).includes(value);
+}
 import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
 import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
@@ -97,6 +102,7 @@ export class KyselyAppsStore implements AppsStore {
       await trx.deleteFrom('authorization_codes').where('client_id', '=', clientId).where('consumed_at', 'is', null).execute();
       await trx.deleteFrom('interactions').where('client_id', '=', clientId).execute();
       await trx.deleteFrom('client_secrets').where('client_id', '=', clientId).execute();
+      await trx.deleteFrom('reference_tokens').where('client_id', '=', clientId).execute();
       const result = await trx.deleteFrom('trusted_applications').where('client_id', '=', clientId).executeTakeFirst();
       if (affected(result) !== 1) return false;
       await appendRevocationEvents(trx, this.dialect, [{ type: 'client', value: clientId, at, until }]);
@@ -175,6 +181,7 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     accessTokenSigningAlg: storedAlg(row.access_token_signing_alg),
     enabled: row.enabled === 1,
     requireMfa: Number(row.require_mfa) === 1,
+    accessTokens: isAccessTokensPolicy(row.access_tokens) ? row.access_tokens : 'none',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -198,6 +205,7 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     access_token_signing_alg: app.accessTokenSigningAlg,
     enabled: app.enabled ? 1 : 0,
     require_mfa: app.requireMfa ? 1 : 0,
+    access_tokens: app.accessTokens,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };

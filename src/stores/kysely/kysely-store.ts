@@ -17,6 +17,7 @@ import { KyselySecondFactorsStore } from './second-factors-store.js';
 import { KyselyPasswordResetsStore } from './password-resets-store.js';
 import { KyselyApisStore } from './apis-store.js';
 import { KyselyRevocationEventsStore } from './revocation-events-store.js';
+import { KyselyReferenceTokensStore } from './reference-tokens-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
 function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
@@ -36,6 +37,7 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     passwordResets: new KyselyPasswordResetsStore(db),
     apis: new KyselyApisStore(db),
     revocationEvents: new KyselyRevocationEventsStore(db, dialect),
+    referenceTokens: new KyselyReferenceTokensStore(db, dialect),
   };
 }
 

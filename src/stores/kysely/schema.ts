@@ -19,6 +19,7 @@ export interface TrustedApplicationsTable {
   access_token_signing_alg: string | null; // null: SIGNING_ALG
   enabled: number;
   require_mfa: number;
+  access_tokens: string; // none | users | admins
   created_at: number;
   updated_at: number;
 }
@@ -218,6 +219,19 @@ export interface RevocationEventsTable {
   until: number;
 }
 
+export interface ReferenceTokensTable {
+  id: string; // the token's jti at introspection and in the revocation feed
+  token_hash: string; // base64url SHA-256 of the token, unique
+  user_id: string;
+  client_id: string;
+  scope: string; // space-delimited
+  description: string | null;
+  created_by: string; // admin | user
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
 export interface PasswordResetsTable {
   token_hash: string; // SHA-256 of the reset token in the link
   user_id: string;
@@ -247,4 +261,5 @@ export interface Database {
   api_scopes: ApiScopesTable;
   api_secrets: ApiSecretsTable;
   revocation_events: RevocationEventsTable;
+  reference_tokens: ReferenceTokensTable;
 }

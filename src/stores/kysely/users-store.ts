@@ -6,6 +6,7 @@ import { isStorableText } from '../../domain/text.js';
 import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
 import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
+import { revokeUserReferenceTokens } from './reference-tokens-store.js';
 
 export class KyselyUsersStore implements UsersStore {
   constructor(
@@ -110,8 +111,11 @@ async function endAccess(trx: Kysely<Database>, dialect: Dialect, userId: string
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .execute();
+  // long-lived reference tokens end too (the user makes new ones)
+  const references = await revokeUserReferenceTokens(trx, userId, end.at);
   // the APIs refuse every token of the user issued before now (the kept session's included)
-  await appendRevocationEvents(trx, dialect, [{ type: 'sub', value: userId, at: end.at, until: await untilForIssuedBefore(trx, end.at) }]);
+  const sub = { type: 'sub' as const, value: userId, at: end.at, until: await untilForIssuedBefore(trx, end.at) };
+  await appendRevocationEvents(trx, dialect, [...references, sub]);
 }
 
 function toUser(row: Selectable<UsersTable> & { has_second_factor: unknown }): User {
