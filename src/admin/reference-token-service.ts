@@ -56,6 +56,10 @@ export class ReferenceTokenService {
     if (!app) throw notFound('app_not_found', `no app with ApplicationUri "${input.clientId}"`, ['clientId']);
     refuseByPolicy(app, actor);
     const scope = checkTokenScope(input.scope);
+    const foreign = scope.find((s) => !app.scopes.includes(s));
+    if (foreign) {
+      throw invalid('token_scope_not_allowed', `the app "${app.clientId}" may not be granted the scope "${foreign}" (its scopes: ${app.scopes.join(' ') || 'none'})`, ['scope']);
+    }
     const problem = grantProblem(app, user, scope);
     if (!app.enabled) throw invalid('token_app_disabled', `the app "${app.clientId}" is disabled`, ['clientId']);
     if (problem) throw invalid('token_not_allowed', `a token for "${app.clientId}" cannot be issued: ${problem}`, ['scope']);

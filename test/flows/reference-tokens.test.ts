@@ -116,7 +116,7 @@ describeEachDatabase('reference tokens: issue, introspect, use at an API, revoke
     await refused(tokens().create({ user: 'alice', clientId: 'web.app', scope: 'read', expiresIn: 86400 }, ADMIN), 'tokens_not_allowed');
     await refused(tokens().create({ user: 'alice', clientId: 'admins.app', scope: 'read', expiresIn: 86400 }, { kind: 'user', userId: alice.id }), 'tokens_admins_only');
     assert.ok((await tokens().create({ user: 'alice', clientId: 'admins.app', scope: 'read', expiresIn: 86400 }, ADMIN)).value);
-    await refused(tokens().create({ user: 'alice', clientId: 'tokens.app', scope: 'billing', expiresIn: 86400 }, ADMIN), 'token_not_allowed');
+    await refused(tokens().create({ user: 'alice', clientId: 'tokens.app', scope: 'billing', expiresIn: 86400 }, ADMIN), 'token_scope_not_allowed');
     await refused(tokens().create({ user: 'alice', clientId: 'tokens.app', scope: 'openid read', expiresIn: 86400 }, ADMIN), 'token_scope_protocol');
     await refused(tokens().create({ user: 'alice', clientId: 'tokens.app', scope: 'read', expiresIn: 400 * 86400 }, ADMIN), 'token_lifetime_invalid');
     await refused(tokens().create({ user: 'bob', clientId: 'tokens.app', scope: 'read', expiresIn: 86400 }, { kind: 'user', userId: alice.id }), 'token_other_user');
