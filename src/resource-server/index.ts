@@ -18,10 +18,10 @@ export { BearerError, type BearerErrorCode } from './bearer-error.js';
 export { extractBearerToken, type BearerRequestParts } from './bearer-header.js';
 export {
   REVOKED_DESCRIPTIONS,
-  INACTIVE_DESCRIPTION,
   type ApiCredentials,
   type RevocationOptions,
   type RevocationFeedOptions,
   type IntrospectionOptions,
 } from './revocation.js';
+export { INACTIVE_DESCRIPTION } from './introspection.js';
 export { createBearerAuth, accessTokenOf, type BearerAuth, type BearerAuthOptions } from './fastify.js';

@@ -2,7 +2,8 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { BearerError, insufficientScope, invalidToken } from './bearer-error.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { SIGNING_ALGS, signingAlgList } from '../domain/signing-alg.js';
-import { INACTIVE_DESCRIPTION, IntrospectionCheck, RevocationFeed, type RevocationOptions } from './revocation.js';
+import { RevocationFeed, type RevocationOptions } from './revocation.js';
+import { INACTIVE_DESCRIPTION, IntrospectionCheck } from './introspection.js';
 
 /** How long the key set is cached by default (Trustgate publishes new keys at least this long, plus its JWKS max-age, before they sign). */
 export const DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS = 600;
