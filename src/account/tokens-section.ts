@@ -61,7 +61,7 @@ export async function createToken(ctx: AppContext, request: FastifyRequest, repl
   if (!csrfAccepted(account, form.get('csrf', (d) => pageError(d)))) {
     return sendMessage(ctx, reply, 403, { title: 'Nothing was changed', message: FORM_NOT_VERIFIED, kind: 'error' });
   }
-  const { user, session } = account.live;
+  const { user } = account.live;
   if (!account.fresh) return startAccountSignIn(ctx, reply, { reauthenticate: true, loginHint: user.login });
   const refuse = (error: string) => renderOverview(ctx, reply, account, { status: 400, feedback: { section: TOKENS_SECTION_ID, error } });
   const clientId = form.get('app', (d) => pageError(d));
@@ -73,13 +73,9 @@ export async function createToken(ctx: AppContext, request: FastifyRequest, repl
   const expiresIn = TOKEN_LIFETIMES.some(([value]) => value === lifetime) ? parseDurationSeconds(lifetime!) : undefined;
   if (expiresIn === undefined) return refuse('Choose when the token expires.');
   try {
-    const created = await new ReferenceTokenService(ctx).create(
+    const created = await new ReferenceTokenService({ ...ctx, sourceAddress: request.ip }).create(
       { user: user.login, clientId, scope, expiresIn, description: description ?? null },
       { kind: 'user', userId: user.id },
-    );
-    ctx.log.info(
-      { event: 'reference_token_created', audit: true, by: 'account', userId: user.id, sid: session.sid, clientId, tokenId: created.token.id },
-      'reference token created',
     );
     return renderOverview(ctx, reply, account, { notice: 'Your access token was created.', createdToken: created.value });
   } catch (error) {
@@ -96,14 +92,10 @@ export async function revokeToken(ctx: AppContext, request: FastifyRequest, repl
   if (!csrfAccepted(account, form.get('csrf', (d) => pageError(d)))) {
     return sendMessage(ctx, reply, 403, { title: 'Nothing was changed', message: FORM_NOT_VERIFIED, kind: 'error' });
   }
-  const { user, session } = account.live;
+  const { user } = account.live;
   const id = form.get('id', (d) => pageError(d));
   try {
-    const revoked = await new ReferenceTokenService(ctx).revoke(id ?? '', { kind: 'user', userId: user.id });
-    ctx.log.info(
-      { event: 'reference_token_revoked', audit: true, by: 'account', userId: user.id, sid: session.sid, tokenId: revoked.id },
-      'reference token revoked',
-    );
+    await new ReferenceTokenService({ ...ctx, sourceAddress: request.ip }).revoke(id ?? '', { kind: 'user', userId: user.id });
     return renderOverview(ctx, reply, account, { notice: 'The access token was revoked.' });
   } catch (error) {
     if (error instanceof AdminError) {

@@ -5,7 +5,7 @@ import { checkScopes } from '../checks/registration/scopes.js';
 import { checkClientSecret } from '../checks/registration/secret.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
 import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
-import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
+import { auditChange, isUniqueViolation, type AdminDeps } from './admin-deps.js';
 import { secretInfo, type SecretInfo } from './secret-info.js';
 
 export const MAX_AUDIENCE_LENGTH = 512;
@@ -75,6 +75,12 @@ export class ApiService {
       }
       throw error;
     }
+    await auditChange(this.deps, {
+      action: 'api_created',
+      target: { type: 'api', id: audience },
+      details: { displayName, scopes, secretAdded: true },
+      message: 'API registered',
+    });
     return input.generateSecret ? { api, generatedSecret: secretValue } : { api };
   }
 
@@ -90,6 +96,12 @@ export class ApiService {
       if (isUniqueViolation(error)) await this.refuseTakenScopes(audience, scopes);
       throw error;
     }
+    await auditChange(this.deps, {
+      action: 'api_updated',
+      target: { type: 'api', id: audience },
+      details: { changes: { displayName: { from: current.displayName, to: displayName }, scopes: { from: current.scopes, to: scopes } } },
+      message: 'API changed',
+    });
     return api;
   }
 
@@ -97,6 +109,7 @@ export class ApiService {
   async delete(audience: string): Promise<void> {
     await this.require(audience);
     if (!(await this.deps.store.apis.delete(audience))) throw apiNotFound(audience);
+    await auditChange(this.deps, { action: 'api_deleted', target: { type: 'api', id: audience }, message: 'API deleted' });
   }
 
   async list(): Promise<RegisteredApi[]> {
@@ -119,6 +132,12 @@ export class ApiService {
     }
     const secret = newSecret(audience, value, input, now);
     await this.deps.store.apis.addSecret(secret);
+    await auditChange(this.deps, {
+      action: 'api_secret_added',
+      target: { type: 'api_secret', id: secret.id },
+      details: { audience, expiresAt: secret.expiresAt },
+      message: 'API secret added',
+    });
     const info = secretInfo(secret, now);
     return input.generateSecret ? { secret: info, generatedSecret: value } : { secret: info };
   }
@@ -149,6 +168,12 @@ export class ApiService {
     if (!(await this.deps.store.apis.revokeSecret(audience, secretId, now))) {
       throw conflict('secret_already_revoked', `secret "${secretId}" is already revoked`, ['secretId']);
     }
+    await auditChange(this.deps, {
+      action: 'api_secret_revoked',
+      target: { type: 'api_secret', id: secretId },
+      details: { audience, forced: options.force === true },
+      message: 'API secret revoked',
+    });
     return secretInfo({ ...target, revokedAt: now }, now);
   }
 

@@ -5,7 +5,7 @@ import type { User } from '../domain/user.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
 import { grantProblem, parseScopeParameter } from '../grants/subject-checks.js';
 import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
-import type { AdminDeps } from './admin-deps.js';
+import { auditChange, type AdminDeps } from './admin-deps.js';
 
 /** Who issues or revokes: an administrator (CLI, admin API), or the signed-in user for themselves. */
 export type TokenActor = { kind: 'admin' } | { kind: 'user'; userId: string };
@@ -85,6 +85,14 @@ export class ReferenceTokenService {
       revokedAt: null,
     };
     await this.deps.store.referenceTokens.insert(token);
+    await auditChange(this.actorDeps(actor), {
+      action: 'reference_token_created',
+      target: { type: 'reference_token', id: token.id },
+      clientId: app.clientId,
+      userId: user.id,
+      details: { scope, expiresAt: token.expiresAt, by: actor.kind },
+      message: 'reference token created',
+    });
     return { token: info(token, user.login, now), value };
   }
 
@@ -110,8 +118,21 @@ export class ReferenceTokenService {
     const now = this.deps.now();
     const revoked = await this.deps.store.referenceTokens.revoke(id, now, actor.kind === 'user' ? { userId: actor.userId } : {});
     if (!revoked) throw conflict('token_already_revoked', `reference token "${id}" is already revoked`, ['id']);
+    await auditChange(this.actorDeps(actor), {
+      action: 'reference_token_revoked',
+      target: { type: 'reference_token', id },
+      clientId: token.clientId,
+      userId: token.userId,
+      details: { by: actor.kind },
+      message: 'reference token revoked',
+    });
     const login = (await this.deps.store.users.getById(token.userId))?.login ?? null;
     return info({ ...token, revokedAt: now }, login, now);
+  }
+
+  /** A user acting for themselves is the actor `user:<id>`; an administrator is the deps' actor. */
+  private actorDeps(actor: TokenActor): Pick<AdminDeps, 'audit' | 'actor' | 'sourceAddress'> {
+    return actor.kind === 'user' ? { ...this.deps, actor: `user:${actor.userId}` } : this.deps;
   }
 
   private async findUser(loginOrId: string): Promise<User> {

@@ -7,6 +7,7 @@ import { registerKeysCommands } from './commands/keys.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerApiCommands } from './commands/api.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerAuditCommands } from './commands/audit.js';
 
 /** The `trustgate` command line: the same configuration (environment) and store as the server. */
 export function buildProgram(env: Env): Command {
@@ -21,6 +22,7 @@ export function buildProgram(env: Env): Command {
   registerKeysCommands(program, env);
   registerApiCommands(program, env);
   registerTokenCommands(program, env);
+  registerAuditCommands(program, env);
   return program;
 }
 

@@ -14,6 +14,7 @@ import type { PasswordResetsStore } from './password-resets.js';
 import type { ApisStore } from './apis.js';
 import type { RevocationEventsStore } from './revocation-events.js';
 import type { ReferenceTokensStore } from './reference-tokens.js';
+import type { AuditEventsStore } from './audit-events.js';
 
 /** One port per persistent concern. */
 export interface StorePorts {
@@ -33,6 +34,7 @@ export interface StorePorts {
   readonly apis: ApisStore;
   readonly revocationEvents: RevocationEventsStore;
   readonly referenceTokens: ReferenceTokensStore;
+  readonly auditEvents: AuditEventsStore;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
