@@ -13,6 +13,7 @@ const time = { type: 'string', format: 'date-time' } as const;
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 const strings = { type: 'array', items: str } as const;
 const alg = { type: 'string', enum: ['RS256', 'ES256', 'EdDSA'] } as const;
+const accessTokensPolicy = { type: 'string', enum: ['none', 'users', 'admins'], description: 'who may issue long-lived reference tokens for the app' } as const;
 
 export function object(properties: Record<string, unknown>, required: string[] = Object.keys(properties)) {
   return { type: 'object', properties, required, additionalProperties: false } as const;
@@ -50,6 +51,7 @@ export const appSchema = object({
   requireConsent: bool,
   requireMfa: bool,
   adminApi: bool,
+  accessTokens: accessTokensPolicy,
   accessTokenLifetime: { type: 'integer' },
   refreshTokenLifetime: { type: 'integer' },
   idTokenSignedResponseAlg: nullable(alg),
@@ -73,6 +75,7 @@ export const appWritable = {
   requireConsent: bool,
   requireMfa: bool,
   adminApi: bool,
+  accessTokens: accessTokensPolicy,
   enabled: bool,
   accessTokenLifetime: { type: 'integer' },
   refreshTokenLifetime: { type: 'integer' },
@@ -179,6 +182,7 @@ export function appJson(app: TrustedApplication) {
     requireConsent: app.requireConsent,
     requireMfa: app.requireMfa,
     adminApi: app.adminApi === true,
+    accessTokens: app.accessTokens,
     accessTokenLifetime: app.accessTokenLifetime,
     refreshTokenLifetime: app.refreshTokenLifetime,
     idTokenSignedResponseAlg: app.idTokenSignedResponseAlg,

@@ -65,7 +65,7 @@ export class AccessService {
   /** Ends one sign-in session (by its public `sid`); the apps signed in with it keep their tokens until revoked. */
   async endSession(sid: string): Promise<SessionInfo> {
     const session = await this.deps.store.sessions.getBySid(sid);
-    if (!session || session.endedAt !== null || !(await this.deps.store.sessions.end(session.idHash, this.deps.now()))) {
+    if (!session || session.endedAt !== null || !(await this.deps.store.sessions.end(session.idHash, this.deps.now(), { logout: true }))) {
       throw notFound('session_not_found', `no live session with sid "${sid}"`, ['sid']);
     }
     await auditChange(this.deps, { action: 'session_ended', target: { type: 'session', id: sid }, userId: session.userId, message: 'session ended by an administrator' });

@@ -13,6 +13,7 @@ import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
 import { registerAdminApi } from '../admin-api/routes.js';
 import { registerConsole } from '../admin-console/routes.js';
+import { registerRevocationFeed } from '../endpoints/revocation-feed/route.js';
 
 /**
  * The route table. Protocol endpoints live under the issuer's path (e.g. /id/connect/token);
@@ -31,6 +32,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerUserinfo(issuer, ctx);
       registerRevocation(issuer, ctx);
       registerIntrospection(issuer, ctx);
+      registerRevocationFeed(issuer, ctx);
       registerAccount(issuer, ctx);
       await registerAdminApi(issuer, ctx);
       registerConsole(issuer, ctx);

@@ -29,8 +29,11 @@ export interface SessionsStore {
   replace(previousIdHash: string | null, session: Session): Promise<void>;
   /** The user's sessions that are not ended and not past their absolute expiry at `now` (newest first, at most `limit`). */
   listByUser(userId: string, now: number, limit?: number): Promise<Session[]>;
-  /** Ends a session; true when this call ended it. */
-  end(idHash: string, now: number): Promise<boolean>;
+  /**
+   * Ends a session; true when this call ended it. With `logout`, the tokens issued in it are revoked for
+   * the APIs too (a revocation-feed entry for its sid, in the same transaction).
+   */
+  end(idHash: string, now: number, options?: { logout?: boolean }): Promise<boolean>;
   /** Removes sessions that ended, expired, or went idle longer than `idleMs` before `before` (bounded batch). */
   pruneExpired(before: number, idleMs: number, limit?: number): Promise<number>;
 }

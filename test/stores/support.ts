@@ -107,6 +107,7 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,
     adminApi: false,
+    accessTokens: 'none',
     ...fields,
   };
 }
