@@ -42,6 +42,18 @@ export function registerAppRoutes(api: FastifyInstance, ctx: AppContext): void {
     return reply.code(201).send({ app: appJson(result.app), ...(result.generatedSecret ? { generatedSecret: result.generatedSecret } : {}) });
   });
 
+  const lintResult = object({
+    apps: { type: 'integer', description: 'how many apps were checked' },
+    warnings: { type: 'array', items: object({ clientId: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' }, fields: { type: 'array', items: { type: 'string' } } }) },
+  });
+  api.get('/lint', {
+    schema: { tags, summary: 'Registrations that work but are risky, for every app (the rules of trustgate app lint)', response: { 200: lintResult, ...errorResponses } },
+  }, async (request) => servicesFor(ctx, request).lint.lint());
+
+  api.get<AppParams>('/apps/:clientId/lint', {
+    schema: { tags, summary: "The app's lint warnings", params: clientIdParams, response: { 200: lintResult, ...errorResponses } },
+  }, async (request) => servicesFor(ctx, request).lint.lint(request.params.clientId));
+
   api.get<AppParams>('/apps/:clientId', {
     schema: {
       tags,

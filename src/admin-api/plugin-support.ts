@@ -5,6 +5,7 @@ import { UserService } from '../admin/user-service.js';
 import { AccessService } from '../admin/access-service.js';
 import { KeyService } from '../admin/key-service.js';
 import { AuditService } from '../admin/audit-service.js';
+import { LintService } from '../admin/lint-service.js';
 import { adminDepsFor, type AdminActor } from '../admin/admin-deps.js';
 
 /** The authenticated caller (the plugin's onRequest hook set it before any route runs). */
@@ -23,5 +24,6 @@ export function servicesFor(ctx: AppContext, request: FastifyRequest) {
     access: new AccessService(deps),
     keys: new KeyService(deps),
     audit: new AuditService(deps),
+    lint: new LintService(deps),
   };
 }

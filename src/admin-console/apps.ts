@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppService } from '../admin/app-service.js';
+import { LintService } from '../admin/lint-service.js';
 import { AdminError } from '../errors/admin-error.js';
 import { isBuiltInClientId } from '../domain/built-in-apps.js';
 import { appBody, appsBody } from '../pages/console-apps-page.js';
@@ -34,13 +35,14 @@ export function appPages(ctx: AppContext) {
     view: { notice?: string; error?: string; status?: number; newSecret?: string; forceRevoke?: string } = {},
   ) {
     const { app, secrets } = await apps.show(clientId);
+    const warnings = isBuiltInClientId(app.clientId) ? [] : (await new LintService(ctx).lint(app.clientId)).warnings;
     return sendConsolePage(ctx, reply, session, {
       section: 'apps',
       title: app.displayName,
       notice: view.notice,
       error: view.error,
       status: view.status,
-      body: appBody({ base: consolePath(ctx), csrf: session.csrf, app, secrets, builtIn: isBuiltInClientId(app.clientId), newSecret: view.newSecret, forceRevoke: view.forceRevoke }),
+      body: appBody({ base: consolePath(ctx), csrf: session.csrf, app, secrets, builtIn: isBuiltInClientId(app.clientId), newSecret: view.newSecret, forceRevoke: view.forceRevoke, warnings }),
     });
   }
 

@@ -48,6 +48,8 @@ export function appBody(o: {
   newSecret?: string;
   /** a refused revocation of the app's last active secret: offer to force it */
   forceRevoke?: string;
+  /** the linter's warnings for this registration */
+  warnings?: { rule: string; message: string }[];
 }): SafeHtml {
   const { app } = o;
   const path = `${o.base}/apps/${enc(app.clientId)}`;
@@ -59,6 +61,9 @@ export function appBody(o: {
 <dt>Created</dt><dd>${time(app.createdAt)}</dd>
 <dt>Updated</dt><dd>${time(app.updatedAt)}</dd>
 </dl>
+${o.warnings && o.warnings.length > 0
+    ? html`<div class="warning" role="note" aria-labelledby="lint-title"><h2 id="lint-title">Warnings (${o.warnings.length})</h2><ul>${o.warnings.map((w) => html`<li><code>${w.rule}</code>: ${w.message}</li>`)}</ul></div>`
+    : ''}
 <p><a href="${path}/failures">Failure trail: why this app's sign-ins fail</a> · <a href="${o.base}/audit?${new URLSearchParams({ app: app.clientId })}">Audit trail of this app</a></p>
 ${o.builtIn
     ? html`<p class="notice">This app is built into Trustgate: every server registers it at start-up, and it cannot be changed here.</p>`

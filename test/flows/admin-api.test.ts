@@ -48,7 +48,7 @@ describeEachDatabase('admin API', (database) => {
 
   async function call(method: string, path: string, body?: unknown, token: string | undefined = adminToken) {
     const answer = await api(server, token, method, path, body);
-    conforms(method, path.split('?')[0]!.replace(/\/(apps|users|sessions|refresh-families|secrets)\/[^/]+/g, (_m, kind: string) => `/${kind}/{${paramOf(kind)}}`), answer);
+    conforms(method, path.split('?')[0]!.replace(/^\/lint$/, '/lint').replace(/\/(apps|users|sessions|refresh-families|secrets)\/[^/]+/g, (_m, kind: string) => `/${kind}/{${paramOf(kind)}}`), answer);
     return answer;
   }
 
@@ -98,6 +98,11 @@ describeEachDatabase('admin API', (database) => {
     assert.equal((await call('POST', `/apps/${id}/disable`)).body.app.enabled, false);
     assert.equal((await call('POST', `/apps/${id}/enable`)).body.app.enabled, true);
     assert.equal((await call('GET', `/apps/${id}/refresh-families`)).status, 200);
+    // the linter: a public app with a long refresh lifetime is risky
+    await call('POST', '/apps', { clientId: 'lint.app', displayName: 'Lint', clientType: 'public', loginRedirectUris: ['https://l.example.com/cb'], refreshTokenLifetime: 90 * 86400 });
+    const linted = await call('GET', '/apps/lint.app/lint');
+    assert.ok(linted.body.warnings.some((w: { rule: string }) => w.rule === 'long_public_refresh_lifetime'), JSON.stringify(linted.body));
+    assert.ok((await call('GET', '/lint')).body.apps >= 2);
     assert.equal((await call('DELETE', `/apps/${id}`)).status, 204);
     const gone = await call('GET', `/apps/${id}`);
     assert.equal(gone.status, 404);
