@@ -6,6 +6,8 @@ import { AccessService } from '../admin/access-service.js';
 import { KeyService } from '../admin/key-service.js';
 import { AuditService } from '../admin/audit-service.js';
 import { LintService } from '../admin/lint-service.js';
+import { ApiService } from '../admin/api-service.js';
+import { ReferenceTokenService } from '../admin/reference-token-service.js';
 import { adminDepsFor, type AdminActor } from '../admin/admin-deps.js';
 
 /** The authenticated caller (the plugin's onRequest hook set it before any route runs). */
@@ -25,5 +27,7 @@ export function servicesFor(ctx: AppContext, request: FastifyRequest) {
     keys: new KeyService(deps),
     audit: new AuditService(deps),
     lint: new LintService(deps),
+    apis: new ApiService(deps),
+    tokens: new ReferenceTokenService(deps),
   };
 }

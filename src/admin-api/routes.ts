@@ -10,6 +10,8 @@ import { registerUserRoutes } from './users.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerAuditRoutes } from './audit-events.js';
+import { registerApiRoutes } from './apis.js';
+import { registerTokenRoutes } from './tokens.js';
 
 /** Where the admin API lives below the issuer. */
 export const ADMIN_API_PREFIX = '/admin/api/v1';
@@ -68,6 +70,8 @@ export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): P
       registerSessionRoutes(api, ctx);
       registerKeyRoutes(api, ctx);
       registerAuditRoutes(api, ctx);
+      registerApiRoutes(api, ctx);
+      registerTokenRoutes(api, ctx);
     },
     { prefix: ADMIN_API_PREFIX },
   );

@@ -48,7 +48,7 @@ describeEachDatabase('admin API', (database) => {
 
   async function call(method: string, path: string, body?: unknown, token: string | undefined = adminToken) {
     const answer = await api(server, token, method, path, body);
-    conforms(method, path.split('?')[0]!.replace(/^\/lint$/, '/lint').replace(/\/(apps|users|sessions|refresh-families|secrets)\/[^/]+/g, (_m, kind: string) => `/${kind}/{${paramOf(kind)}}`), answer);
+    conforms(method, path.split('?')[0]!.replace(/^\/lint$/, '/lint').replace(/\/(apps|users|sessions|refresh-families|secrets|apis|reference-tokens)\/[^/]+/g, (_m, kind: string) => `/${kind}/{${paramOf(kind)}}`), answer);
     return answer;
   }
 
@@ -198,6 +198,32 @@ describeEachDatabase('admin API', (database) => {
     assert.equal((await call('GET', '/apps/nothing.app/failures')).status, 404);
   });
 
+  it('registered APIs and their secrets; reference tokens issued (shown once) and revoked', async () => {
+    const created = await call('POST', '/apis', { audience: 'https://billing.example.com', displayName: 'Billing', scopes: 'billing.read', generateSecret: true });
+    assert.equal(created.status, 201);
+    assert.ok(created.body.generatedSecret);
+    const id = encodeURIComponent('https://billing.example.com');
+    assert.equal((await call('GET', '/apis')).status, 200);
+    assert.equal((await call('GET', `/apis/${id}`)).body.secrets.length, 1);
+    assert.deepEqual((await call('PATCH', `/apis/${id}`, { scopes: ['billing.read', 'billing.write'] })).body.api.scopes, ['billing.read', 'billing.write']);
+    const added = await call('POST', `/apis/${id}/secrets`, { generateSecret: true });
+    assert.equal(added.status, 201);
+    assert.equal((await call('POST', `/apis/${id}/secrets/${added.body.secret.id}/revoke`, {})).body.secret.status, 'revoked');
+    assert.equal((await call('DELETE', `/apis/${id}`)).status, 204);
+    assert.equal((await call('GET', `/apis/${id}`)).status, 404);
+
+    await call('POST', '/apps', { clientId: 'tokens.app', displayName: 'Tokens', clientType: 'confidential', generateSecret: true, loginRedirectUris: ['https://t.example.com/cb'], scopes: 'read', accessTokens: 'admins' });
+    const issued = await call('POST', '/reference-tokens', { user: 'bob', clientId: 'tokens.app', scope: 'read', expiresIn: 3600, description: 'batch job' });
+    assert.equal(issued.status, 201, JSON.stringify(issued.body));
+    assert.ok(issued.body.value);
+    const listed = await call('GET', '/reference-tokens?app=tokens.app');
+    assert.equal(listed.body.tokens.length, 1);
+    assert.ok(!JSON.stringify(listed.body).includes(issued.body.value), 'the value is shown once');
+    assert.equal((await call('POST', `/reference-tokens/${issued.body.token.id}/revoke`)).body.token.status, 'revoked');
+    const refused = await call('POST', '/reference-tokens', { user: 'bob', clientId: 'web.app', scope: 'read', expiresIn: 3600 });
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+  });
+
   it('keys: list and rotate', async () => {
     const listed = await call('GET', '/keys');
     assert.ok(listed.body.keys.length >= 1);
@@ -288,5 +314,5 @@ describeEachDatabase('admin API', (database) => {
 });
 
 function paramOf(kind: string): string {
-  return { apps: 'clientId', users: 'user', sessions: 'sid', 'refresh-families': 'familyId', secrets: 'secretId' }[kind]!;
+  return { apps: 'clientId', users: 'user', sessions: 'sid', 'refresh-families': 'familyId', secrets: 'secretId', apis: 'audience', 'reference-tokens': 'id' }[kind]!;
 }
