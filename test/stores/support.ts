@@ -106,6 +106,9 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     requireMfa: false,
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,
+    systemUserId: null,
+    jwks: null,
+    jwksUri: null,
     ...fields,
   };
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, TrustedApplicationsTable, ClientSecretsTable } from './schema.js';
-import type { ClientSecret, TrustedApplication } from '../../domain/trusted-application.js';
+import type { ClientSecret, JsonWebKeySet, TrustedApplication } from '../../domain/trusted-application.js';
 import type { AppsStore } from '../apps.js';
 import { isStorableText } from '../../domain/text.js';
 import { isSigningAlg, type SigningAlg } from '../../domain/signing-alg.js';
@@ -155,6 +155,9 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     accessTokenSigningAlg: storedAlg(row.access_token_signing_alg),
     enabled: row.enabled === 1,
     requireMfa: Number(row.require_mfa) === 1,
+    systemUserId: row.system_user_id ?? null,
+    jwks: row.jwks === null || row.jwks === undefined ? null : (JSON.parse(row.jwks) as JsonWebKeySet),
+    jwksUri: row.jwks_uri ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -178,6 +181,9 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     access_token_signing_alg: app.accessTokenSigningAlg,
     enabled: app.enabled ? 1 : 0,
     require_mfa: app.requireMfa ? 1 : 0,
+    system_user_id: app.systemUserId ?? null,
+    jwks: app.jwks ? JSON.stringify(app.jwks) : null,
+    jwks_uri: app.jwksUri ?? null,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };

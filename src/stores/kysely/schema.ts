@@ -19,6 +19,9 @@ export interface TrustedApplicationsTable {
   access_token_signing_alg: string | null; // null: SIGNING_ALG
   enabled: number;
   require_mfa: number;
+  system_user_id: string | null; // migration 008: the service app's user (client_credentials)
+  jwks: string | null; // migration 008: JSON JWK Set of the app's public keys (private_key_jwt)
+  jwks_uri: string | null; // migration 008: where the app publishes them instead
   created_at: number;
   updated_at: number;
 }
@@ -196,6 +199,12 @@ export interface PasswordResetsTable {
   used_at: number | null;
 }
 
+/** One row per client-assertion `jti` used (migration 008), kept until the assertion expires. */
+export interface ClientAssertionJtisTable {
+  jti_hash: string; // SHA-256 of JSON [client_id, jti]
+  expires_at: number;
+}
+
 export interface Database {
   trusted_applications: TrustedApplicationsTable;
   client_secrets: ClientSecretsTable;
@@ -213,4 +222,5 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   password_resets: PasswordResetsTable;
+  client_assertion_jtis: ClientAssertionJtisTable;
 }
