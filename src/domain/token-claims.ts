@@ -60,6 +60,30 @@ export function accessTokenClaims(
   };
 }
 
+/**
+ * The access token of a service app (grant_type=client_credentials): no sign-in stands behind it, so no
+ * `sid`, `auth_time` or `acr`; `sub` is the app's system user and `user_kind` that user's kind.
+ */
+export type ServiceAccessTokenClaims = Omit<AccessTokenClaims, 'sid' | 'auth_time' | 'acr'>;
+
+export function serviceAccessTokenClaims(
+  grant: { clientId: string; user: User; scope: readonly string[] },
+  options: { issuer: string; audiences: readonly string[]; jti: string; iat: number; lifetime: number },
+): ServiceAccessTokenClaims {
+  return {
+    iss: options.issuer,
+    aud: audienceClaim(options.audiences),
+    iat: options.iat,
+    nbf: options.iat,
+    exp: options.iat + options.lifetime,
+    jti: options.jti,
+    sub: grant.user.id,
+    client_id: grant.clientId,
+    scope: grant.scope.join(' '),
+    user_kind: grant.user.kind,
+  };
+}
+
 /** Claims about the user that the scopes allow (sub always). Used by the ID token and userinfo. */
 export function userClaims(user: User, scope: readonly string[]): Record<string, unknown> {
   const claims: Record<string, unknown> = { sub: user.id };
