@@ -85,7 +85,8 @@ export function checkClientCredentials(
 
   if (credentials.method === 'private_key_jwt') {
     assertionClient(credentials, registered);
-    if (!verified || verified.clientId !== app.clientId) throw fail('the client assertion was not verified');
+    // an invariant of the caller (http/authenticate-client.ts), never a client's error
+    if (!verified || verified.clientId !== app.clientId) throw new Error('client assertion not verified before the credential check');
   } else if (app.clientType === 'public') {
     if (secret !== undefined) {
       throw fail(`the app "${printable(clientId)}" is public and must not send a client secret; send only client_id (and use PKCE)`);

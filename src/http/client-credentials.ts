@@ -50,15 +50,19 @@ function readAssertion(
   if (assertionType !== JWT_BEARER_ASSERTION_TYPE) {
     throw invalidClient(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE} (private_key_jwt)`);
   }
+  const clientId = form.get('client_id') ?? assertionSubject(assertion);
+  return { clientId, secret: undefined, assertion, method: 'private_key_jwt', challenge: undefined };
+}
+
+/** The app a client assertion names (its `sub`), read unverified: the keys of that app verify it. */
+function assertionSubject(assertion: string): string | undefined {
   let subject: unknown;
   try {
     subject = decodeJwt(assertion).sub;
   } catch {
     throw invalidClient('the client assertion is not a signed JWT');
   }
-  const bodyClientId = form.get('client_id');
-  const clientId = bodyClientId ?? (typeof subject === 'string' ? subject : undefined);
-  return { clientId, secret: undefined, assertion, method: 'private_key_jwt', challenge: undefined };
+  return typeof subject === 'string' ? subject : undefined;
 }
 
 interface BasicCredentials {
