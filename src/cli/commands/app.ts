@@ -104,7 +104,7 @@ function printApp(app: TrustedApplication, serverAlg: SigningAlg, systemUserLogi
     ['Type', app.clientType],
     ...(isBuiltInClientId(app.clientId) ? [['Built-in', 'yes (registered by every server at start-up; cannot be changed)'] as [string, string]] : []),
     ['Enabled', yesNo(app.enabled)],
-    ['Login redirect URIs', app.loginRedirectUris.join(' ')],
+    ['Login redirect URIs', app.loginRedirectUris.join(' ') || '(none)'],
     ['Logout redirect URIs', app.logoutRedirectUris.join(' ') || '(none)'],
     ['Scopes', app.scopes.join(' ') || '(protocol scopes only)'],
     ['Users', userKinds(app)],
