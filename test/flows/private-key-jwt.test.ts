@@ -25,11 +25,11 @@ async function signingKey(alg: string, kid: string): Promise<SigningKey> {
 }
 
 /** A JWKS server on 127.0.0.1 (http on loopback is allowed for JWKS URIs) that counts its fetches. */
-async function jwksServer(keys: () => JWK[]): Promise<{ url: string; fetches: () => number; close(): Promise<void> }> {
+async function jwksServer(keys: () => JWK[], status = 200): Promise<{ url: string; fetches: () => number; close(): Promise<void> }> {
   let fetches = 0;
   const server = http.createServer((_req, res) => {
     fetches += 1;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: keys() }));
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: keys() }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -223,15 +223,35 @@ describeEachDatabase('client authentication: private_key_jwt', (database) => {
     assert.ok(remote.fetches() - before <= 2, `at most one refetch for the unknown kids, saw ${remote.fetches() - before - 1}`);
   });
 
-  it('a JWKS URI that does not answer: invalid_client, and no new fetch per request', async () => {
+  it('a JWKS URI that fails (an error status, or nothing listening): invalid_client, and no new fetch per request', async () => {
+    const failing = await jwksServer(() => [], 500);
     const down = await jwksServer(() => []);
     await down.close();
-    await createTestApp(ctx(), { clientId: 'com.vendor/keys-down', generateSecret: false, loginRedirectUris: [], systemUser: 'svc-user', jwksUri: down.url });
-    for (let i = 0; i < 2; i++) {
-      await refusedWith(
-        await assertion(remoteKey, {}, { clientId: 'com.vendor/keys-down' }),
-        'the app\'s public keys could not be fetched from its JWKS URI; try again later',
-      );
+    try {
+      for (const [clientId, uri] of [['com.vendor/keys-500', failing.url], ['com.vendor/keys-down', down.url]] as const) {
+        await createTestApp(ctx(), { clientId, generateSecret: false, loginRedirectUris: [], systemUser: 'svc-user', jwksUri: uri });
+        for (let i = 0; i < 3; i++) {
+          await refusedWith(
+            await assertion(remoteKey, {}, { clientId }),
+            'the app\'s public keys could not be fetched from its JWKS URI; try again later',
+          );
+        }
+      }
+      assert.equal(failing.fetches(), 1, 'a failed fetch is not retried within the cool-down');
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('hostile text in an assertion: a NUL in the subject is refused at the edge; any jti text is used once, alike on both databases', async () => {
+    const nulSubject = await assertion(es256, { sub: 'com.vendor/keyed-service\u0000', iss: 'com.vendor/keyed-service\u0000' });
+    const res = await withAssertion(nulSubject);
+    assert.equal(res.status, 401);
+    assert.deepEqual(res.body, { error: 'invalid_client', error_description: 'client_id contains a character that is not allowed (NUL or an unpaired surrogate)' });
+    for (const jti of ['nul\u0000jti', 'lone\ud800surrogate']) {
+      const jwt = await assertion(es256, { jti });
+      assert.equal((await withAssertion(jwt)).status, 200, JSON.stringify(jti));
+      assert.equal((await withAssertion(jwt)).body.error_description, 'the client assertion was already used (its "jti" was seen before); make a new assertion for every request');
     }
   });
 
