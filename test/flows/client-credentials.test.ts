@@ -8,6 +8,7 @@ import { createTestApp, createTestUser } from '../support/fixtures.js';
 import { AppService } from '../../src/admin/app-service.js';
 import { UserService } from '../../src/admin/user-service.js';
 import { AdminError } from '../../src/errors/admin-error.js';
+import { createAccessTokenVerifier } from '../../src/resource-server/index.js';
 
 /**
  * Service apps (issue 12 C): grant_type=client_credentials as the app's system user. The app and the
@@ -81,6 +82,17 @@ describeEachDatabase('token endpoint: client_credentials (service apps)', (datab
         error_description: `"${value}" cannot be requested with client_credentials: a service app gets an access token for the APIs only (no ID token, no refresh token)`,
       });
     }
+  });
+
+  it('an API built on trustgate/resource-server accepts the service token (the system user, its kind, no session)', async () => {
+    const { body } = await grant(service, { scope: 'read' });
+    const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: 'erp-api', now: clock.now });
+    const token = await verifier.verify(body.access_token, { scopes: ['read'] });
+    assert.equal(token.subject, robotId);
+    assert.equal(token.clientId, service.clientId);
+    assert.equal(token.userKind, 'community');
+    assert.equal(token.sid, undefined);
+    assert.equal(token.authTime, undefined);
   });
 
   it('the app itself can introspect its service token (active, the system user as sub and username)', async () => {
