@@ -3,7 +3,7 @@ import type { AuthenticatedClient } from '../checks/client-auth.js';
 import type { TrustedApplication } from '../domain/trusted-application.js';
 import { PROTOCOL_SCOPES } from '../domain/trusted-application.js';
 import type { User } from '../domain/user.js';
-import { invalidScope, unauthorizedClient, unsupportedGrantType } from '../errors/oauth-error.js';
+import { invalidClient, invalidScope, unauthorizedClient, unsupportedGrantType } from '../errors/oauth-error.js';
 import { mintServiceAccessToken } from '../tokens/mint.js';
 import { parseScopeParameter } from './subject-checks.js';
 import type { GrantHandler, TokenResponse } from './grant.js';
@@ -33,7 +33,9 @@ export const clientCredentialsGrant: GrantHandler<ValidatedClientCredentialsRequ
       );
     }
     const app = await ctx.store.apps.get(cached.clientId);
-    if (!app || !app.enabled) {
+    // deleted on another node since this node cached it
+    if (!app) throw invalidClient(`no Trusted Application is registered with client_id "${cached.clientId}"`);
+    if (!app.enabled) {
       throw unauthorizedClient(`the app "${cached.clientId}" is disabled; ask an administrator to enable it`);
     }
     if (!app.systemUserId) {
