@@ -69,10 +69,15 @@ export const clientCredentialsGrant: GrantHandler<ValidatedClientCredentialsRequ
       { clientId: request.app.clientId, user: request.systemUser, scope: request.scope },
       request.app,
     );
-    ctx.log.info(
-      { event: 'service_token_issued', audit: true, clientId: request.app.clientId, userId: request.systemUser.id, jti: minted.jti },
-      'client_credentials access token issued',
-    );
+    await ctx.audit.record({
+      actor: `app:${request.app.clientId}`,
+      action: 'service_token_issued',
+      target: { type: 'user', id: request.systemUser.id },
+      clientId: request.app.clientId,
+      userId: request.systemUser.id,
+      details: { jti: minted.jti, scope: request.scope.join(' ') },
+      message: 'client_credentials access token issued',
+    });
     return { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: request.scope.join(' ') };
   },
 };

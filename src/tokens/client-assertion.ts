@@ -65,7 +65,16 @@ export class ClientAssertionVerifier {
     }
     const { jti, expiresAt } = checkAssertionClaims(payload, { clientId: app.clientId, ...endpoints, now: this.ctx.now() });
     if (!(await this.ctx.store.clientAssertions.useJti(app.clientId, jti, expiresAt, this.ctx.now()))) {
-      this.ctx.log.warn({ event: 'client_assertion_replayed', audit: true, clientId: app.clientId }, 'client assertion replayed');
+      await this.ctx.audit.record({
+        actor: `app:${app.clientId}`,
+        action: 'client_assertion_replayed',
+        outcome: 'refused',
+        target: { type: 'app', id: app.clientId },
+        clientId: app.clientId,
+        reason: 'the client assertion was already used',
+        level: 'warn',
+        message: 'client assertion replayed',
+      });
       throw assertionFailure('the client assertion was already used (its "jti" was seen before); make a new assertion for every request');
     }
     return Object.freeze({ clientId: app.clientId, jti });
