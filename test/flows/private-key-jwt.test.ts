@@ -118,6 +118,22 @@ describeEachDatabase('client authentication: private_key_jwt', (database) => {
     await refusedWith(jwt, 'the client assertion was already used (its "jti" was seen before); make a new assertion for every request');
   });
 
+  it('the audit trail: a replay is recorded, and a refused assertion is on the failure trail of the app it names', async () => {
+    const jwt = await assertion(es256);
+    assert.equal((await withAssertion(jwt)).status, 200);
+    assert.equal((await withAssertion(jwt)).status, 401);
+    const replays = await ctx().store.auditEvents.query({ clientId: SERVICE, action: 'client_assertion_replayed' });
+    assert.ok(replays.events.length >= 1);
+    assert.equal(replays.events[0]!.outcome, 'refused');
+    const refused = await ctx().store.auditEvents.query({ clientId: SERVICE, action: 'token_refused' });
+    const last = refused.events[0]!;
+    assert.equal(last.reason, 'invalid_client: the client assertion was already used (its "jti" was seen before); make a new assertion for every request');
+    assert.equal((last.details as Record<string, unknown>).clientAuthentication, 'private_key_jwt');
+    assert.doesNotMatch(JSON.stringify(refused.events), new RegExp(jwt.split('.')[2]!), 'never the assertion itself');
+    const issued = await ctx().store.auditEvents.query({ clientId: SERVICE, action: 'service_token_issued' });
+    assert.ok(issued.events.length >= 1, 'service-token issuance is on the trail');
+  });
+
   it('N identical assertions at once on two nodes sharing the database: exactly one is accepted', async () => {
     const jwt = await assertion(es256);
     const results = await Promise.all(
