@@ -107,6 +107,9 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,
     accessTokens: 'none',
+    systemUserId: null,
+    jwks: null,
+    jwksUri: null,
     ...fields,
   };
 }

@@ -18,6 +18,7 @@ import { KyselyPasswordResetsStore } from './password-resets-store.js';
 import { KyselyApisStore } from './apis-store.js';
 import { KyselyRevocationEventsStore } from './revocation-events-store.js';
 import { KyselyReferenceTokensStore } from './reference-tokens-store.js';
+import { KyselyClientAssertionsStore } from './client-assertions-store.js';
 import { KyselyAuditEventsStore } from './audit-events-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
@@ -39,6 +40,7 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     apis: new KyselyApisStore(db),
     revocationEvents: new KyselyRevocationEventsStore(db, dialect),
     referenceTokens: new KyselyReferenceTokensStore(db, dialect),
+    clientAssertions: new KyselyClientAssertionsStore(db),
     auditEvents: new KyselyAuditEventsStore(db),
   };
 }
