@@ -9,10 +9,15 @@ import { ClientRegistry } from './stores/client-registry.js';
 import { registerAccountApp } from './account/register-app.js';
 import { openKeyRing } from './keys/open-key-ring.js';
 import { rotateDueKeys, startKeyRotation } from './keys/rotation-schedule.js';
+import { NO_METRICS } from './metrics/observer.js';
+import { createPrometheusMetrics } from './metrics/prometheus.js';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 
 export interface RunningApp {
   ctx: AppContext;
   server: FastifyInstance;
+  /** the /metrics listener, when METRICS_PORT is set */
+  metricsServer: MetricsServer | undefined;
   close(): Promise<void>;
 }
 
@@ -23,27 +28,37 @@ export interface RunningApp {
 export async function createApp(given: Config, options: { log?: Logger; now?: () => number } = {}): Promise<RunningApp> {
   const log = options.log ?? createLogger(given.logLevel);
   const now = options.now ?? Date.now;
-  const store = await openStore(given.databaseUrl);
+  const prometheus = given.metricsPort === null ? undefined : createPrometheusMetrics();
+  const store = await openStore(given.databaseUrl, prometheus);
+  let metricsServer: MetricsServer | undefined;
   try {
     const applied = await store.migrate();
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
     const { keys, config } = await openKeyRing(given, store, now, log);
     const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
-    const ctx: AppContext = { config, store, keys, clients, log, now };
+    const ctx: AppContext = { config, store, keys, clients, log, now, metrics: prometheus ?? NO_METRICS };
     await registerAccountApp(ctx);
     await rotateDueKeys(ctx);
     const stopRotation = startKeyRotation(ctx);
     const server = await buildServer(ctx);
+    if (prometheus && config.metricsPort !== null) {
+      metricsServer = await startMetricsServer(prometheus, config.metricsPort, config.metricsHost);
+      log.info({ host: config.metricsHost, port: metricsServer.port }, 'metrics listening');
+    }
+    const metricsListener = metricsServer;
     return {
       ctx,
       server,
+      metricsServer,
       close: async () => {
         stopRotation();
+        await metricsListener?.close();
         await server.close();
         await store.close();
       },
     };
   } catch (error) {
+    await metricsServer?.close();
     await store.close();
     throw error;
   }

@@ -3,6 +3,7 @@ import type { Config } from './config/config.js';
 import type { Store } from './stores/store.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { ClientRegistry } from './stores/client-registry.js';
+import type { MetricsObserver } from './metrics/observer.js';
 
 /**
  * What every layer needs, built once at start-up and passed explicitly: configuration, the store ports,
@@ -15,6 +16,8 @@ export interface AppContext {
   /** Trusted Applications through a short-lived cache (kill switch within CLIENT_CACHE_SECONDS) */
   clients: ClientRegistry;
   log: Logger;
+  /** counters and timings for /metrics (NO_METRICS when METRICS_PORT is unset) */
+  metrics: MetricsObserver;
   /** current time in epoch milliseconds (replaceable in tests) */
   now: () => number;
 }

@@ -56,10 +56,13 @@ export async function attemptPassword(ctx: AppContext, input: PasswordAttemptInp
       { event: 'login_throttled', audit: true, limit: decision.limit, retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000), ...log },
       'sign-in attempt refused by a throttle limit; the password was not checked',
     );
+    ctx.metrics.signIn('throttled');
+    ctx.metrics.throttled(decision.limit);
     return { kind: 'refused', limit: decision.limit, retryAfterMs: decision.retryAfterMs };
   }
   if (decision.delayMs > 0) {
     ctx.log.info({ event: 'login_delayed', audit: true, delayMs: decision.delayMs, ...log }, 'sign-in attempt delayed');
+    ctx.metrics.signIn('delayed');
     await sleep(decision.delayMs);
   }
   const ok = await verifyPassword(user?.passwordHash, input.password, ctx.config.argon2);
@@ -68,9 +71,11 @@ export async function attemptPassword(ctx: AppContext, input: PasswordAttemptInp
       { event: 'login_failed', audit: true, reason: user ? 'wrong_password' : 'unknown_login', ...log },
       'sign-in failed',
     );
+    ctx.metrics.signIn('failure');
     return { kind: 'failed' };
   }
   await ctx.store.throttles.release(releaseAfterSuccess(counters), ctx.now());
+  ctx.metrics.signIn('success');
   return { kind: 'verified', user };
 }
 

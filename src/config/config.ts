@@ -59,6 +59,10 @@ export interface Config {
   /** Strict-Transport-Security max-age sent by an https issuer (0: no header) */
   hstsMaxAgeSeconds: number;
   allowHttpIssuer: boolean;
+  /** the port of the separate /metrics listener; null: no metrics listener (the default) */
+  metricsPort: number | null;
+  /** the address the metrics listener binds (default 127.0.0.1: only this machine may scrape) */
+  metricsHost: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -198,7 +202,12 @@ export function loadConfig(env: Env = process.env): Config {
     deviceCookieLifetimeSeconds: integer(env, 'DEVICE_COOKIE_LIFETIME', 365 * 86400, 3600, 5 * 366 * 86400),
     hstsMaxAgeSeconds: integer(env, 'HSTS_MAX_AGE', 31536000, 0, 63072000),
     allowHttpIssuer,
+    metricsPort: env.METRICS_PORT?.trim() ? integer(env, 'METRICS_PORT', 0, 0, 65535) : null,
+    metricsHost: env.METRICS_HOST?.trim() || '127.0.0.1',
   };
+  if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
+    throw new ConfigError('METRICS_PORT', 'METRICS_PORT must differ from PORT: metrics have their own listener.');
+  }
   if (config.sessionAbsoluteLifetimeSeconds < config.sessionIdleLifetimeSeconds) {
     throw new ConfigError(
       'SESSION_ABSOLUTE_LIFETIME',

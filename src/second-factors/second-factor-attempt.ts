@@ -25,6 +25,7 @@ export async function attemptSecondFactor(ctx: AppContext, user: User, input: st
       { event: 'second_factor_throttled', audit: true, retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000), ...log },
       'second-factor attempt refused by the throttle; the code was not checked',
     );
+    ctx.metrics.throttled(decision.limit);
     return { kind: 'refused', retryAfterMs: decision.retryAfterMs };
   }
   const via = looksLikeRecoveryCode(input) ? 'recovery_code' : 'totp';

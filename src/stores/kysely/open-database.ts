@@ -8,6 +8,7 @@ import {
   SqliteDialect,
   sql,
   type DatabaseIntrospector,
+  type LogEvent,
   type MigrationProvider,
   type MigrationResult,
 } from 'kysely';
@@ -16,6 +17,7 @@ import type { Database } from './schema.js';
 import { migrationProvider } from '../migrations/index.js';
 
 import type { Dialect } from '../store-ports.js';
+import type { StatementObserver, StatementOperation } from '../statement-observer.js';
 
 export interface OpenDatabase {
   db: Kysely<Database>;
@@ -24,12 +26,28 @@ export interface OpenDatabase {
 }
 
 /** Opens the database named by a DATABASE_URL (sqlite:<path> or postgres://...). */
-export async function openDatabase(databaseUrl: string): Promise<OpenDatabase> {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
-  return openPostgres(databaseUrl);
+export async function openDatabase(databaseUrl: string, observer?: StatementObserver): Promise<OpenDatabase> {
+  const log = observer ? statementLog(observer) : undefined;
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), log);
+  return openPostgres(databaseUrl, log);
 }
 
-async function openSqlite(file: string): Promise<OpenDatabase> {
+const OPERATIONS: Record<string, StatementOperation> = {
+  SelectQueryNode: 'select',
+  InsertQueryNode: 'insert',
+  UpdateQueryNode: 'update',
+  DeleteQueryNode: 'delete',
+};
+
+/** Kysely's log hook, timing every statement for the observer (no SQL text or parameters leave here). */
+function statementLog(observer: StatementObserver): (event: LogEvent) => void {
+  return (event) => {
+    const operation = OPERATIONS[event.query.query.kind] ?? 'other';
+    observer.statement(operation, event.queryDurationMillis / 1000, event.level === 'error');
+  };
+}
+
+async function openSqlite(file: string, log?: (event: LogEvent) => void): Promise<OpenDatabase> {
   const { default: SQLite } = await import('better-sqlite3');
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const connection = new SQLite(file);
@@ -38,7 +56,7 @@ async function openSqlite(file: string): Promise<OpenDatabase> {
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
   cachePreparedStatements(connection);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }), ...(log ? { log } : {}) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
@@ -68,14 +86,14 @@ class CurrentSchemaPostgresDialect extends PostgresDialect {
   }
 }
 
-async function openPostgres(url: string): Promise<OpenDatabase> {
+async function openPostgres(url: string, log?: (event: LogEvent) => void): Promise<OpenDatabase> {
   const { default: pg } = await import('pg');
   // bigint columns hold epoch milliseconds, well inside Number's safe range
   pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // an unreachable or restarted server must not crash the process; queries report the failure
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }), ...(log ? { log } : {}) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
