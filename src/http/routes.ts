@@ -11,6 +11,7 @@ import { registerUserinfo } from '../endpoints/userinfo/route.js';
 import { registerRevocation } from '../endpoints/revocation/route.js';
 import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
+import { registerIssuerRoot } from '../endpoints/issuer-root/route.js';
 
 /**
  * The route table. Protocol endpoints live under the issuer's path (e.g. /id/connect/token);
@@ -30,6 +31,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerRevocation(issuer, ctx);
       registerIntrospection(issuer, ctx);
       registerAccount(issuer, ctx);
+      registerIssuerRoot(issuer, ctx);
     },
     { prefix: ctx.config.issuerPath },
   );
