@@ -38,13 +38,14 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
 
 /** The store over SQLite (`sqlite:<path>`) or PostgreSQL (`postgres://…`). */
 export async function openKyselyStore(databaseUrl: string, observer?: StatementObserver): Promise<Store> {
-  const { db, dialect, close } = await openDatabase(databaseUrl, observer);
+  const { db, dialect, backup, close } = await openDatabase(databaseUrl, observer);
   return {
     dialect,
     ...portsOver(db, dialect),
     withTransaction: (work) => db.transaction().execute((trx) => work(portsOver(trx, dialect))),
     migrate: () => migrateToLatest(db),
     ping: () => pingDatabase(db),
+    backup,
     close,
   };
 }

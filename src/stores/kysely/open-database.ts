@@ -12,6 +12,7 @@ import {
   type MigrationProvider,
   type MigrationResult,
 } from 'kysely';
+import { AdminError } from '../../errors/admin-error.js';
 import { CurrentSchemaIntrospector } from './schema-introspector.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from '../migrations/index.js';
@@ -22,6 +23,8 @@ import type { StatementObserver, StatementOperation } from '../statement-observe
 export interface OpenDatabase {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** SQLite's online backup into a new file (see Store.backup) */
+  backup(destination: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,7 +60,17 @@ async function openSqlite(file: string, log?: (event: LogEvent) => void): Promis
   connection.pragma('foreign_keys = ON');
   cachePreparedStatements(connection);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }), ...(log ? { log } : {}) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const backup = async (destination: string) => {
+    // 'wx': the destination must not exist (never overwrite an older backup or a live database)
+    fs.closeSync(fs.openSync(destination, 'wx', 0o600));
+    try {
+      await connection.backup(destination);
+    } catch (error) {
+      fs.rmSync(destination, { force: true });
+      throw error;
+    }
+  };
+  return { db, dialect: 'sqlite', backup, close: () => db.destroy() };
 }
 
 /**
@@ -94,7 +107,14 @@ async function openPostgres(url: string, log?: (event: LogEvent) => void): Promi
   // an unreachable or restarted server must not crash the process; queries report the failure
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }), ...(log ? { log } : {}) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const backup = async () => {
+    throw new AdminError(
+      'backup_unsupported',
+      'trustgate backup copies SQLite databases; back up PostgreSQL with its own tools (pg_dump), see docs/operations.md',
+      { kind: 'invalid' },
+    );
+  };
+  return { db, dialect: 'postgres', backup, close: () => db.destroy() };
 }
 
 /**
