@@ -1,3 +1,5 @@
+import { pageText, type PageText } from '../http/page-language.js';
+import { accountMessages } from './render.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ACCOUNT_CLIENT_ID } from '../domain/built-in-apps.js';
@@ -26,23 +28,25 @@ export function renderOverview(
   ctx: AppContext,
   reply: FastifyReply,
   account: AccountSession,
-  options: { status?: number; notice?: string; feedback?: SectionFeedback } = {},
+  options: { status?: number; notice?: PageText; feedback?: SectionFeedback } = {},
 ): FastifyReply {
   const { user } = account.live;
-  const view = { ctx, account, feedback: options.feedback };
+  const m = accountMessages(reply, user);
+  const view = { ctx, account, feedback: options.feedback, messages: m };
   return sendPage(
     reply,
     options.status ?? 200,
     accountPage({
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
-      title: `${ctx.config.instanceName} account`,
+      title: m.account.title(ctx.config.instanceName),
       login: user.login,
       name: user.displayName,
       email: user.email,
-      notice: options.notice,
+      notice: pageText(options.notice, m),
       sections: ACCOUNT_SECTIONS.map((section) => section(view)),
       signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
+      messages: m,
     }),
   );
 }

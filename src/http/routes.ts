@@ -12,6 +12,7 @@ import { registerRevocation } from '../endpoints/revocation/route.js';
 import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
 import { registerIssuerRoot } from '../endpoints/issuer-root/route.js';
+import { registerAssets } from './assets.js';
 
 /**
  * The route table. Protocol endpoints live under the issuer's path (e.g. /id/connect/token);
@@ -21,6 +22,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   registerHealth(app, ctx);
   await app.register(
     async (issuer) => {
+      registerAssets(issuer, ctx);
       registerDiscovery(issuer, ctx);
       registerJwks(issuer, ctx);
       registerAuthorize(issuer, ctx);
