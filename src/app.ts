@@ -12,6 +12,8 @@ import { rotateDueKeys, startKeyRotation } from './keys/rotation-schedule.js';
 import { NO_METRICS } from './metrics/observer.js';
 import { createPrometheusMetrics } from './metrics/prometheus.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
+import { createAuditRecorder } from './audit/record.js';
+import { startAuditPruning } from './audit/pruner.js';
 
 export interface RunningApp {
   ctx: AppContext;
@@ -36,13 +38,24 @@ export async function createApp(given: Config, options: { log?: Logger; now?: ()
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
     const { keys, config } = await openKeyRing(given, store, now, log);
     const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
-    const ctx: AppContext = { config, store, keys, clients, log, now, metrics: prometheus ?? NO_METRICS };
+    const ctx: AppContext = { config, store, keys, clients, log, now, metrics: prometheus ?? NO_METRICS, audit: undefined as never };
+    // the recorder reads ctx.log at each event, so a logger replaced later (tests) is the one used
+    ctx.audit = createAuditRecorder(ctx);
     await registerAccountApp(ctx);
     await rotateDueKeys(ctx);
     const stopRotation = startKeyRotation(ctx);
+    const stopAuditPruning = startAuditPruning(ctx);
     const server = await buildServer(ctx);
     if (prometheus && config.metricsPort !== null) {
-      metricsServer = await startMetricsServer(prometheus, config.metricsPort, config.metricsHost);
+      try {
+        metricsServer = await startMetricsServer(prometheus, config.metricsPort, config.metricsHost);
+      } catch (error) {
+        // e.g. METRICS_PORT in use: nothing started here may keep running
+        stopRotation();
+        stopAuditPruning();
+        await server.close();
+        throw error;
+      }
       log.info({ host: config.metricsHost, port: metricsServer.port }, 'metrics listening');
     }
     const metricsListener = metricsServer;
@@ -52,6 +65,7 @@ export async function createApp(given: Config, options: { log?: Logger; now?: ()
       metricsServer,
       close: async () => {
         stopRotation();
+        stopAuditPruning();
         await metricsListener?.close();
         await server.close();
         await store.close();

@@ -4,10 +4,12 @@ import type { Store } from './stores/store.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { ClientRegistry } from './stores/client-registry.js';
 import type { MetricsObserver } from './metrics/observer.js';
+import type { AuditRecorder } from './audit/record.js';
 
 /**
  * What every layer needs, built once at start-up and passed explicitly: configuration, the store ports,
- * the key ring, the Trusted Application cache, the logger and the clock. It knows nothing of HTTP.
+ * the key ring, the Trusted Application cache, the logger, the audit trail and the clock. It knows
+ * nothing of HTTP.
  */
 export interface AppContext {
   config: Config;
@@ -18,6 +20,8 @@ export interface AppContext {
   log: Logger;
   /** counters and timings for /metrics (NO_METRICS when METRICS_PORT is unset) */
   metrics: MetricsObserver;
+  /** the one way to audit: stores the event and logs it (`audit: true`); never throws */
+  audit: AuditRecorder;
   /** current time in epoch milliseconds (replaceable in tests) */
   now: () => number;
 }

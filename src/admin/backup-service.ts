@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Store } from '../stores/store.js';
 import { AdminError } from '../errors/admin-error.js';
 import { keySecretFilePath } from '../keys/key-encryption-secret.js';
+import { auditChange, type AdminDeps } from './admin-deps.js';
 
 export interface BackupResult {
   /** the new database file */
@@ -18,7 +19,7 @@ export interface BackupResult {
  * encrypted with it — without that file the copy's signing keys cannot be decrypted. Never overwrites.
  */
 export async function backupDatabase(
-  deps: { store: Store; config: Pick<Config, 'databaseUrl'> },
+  deps: Pick<AdminDeps, 'audit' | 'actor' | 'sourceAddress'> & { store: Store; config: Pick<Config, 'databaseUrl'> },
   destination: string,
 ): Promise<BackupResult> {
   const database = path.resolve(destination);
@@ -38,5 +39,12 @@ export async function backupDatabase(
   await deps.store.backup(database);
   if (keySecret && keySecretCopy) fs.copyFileSync(keySecret, keySecretCopy, fs.constants.COPYFILE_EXCL);
   if (keySecretCopy) fs.chmodSync(keySecretCopy, 0o600);
+  // a copy of every account and (encrypted) signing key left the database: on the audit trail
+  await auditChange(deps, {
+    action: 'database_backed_up',
+    target: { type: 'database', id: database },
+    details: { keySecretCopied: keySecretCopy !== undefined },
+    message: 'database backed up',
+  });
   return { database, keySecretFile: keySecretCopy };
 }
