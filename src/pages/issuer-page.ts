@@ -1,5 +1,6 @@
 import { html } from './html.js';
 import { layout } from './layout.js';
+import { en, type Messages } from './messages/en.js';
 
 export interface IssuerLinks {
   issuer: string;
@@ -10,21 +11,22 @@ export interface IssuerLinks {
 }
 
 /** The issuer's front door for a person with a browser: what this is and where to go next. */
-export function issuerPage(o: { instanceName: string; stylesheet: string; links: IssuerLinks; lang?: string }): string {
+export function issuerPage(o: { instanceName: string; stylesheet: string; links: IssuerLinks; messages?: Messages }): string {
   const l = o.links;
+  const m = (o.messages ?? en).issuer;
   return layout({
-    title: 'Identity server',
+    title: m.title,
     instanceName: o.instanceName,
     stylesheet: o.stylesheet,
-    lang: o.lang,
-    body: html`<h1>${o.instanceName} identity server</h1>
-<p class="lead">This is an OpenID Connect provider (Trustgate). Apps send you here to sign in; there is nothing to do on this page.</p>
+    lang: (o.messages ?? en).lang,
+    body: html`<h1>${m.heading(o.instanceName)}</h1>
+<p class="lead">${m.lead}</p>
 <ul class="links">
-<li><a href="${l.account}">Your account</a>: your profile, password and second factors</li>
-<li><a href="${l.console}">Administration console</a> (administrators)</li>
-<li><a href="${l.discovery}">OpenID Provider metadata</a> (discovery, for app developers)</li>
-<li><a href="${l.jwks}">Public signing keys</a> (JWKS)</li>
+<li><a href="${l.account}">${m.account}</a>${m.accountWhat}</li>
+<li><a href="${l.console}">${m.console}</a>${m.consoleWhat}</li>
+<li><a href="${l.discovery}">${m.discovery}</a>${m.discoveryWhat}</li>
+<li><a href="${l.jwks}">${m.jwks}</a>${m.jwksWhat}</li>
 </ul>
-<p class="hint">Issuer: <code>${l.issuer}</code>. Documentation: <code>docs/</code> in the Trustgate distribution (start with <code>docs/README.md</code>; operators: <code>docs/operations.md</code>).</p>`,
+<p class="hint">${m.issuer} <code>${l.issuer}</code>. ${m.docs}</p>`,
   });
 }

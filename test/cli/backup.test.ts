@@ -51,10 +51,11 @@ describe('trustgate backup on a live SQLite server', () => {
     // on the live database's audit trail, with the CLI user as actor
     const audit = await runCli(['audit', '--action', 'database_backed_up', '--json'], { env });
     assert.equal(audit.code, 0, audit.stderr);
-    const events = JSON.parse(audit.stdout) as { action: string; actor: string; target: unknown }[];
+    const events = JSON.parse(audit.stdout) as { action: string; actor: string; targetType: string; targetId: string }[];
     assert.equal(events.length, 1);
     assert.match(events[0]!.actor, /^cli:/);
-    assert.match(JSON.stringify(events[0]!.target), new RegExp(file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.equal(events[0]!.targetType, 'database');
+    assert.equal(events[0]!.targetId, file);
 
     // restored: a server on the copy decrypts its signing keys with the copied key-secret file
     const restored = await startTestServer({ databaseUrl: `sqlite:${file}` });

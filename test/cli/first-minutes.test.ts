@@ -64,6 +64,14 @@ for (const issuerPath of ['/id', '']) {
         }
         assert.match(body, /docs\/operations\.md/);
       });
+
+      it(`a German browser gets it in German at "${issuerPath}${suffix}"`, async () => {
+        const res = await fetch(`${server.issuer}${suffix}`, { headers: { accept: BROWSER_ACCEPT, 'accept-language': 'de-DE,de;q=0.9' } });
+        const body = await res.text();
+        assert.match(body, /<html lang="de">/);
+        assert.match(body, /Acme ERP-Identitätsserver/);
+        assert.ok(body.includes(`<a href="${server.issuer}/admin/">Verwaltungskonsole</a>`));
+      });
     }
 
     it('an API client (Accept: application/json, or none) gets JSON naming the same places', async () => {

@@ -4,6 +4,7 @@ import { ENDPOINT_PATHS } from '../discovery/document.js';
 import { issuerPage, type IssuerLinks } from '../../pages/issuer-page.js';
 import { stylesheetPath } from '../../pages/stylesheet-path.js';
 import { setPageHeaders } from '../../http/security-headers.js';
+import { requestMessages } from '../../http/page-language.js';
 
 /** The links the issuer root names (the console at {issuer}/admin/, the account area at {issuer}/account). */
 export function issuerLinks(issuer: string): IssuerLinks {
@@ -36,12 +37,12 @@ function wantsHtml(request: FastifyRequest): boolean {
 export function registerIssuerRoot(app: FastifyInstance, ctx: AppContext): void {
   const links = issuerLinks(ctx.config.issuer);
   app.get('/', async (request, reply) => {
-    reply.header('Vary', 'Accept');
+    reply.header('Vary', 'Accept, Accept-Language');
     if (wantsHtml(request)) {
       setPageHeaders(reply);
       return reply
         .type('text/html; charset=utf-8')
-        .send(issuerPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config), links }));
+        .send(issuerPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config), links, messages: requestMessages(request) }));
     }
     reply.header('Cache-Control', 'no-store');
     return reply.send({
