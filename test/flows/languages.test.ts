@@ -6,6 +6,9 @@ import { authorizeUrl, openInteraction, PASSWORD, startSignInServer, submit, web
 import { chooseLocale } from '../../src/pages/messages/index.js';
 import { en } from '../../src/pages/messages/en.js';
 import { de } from '../../src/pages/messages/de.js';
+import { createTestUser } from '../support/fixtures.js';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../../src/second-factors/totp.js';
+import { signInToAccount, submitPasswordChange } from './account-support.js';
 import { chromiumSkipReason, launchChromium, type TestChromium } from '../e2e/support/chromium.js';
 
 const langOf = (html: string) => /<html lang="([^"]+)">/.exec(html)?.[1];
@@ -104,6 +107,37 @@ describeEachDatabase('sign-in pages in German', (database) => {
     assert.match(html, /<title>Anmeldefehler · Acme ERP<\/title>/);
     assert.match(html, /Fehler: <code>invalid_redirect_uri<\/code>/);
     assert.match(html, /is not registered as a Trusted Application/, 'the description as docs/common-errors.md lists it');
+  });
+
+  it('the second-factor step is German too, and so is its wrong-code message', async () => {
+    const { user } = await createTestUser(server.app.ctx, { login: 'greta' });
+    const enrolment = await startTotpEnrolment(server.app.ctx, user);
+    const { Secret, TOTP } = await import('otpauth');
+    const code = new TOTP({ secret: Secret.fromBase32(enrolment.secret), digits: 6, period: 30 }).generate({ timestamp: Date.now() - 30_000 });
+    assert.ok(await confirmTotpEnrolment(server.app.ctx, user, enrolment.credentialId, code));
+    const browser = new TestBrowser();
+    const page = await openInteraction(browser, server.issuer, webParams({ ui_locales: 'de' }));
+    const afterPassword = await submit(browser, server.origin, page.html, '/login', { login: 'greta', password: PASSWORD });
+    const step = await (await browser.get(afterPassword.headers.get('location')!)).text();
+    assert.equal(langOf(step), 'de');
+    assert.match(text(step), /<h1>Bestätigen Sie, dass Sie es sind<\/h1>/);
+    assert.match(text(step), /Code aus Ihrer Authenticator-App/);
+    const wrong = await submit(browser, server.origin, step, '/second-factor', { code: '000000' });
+    assert.equal(wrong.status, 401);
+    assert.match(text(await wrong.text()), /Dieser Code ist nicht richtig oder wurde schon verwendet/);
+  });
+
+  it('the account area follows Accept-Language: the page, its password section and its messages', async () => {
+    await createTestUser(server.app.ctx, { login: 'hanna' });
+    const browser = new TestBrowser({ headers: { 'accept-language': 'de' } });
+    const html = await signInToAccount(server, browser, 'hanna', PASSWORD);
+    assert.equal(langOf(html), 'de');
+    assert.match(text(html), /<h1>Ihr Konto<\/h1>/);
+    assert.match(text(html), /<h2 id="password-title">Passwort ändern<\/h2>/);
+    assert.match(text(html), /<label for="current_password">Aktuelles Passwort<\/label>/);
+    const refused = await submitPasswordChange(server, browser, html, { current: 'not my password', next: 'violet harbor lantern orbit' });
+    assert.equal(refused.status, 400);
+    assert.match(text(await refused.text()), /Ihr aktuelles Passwort ist nicht richtig\./);
   });
 
   it('discovery advertises ui_locales_supported', async () => {
