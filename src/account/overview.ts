@@ -24,15 +24,16 @@ export async function reauthenticate(ctx: AppContext, request: FastifyRequest, r
 }
 
 /** The account page for this session, with a notice at the top or one section's problem. */
-export function renderOverview(
+export async function renderOverview(
   ctx: AppContext,
   reply: FastifyReply,
   account: AccountSession,
-  options: { status?: number; notice?: PageText; feedback?: SectionFeedback } = {},
-): FastifyReply {
+  options: { status?: number; notice?: PageText; feedback?: SectionFeedback; createdToken?: string } = {},
+): Promise<FastifyReply> {
   const { user } = account.live;
   const m = accountMessages(reply, user);
-  const view = { ctx, account, feedback: options.feedback, messages: m };
+  const view = { ctx, account, feedback: options.feedback, messages: m, ...(options.createdToken ? { createdToken: options.createdToken } : {}) };
+  const sections = (await Promise.all(ACCOUNT_SECTIONS.map((section) => section(view)))).filter((section) => section !== undefined);
   return sendPage(
     reply,
     options.status ?? 200,
@@ -44,7 +45,7 @@ export function renderOverview(
       name: user.displayName,
       email: user.email,
       notice: pageText(options.notice, m),
-      sections: ACCOUNT_SECTIONS.map((section) => section(view)),
+      sections,
       signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
       messages: m,
     }),

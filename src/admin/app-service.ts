@@ -4,6 +4,8 @@ import {
   DEFAULT_ACCESS_TOKEN_LIFETIME,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
   isSecretActive,
+  ACCESS_TOKENS_POLICIES,
+  type AccessTokensPolicy,
   type ClientSecret,
   type ClientType,
   type TrustedApplication,
@@ -45,6 +47,8 @@ export interface AppInput {
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /** who may issue long-lived reference tokens for the app: none (default), users, admins */
+  accessTokens: AccessTokensPolicy;
 }
 
 /** What `create` needs; everything else has a default. */
@@ -103,6 +107,9 @@ export class AppService {
       accessTokenSigningAlg: input.accessTokenSigningAlg ?? null,
       hasSecret: secretValue !== undefined,
     });
+    if (await this.deps.store.apis.get(registration.clientId)) {
+      throw conflict('app_id_is_api', `"${registration.clientId}" is the audience of a registered API; an app's ApplicationUri must differ`, ['clientId']);
+    }
     if (await this.deps.store.apps.get(registration.clientId)) {
       throw conflict('app_exists', `an app with ApplicationUri "${registration.clientId}" already exists`, ['clientId']);
     }
@@ -111,6 +118,7 @@ export class AppService {
       ...registration,
       enabled: input.enabled ?? true,
       requireMfa: input.requireMfa ?? false,
+      accessTokens: checkAccessTokensPolicy(input.accessTokens ?? 'none'),
       createdAt: now,
       updatedAt: now,
     };
@@ -169,6 +177,7 @@ export class AppService {
       ...registration,
       enabled: changes.enabled ?? current.enabled,
       requireMfa: changes.requireMfa ?? current.requireMfa,
+      accessTokens: checkAccessTokensPolicy(changes.accessTokens ?? current.accessTokens),
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };
@@ -367,8 +376,11 @@ export class AppService {
   }
 }
 
-/** An app's settings as the audit trail records them (no secrets: an app record holds none). */
-const SETTINGS = [
+/**
+ * Every setting of an app an administrator chooses, in a stable order: what the audit trail records of a
+ * change and what `trustgate export`/`apply` files carry (no secrets: an app record holds none).
+ */
+export const APP_SETTINGS = [
   'displayName',
   'clientType',
   'enabled',
@@ -384,16 +396,17 @@ const SETTINGS = [
   'refreshTokenLifetime',
   'idTokenSignedResponseAlg',
   'accessTokenSigningAlg',
+  'accessTokens',
 ] as const satisfies readonly (keyof TrustedApplication)[];
 
 function appSettings(app: TrustedApplication): Record<string, unknown> {
-  return Object.fromEntries(SETTINGS.map((name) => [name, app[name]]));
+  return Object.fromEntries(APP_SETTINGS.map((name) => [name, app[name]]));
 }
 
 /** The settings that changed, each with its old and new value. */
 function settingChanges(before: TrustedApplication, after: TrustedApplication): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const name of SETTINGS) {
+  for (const name of APP_SETTINGS) {
     if (JSON.stringify(before[name]) !== JSON.stringify(after[name])) changes[name] = { from: before[name], to: after[name] };
   }
   return changes;
@@ -401,6 +414,13 @@ function settingChanges(before: TrustedApplication, after: TrustedApplication): 
 
 function withGenerated(result: AppResult, generated: string | undefined): AppResult {
   return generated === undefined ? result : { ...result, generatedSecret: generated };
+}
+
+function checkAccessTokensPolicy(value: string): AccessTokensPolicy {
+  if (!(ACCESS_TOKENS_POLICIES as readonly string[]).includes(value)) {
+    throw invalid('access_tokens_invalid', 'who may issue reference tokens must be none, users or admins', ['accessTokens']);
+  }
+  return value as AccessTokensPolicy;
 }
 
 function appNotFound(clientId: string) {

@@ -18,10 +18,15 @@ const PRESENCE_PARAMS = ['code', 'code_verifier', 'code_challenge', 'state', 'no
  * are only said to be present. Requests naming no registered app are not recorded (they are logged), so
  * nobody can fill the table with made-up client_ids; floods are sampled by the recorder.
  */
-export async function recordRefusal(ctx: AppContext, request: FastifyRequest, error: OAuthError, known?: TrustedApplication): Promise<void> {
+export async function recordRefusal(
+  ctx: AppContext,
+  request: FastifyRequest,
+  error: OAuthError,
+  known?: { app: TrustedApplication; redirectUri: string },
+): Promise<void> {
   if (error.status >= 500) return;
   try {
-    const app = known ?? (await attributedApp(ctx, request));
+    const app = known?.app ?? (await attributedApp(ctx, request));
     if (!app) return;
     const params = readParams(request);
     const details: Record<string, unknown> = { endpoint: endpointName(request), error: error.code };
@@ -29,6 +34,8 @@ export async function recordRefusal(ctx: AppContext, request: FastifyRequest, er
       const value = params.get(name);
       if (value !== undefined) details[camel(name)] = value;
     }
+    // an error sent back to the app from a sign-in page: the redirect URI of its authorization request
+    if (known && details.redirectUri === undefined) details.redirectUri = known.redirectUri;
     const present = PRESENCE_PARAMS.filter((name) => params.has(name));
     if (present.length > 0) details.present = present;
     const method = authMethod(request, params);

@@ -13,6 +13,7 @@ import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
 import { registerIssuerRoot } from '../endpoints/issuer-root/route.js';
 import { registerAssets } from './assets.js';
+import { registerRevocationFeed } from '../endpoints/revocation-feed/route.js';
 
 /**
  * The route table. Protocol endpoints live under the issuer's path (e.g. /id/connect/token);
@@ -32,6 +33,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerUserinfo(issuer, ctx);
       registerRevocation(issuer, ctx);
       registerIntrospection(issuer, ctx);
+      registerRevocationFeed(issuer, ctx);
       registerAccount(issuer, ctx);
       registerIssuerRoot(issuer, ctx);
     },
