@@ -56,5 +56,10 @@ export interface Store extends StorePorts {
   migrate(): Promise<string[]>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /**
+   * SQLite: a consistent copy of the live database into the new file `destination` (SQLite's online
+   * backup: writers go on meanwhile). PostgreSQL: refused with AdminError `backup_unsupported` (pg_dump).
+   */
+  backup(destination: string): Promise<void>;
   close(): Promise<void>;
 }

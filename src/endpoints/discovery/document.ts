@@ -1,5 +1,6 @@
 import type { Config } from '../../config/config.js';
 import { ACR_VALUES_SUPPORTED } from '../../domain/authentication-level.js';
+import { SUPPORTED_LOCALES } from '../../pages/messages/index.js';
 import { SIGNING_ALGS, type SigningAlg } from '../../domain/signing-alg.js';
 import { CLIENT_ASSERTION_SIGNING_ALGS } from '../../tokens/client-assertion.js';
 
@@ -59,6 +60,8 @@ export function discoveryDocument(config: Pick<Config, 'issuer' | 'signingAlg'>)
       'name', 'preferred_username', 'locale', 'email', 'email_verified',
     ],
     prompt_values_supported: ['none', 'login', 'consent'],
+    // the languages of the sign-in pages, chosen by ui_locales (then Accept-Language)
+    ui_locales_supported: [...SUPPORTED_LOCALES],
     acr_values_supported: [...ACR_VALUES_SUPPORTED],
     claims_parameter_supported: false,
     request_parameter_supported: false,
