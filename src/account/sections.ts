@@ -1,3 +1,4 @@
+import type { Messages } from '../pages/messages/index.js';
 import type { AppContext } from '../context.js';
 import type { AccountSection } from '../pages/account-page.js';
 import type { AccountSession } from './account-session.js';
@@ -15,6 +16,8 @@ export interface AccountView {
   ctx: AppContext;
   account: AccountSession;
   feedback?: SectionFeedback;
+  /** the page's language */
+  messages: Messages;
   /** a reference token just issued: its value, shown this once */
   createdToken?: string;
 }

@@ -65,5 +65,7 @@ export async function authenticateAdmin(ctx: AppContext, request: FastifyRequest
   const user = await ctx.store.users.getById(claims.sub);
   if (!user || !user.enabled) throw unauthenticated(ctx, 'the user of the access token no longer exists or is disabled');
   if (!user.isAdmin) throw forbidden(ctx, 'not_an_administrator', `the user "${user.login}" is not an administrator`);
-  return { id: `user:${user.id}`, userId: user.id, login: user.login, clientId: app.clientId };
+  // a service app's token (client_credentials: no sign-in session behind it) acts as the app itself
+  const service = (claims as { sid?: unknown }).sid === undefined && app.systemUserId === user.id;
+  return { id: service ? `app:${app.clientId}` : `user:${user.id}`, userId: user.id, login: user.login, clientId: app.clientId };
 }

@@ -16,7 +16,7 @@ export async function redeemFirstPartyCode(
   code: string,
   verifier: string,
 ): Promise<TokenGrant> {
-  const client = checkClientCredentials({ clientId, secret: undefined, method: 'none', challenge: undefined }, await ctx.clients.get(clientId), ctx.now());
+  const client = checkClientCredentials({ clientId, secret: undefined, assertion: undefined, method: 'none', challenge: undefined }, await ctx.clients.get(clientId), ctx.now());
   const form = new Map([
     ['code', code],
     ['redirect_uri', redirectUri],

@@ -38,8 +38,27 @@ export interface TrustedApplication {
   adminApi?: boolean;
   /** who may issue long-lived reference tokens for the app */
   accessTokens: AccessTokensPolicy;
+  /**
+   * The user a service app acts as with grant_type=client_credentials (the seed's SystemUser: the
+   * user's id); null or absent: the app has no service access.
+   */
+  systemUserId?: string | null;
+  /** public keys the app signs its client assertions with (private_key_jwt), registered by value */
+  jwks?: JsonWebKeySet | null;
+  /** where the app publishes those keys instead (https; http only on a loopback host) */
+  jwksUri?: string | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A JWK Set of public keys (RFC 7517 5). */
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown>>;
+}
+
+/** The app has public keys registered, so it may authenticate with private_key_jwt (RFC 7523). */
+export function hasClientKeys(app: Pick<TrustedApplication, 'jwks' | 'jwksUri'>): boolean {
+  return Boolean(app.jwks) || Boolean(app.jwksUri);
 }
 
 export interface ClientSecret {

@@ -11,6 +11,8 @@ import { registerUserinfo } from '../endpoints/userinfo/route.js';
 import { registerRevocation } from '../endpoints/revocation/route.js';
 import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
+import { registerIssuerRoot } from '../endpoints/issuer-root/route.js';
+import { registerAssets } from './assets.js';
 import { registerAdminApi } from '../admin-api/routes.js';
 import { registerConsole } from '../admin-console/routes.js';
 import { registerRevocationFeed } from '../endpoints/revocation-feed/route.js';
@@ -23,6 +25,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   registerHealth(app, ctx);
   await app.register(
     async (issuer) => {
+      registerAssets(issuer, ctx);
       registerDiscovery(issuer, ctx);
       registerJwks(issuer, ctx);
       registerAuthorize(issuer, ctx);
@@ -34,6 +37,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerIntrospection(issuer, ctx);
       registerRevocationFeed(issuer, ctx);
       registerAccount(issuer, ctx);
+      registerIssuerRoot(issuer, ctx);
       await registerAdminApi(issuer, ctx);
       registerConsole(issuer, ctx);
     },

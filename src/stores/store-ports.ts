@@ -14,6 +14,7 @@ import type { PasswordResetsStore } from './password-resets.js';
 import type { ApisStore } from './apis.js';
 import type { RevocationEventsStore } from './revocation-events.js';
 import type { ReferenceTokensStore } from './reference-tokens.js';
+import type { ClientAssertionsStore } from './client-assertions.js';
 import type { AuditEventsStore } from './audit-events.js';
 
 /** One port per persistent concern. */
@@ -34,6 +35,7 @@ export interface StorePorts {
   readonly apis: ApisStore;
   readonly revocationEvents: RevocationEventsStore;
   readonly referenceTokens: ReferenceTokensStore;
+  readonly clientAssertions: ClientAssertionsStore;
   readonly auditEvents: AuditEventsStore;
 }
 
@@ -54,5 +56,10 @@ export interface Store extends StorePorts {
   migrate(): Promise<string[]>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /**
+   * SQLite: a consistent copy of the live database into the new file `destination` (SQLite's online
+   * backup: writers go on meanwhile). PostgreSQL: refused with AdminError `backup_unsupported` (pg_dump).
+   */
+  backup(destination: string): Promise<void>;
   close(): Promise<void>;
 }

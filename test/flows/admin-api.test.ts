@@ -224,6 +224,30 @@ describeEachDatabase('admin API', (database) => {
     assert.equal(refused.status, 400, JSON.stringify(refused.body));
   });
 
+  it('a service app allowed the admin API, acting as an administrator system user, automates with client_credentials (actor app:<client_id>)', async () => {
+    const { secret } = await createTestApp(server.app.ctx, { clientId: 'svc.admin', loginRedirectUris: [], systemUser: 'root', adminApi: true, scopes: ['read'] });
+    const response = await fetch(`${server.issuer}/connect/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`svc.admin:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'trustgate:admin' }),
+    });
+    const body = (await response.json()) as { access_token: string };
+    assert.equal(response.status, 200, JSON.stringify(body));
+    assert.equal((await api(server, body.access_token, 'GET', '/apps')).status, 200);
+    assert.equal((await api(server, body.access_token, 'POST', '/users/bob/unlock')).status, 200);
+    const events = await call('GET', '/audit-events?action=user_unlocked&actor=app:svc.admin');
+    assert.equal(events.body.events.length, 1);
+    // a service app not allowed the admin API cannot get the scope
+    const { secret: plain } = await createTestApp(server.app.ctx, { clientId: 'svc.plain', loginRedirectUris: [], systemUser: 'root', scopes: ['read'] });
+    const refused = await fetch(`${server.issuer}/connect/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`svc.plain:${plain}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'trustgate:admin' }),
+    });
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { error: string }).error, 'invalid_scope');
+  });
+
   it('keys: list and rotate', async () => {
     const listed = await call('GET', '/keys');
     assert.ok(listed.body.keys.length >= 1);

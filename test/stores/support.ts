@@ -108,6 +108,9 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     accessTokenSigningAlg: null,
     adminApi: false,
     accessTokens: 'none',
+    systemUserId: null,
+    jwks: null,
+    jwksUri: null,
     ...fields,
   };
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, TrustedApplicationsTable, ClientSecretsTable } from './schema.js';
-import type { ClientSecret, TrustedApplication } from '../../domain/trusted-application.js';
+import type { ClientSecret, JsonWebKeySet, TrustedApplication } from '../../domain/trusted-application.js';
 import type { AppsStore } from '../apps.js';
 import { isStorableText } from '../../domain/text.js';
 import { isSigningAlg, type SigningAlg } from '../../domain/signing-alg.js';
@@ -183,6 +183,9 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     requireMfa: Number(row.require_mfa) === 1,
     adminApi: Number(row.admin_api) === 1,
     accessTokens: isAccessTokensPolicy(row.access_tokens) ? row.access_tokens : 'none',
+    systemUserId: row.system_user_id ?? null,
+    jwks: row.jwks === null || row.jwks === undefined ? null : (JSON.parse(row.jwks) as JsonWebKeySet),
+    jwksUri: row.jwks_uri ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -208,6 +211,9 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     require_mfa: app.requireMfa ? 1 : 0,
     admin_api: app.adminApi ? 1 : 0,
     access_tokens: app.accessTokens,
+    system_user_id: app.systemUserId ?? null,
+    jwks: app.jwks ? JSON.stringify(app.jwks) : null,
+    jwks_uri: app.jwksUri ?? null,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };

@@ -22,6 +22,9 @@ export interface TrustedApplicationsTable {
   /** 1: the app may request the scope trustgate:admin (migration 012) */
   admin_api: number;
   access_tokens: string; // none | users | admins
+  system_user_id: string | null; // migration 008: the service app's user (client_credentials)
+  jwks: string | null; // migration 008: JSON JWK Set of the app's public keys (private_key_jwt)
+  jwks_uri: string | null; // migration 008: where the app publishes them instead
   created_at: number;
   updated_at: number;
 }
@@ -242,6 +245,12 @@ export interface PasswordResetsTable {
   used_at: number | null;
 }
 
+/** One row per client-assertion `jti` used (migration 008), kept until the assertion expires. */
+export interface ClientAssertionJtisTable {
+  jti_hash: string; // SHA-256 of JSON [client_id, jti]
+  expires_at: number;
+}
+
 export interface Database {
   trusted_applications: TrustedApplicationsTable;
   client_secrets: ClientSecretsTable;
@@ -264,6 +273,7 @@ export interface Database {
   api_secrets: ApiSecretsTable;
   revocation_events: RevocationEventsTable;
   reference_tokens: ReferenceTokensTable;
+  client_assertion_jtis: ClientAssertionJtisTable;
   audit_events: AuditEventsTable;
 }
 

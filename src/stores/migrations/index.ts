@@ -6,6 +6,7 @@ import * as m004 from './004-session-binding.js';
 import * as m005 from './005-second-factors.js';
 import * as m006 from './006-key-stages-and-app-algorithms.js';
 import * as m007 from './007-apis-and-revocation-events.js';
+import * as m008 from './008-service-apps-and-client-assertions.js';
 import * as m011 from './011-audit-events.js';
 import * as m012 from './012-admin-api.js';
 
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '005-second-factors': m005,
   '006-key-stages-and-app-algorithms': m006,
   '007-apis-and-revocation-events': m007,
+  '008-service-apps-and-client-assertions': m008,
   '011-audit-events': m011,
   '012-admin-api': m012,
 };
