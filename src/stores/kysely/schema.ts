@@ -176,6 +176,26 @@ export interface RecoveryCodesTable {
   used_at: number | null;
 }
 
+export interface PasskeyCredentialsTable {
+  id: string; // the WebAuthn credential id, base64url
+  user_id: string;
+  public_key: string; // COSE public key, base64url
+  counter: number;
+  transports: string; // JSON array
+  backed_up: number; // 0 / 1
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface PasskeyChallengesTable {
+  challenge_hash: string; // SHA-256 of the challenge sent to the browser
+  purpose: string; // 'register' | 'authenticate'
+  binding: string; // 'interaction:<id>' | 'session:<sid>'
+  user_id: string | null;
+  expires_at: number;
+}
+
 export interface ServerSecretsTable {
   name: string;
   value: string;
@@ -213,4 +233,6 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   password_resets: PasswordResetsTable;
+  passkey_credentials: PasskeyCredentialsTable;
+  passkey_challenges: PasskeyChallengesTable;
 }
