@@ -10,9 +10,10 @@ import { secondFactorPage } from '../pages/second-factor-page.js';
 import { totpEnrolmentPage } from '../pages/totp-enrolment-page.js';
 import { recoveryCodesPage } from '../pages/recovery-codes-page.js';
 import { interactionPath } from '../authorization/sign-in.js';
+import { passkeyEnrolmentForm, passkeySecondFactorForm, passkeysAvailable } from './passkey-forms.js';
 
-function send(reply: FastifyReply, status: number, bound: BoundInteraction, body: string): FastifyReply {
-  setPageHeaders(reply, [bound.interaction.request.redirectUri]);
+function send(reply: FastifyReply, status: number, bound: BoundInteraction, body: string, scripts = false): FastifyReply {
+  setPageHeaders(reply, [bound.interaction.request.redirectUri], { scripts });
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
@@ -30,8 +31,9 @@ export function renderSecondFactor(
   reply: FastifyReply,
   bound: BoundInteraction,
   user: User,
-  options: { status?: number; error?: string } = {},
+  options: { status?: number; error?: string; passkey?: boolean; passkeyOnly?: boolean } = {},
 ): FastifyReply {
+  const passkey = (options.passkey === true || options.passkeyOnly === true) && passkeysAvailable(ctx);
   return send(
     reply,
     options.status ?? 200,
@@ -45,7 +47,11 @@ export function renderSecondFactor(
       csrf: bound.csrf,
       login: user.login,
       error: options.error,
+      codes: options.passkeyOnly !== true,
+      lead: options.passkeyOnly ? `${bound.app.displayName} asks for a passkey.` : undefined,
+      alternatives: passkey ? passkeySecondFactorForm(ctx, bound) : undefined,
     }),
+    passkey,
   );
 }
 
@@ -71,8 +77,9 @@ export function renderTotpEnrolment(
       qrSvg: enrolment.qrSvg,
       secret: enrolment.secret,
       error: options.error,
-      leave: cancelForm(ctx, bound),
+      leave: passkeysAvailable(ctx) ? html`${passkeyEnrolmentForm(ctx, bound)}${cancelForm(ctx, bound)}` : cancelForm(ctx, bound),
     }),
+    passkeysAvailable(ctx),
   );
 }
 

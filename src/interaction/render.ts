@@ -8,10 +8,11 @@ import { loginPage } from '../pages/login-page.js';
 import { consentPage } from '../pages/consent-page.js';
 import { blockedPage } from '../pages/blocked-page.js';
 import { interactionPath } from '../authorization/sign-in.js';
+import { passkeySignInForm, passkeysAvailable } from './passkey-forms.js';
 
-function send(reply: FastifyReply, status: number, redirectUri: string, body: string): FastifyReply {
+function send(reply: FastifyReply, status: number, redirectUri: string, body: string, scripts = false): FastifyReply {
   // the redirect that follows a form submission must be allowed by form-action (Chromium enforces it)
-  setPageHeaders(reply, [redirectUri]);
+  setPageHeaders(reply, [redirectUri], { scripts });
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
@@ -22,6 +23,7 @@ export function renderLogin(
   options: { status?: number; login?: string; error?: string; notice?: string } = {},
 ): FastifyReply {
   const { interaction, app, csrf } = bound;
+  const passkeys = passkeysAvailable(ctx);
   return send(
     reply,
     options.status ?? 200,
@@ -36,7 +38,9 @@ export function renderLogin(
       login: options.login ?? interaction.request.loginHint ?? '',
       error: options.error,
       notice: options.notice,
+      passkey: passkeys ? passkeySignInForm(ctx, bound) : undefined,
     }),
+    passkeys,
   );
 }
 

@@ -12,6 +12,7 @@ import { issueRecoveryCodes } from '../second-factors/recovery-codes.js';
 import { loadBoundInteraction, type BoundInteraction } from './load.js';
 import { renderRecoveryCodes, renderSecondFactor, renderTotpEnrolment } from './render-second-factor.js';
 import { continueSignIn, establishSession, nextStep } from './finish-sign-in.js';
+import { passkeysAvailable } from './passkey-forms.js';
 
 type InteractionRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -22,7 +23,7 @@ const METHODS: readonly string[] = ['pwd', 'otp', 'hwk', 'swk'];
  * Who is between factors in this interaction: the user who passed the first factor, or the signed-in
  * user stepping up (then their session must still be live). Undefined when nobody is.
  */
-async function pendingUser(ctx: AppContext, bound: BoundInteraction): Promise<{ user: User; methods: AuthMethod[] } | undefined> {
+export async function pendingUser(ctx: AppContext, bound: BoundInteraction): Promise<{ user: User; methods: AuthMethod[] } | undefined> {
   const { interaction } = bound;
   if (interaction.pendingUserId === null || interaction.userId !== null) return undefined;
   const user = await ctx.store.users.getById(interaction.pendingUserId);
@@ -39,10 +40,12 @@ async function pendingUser(ctx: AppContext, bound: BoundInteraction): Promise<{ 
 export async function showSecondFactorStep(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction): Promise<FastifyReply | undefined> {
   const pending = await pendingUser(ctx, bound);
   if (!pending) return undefined;
+  const passkeys = await ctx.store.passkeys.countForUser(pending.user.id);
   if (levelFor(bound.app, bound.interaction.request, pending.user) === ACR.phr) {
+    if (passkeys > 0 && passkeysAvailable(ctx)) return renderSecondFactor(ctx, reply, bound, pending.user, { passkeyOnly: true });
     return renderBlocked(ctx, reply, bound, `${bound.app.displayName} asks for a passkey, and this account has none it can use here.`);
   }
-  if (pending.user.hasSecondFactor) return renderSecondFactor(ctx, reply, bound, pending.user);
+  if (pending.user.hasSecondFactor) return renderSecondFactor(ctx, reply, bound, pending.user, { passkey: passkeys > 0 });
   return renderTotpEnrolment(ctx, reply, bound, await startTotpEnrolment(ctx, pending.user));
 }
 
