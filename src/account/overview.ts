@@ -7,6 +7,7 @@ import { accountSession, type AccountSession } from './account-session.js';
 import { ACCOUNT_SECTIONS, type SectionFeedback } from './sections.js';
 import { startAccountSignIn } from './start-sign-in.js';
 import { sendPage } from './render.js';
+import { passkeysAvailable } from '../second-factors/passkeys.js';
 
 /** GET /account — the overview; without a live session the browser signs in first (as the account app). */
 export async function showOverview(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -22,14 +23,19 @@ export async function reauthenticate(ctx: AppContext, request: FastifyRequest, r
 }
 
 /** The account page for this session, with a notice at the top or one section's problem. */
-export function renderOverview(
+export async function renderOverview(
   ctx: AppContext,
   reply: FastifyReply,
   account: AccountSession,
   options: { status?: number; notice?: string; feedback?: SectionFeedback } = {},
-): FastifyReply {
+): Promise<FastifyReply> {
   const { user } = account.live;
-  const view = { ctx, account, feedback: options.feedback };
+  const [totp, recoveryCodesLeft, passkeys] = await Promise.all([
+    ctx.store.secondFactors.confirmedTotp(user.id),
+    ctx.store.secondFactors.recoveryCodesLeft(user.id),
+    ctx.store.passkeys.listForUser(user.id),
+  ]);
+  const view = { ctx, account, feedback: options.feedback, factors: { totp: totp !== undefined, recoveryCodesLeft, passkeys } };
   return sendPage(
     reply,
     options.status ?? 200,
@@ -44,5 +50,6 @@ export function renderOverview(
       sections: ACCOUNT_SECTIONS.map((section) => section(view)),
       signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
     }),
+    { scripts: passkeysAvailable(ctx) },
   );
 }

@@ -1,7 +1,9 @@
 import type { AppContext } from '../context.js';
 import type { AccountSection } from '../pages/account-page.js';
 import type { AccountSession } from './account-session.js';
+import type { PasskeyCredential } from '../domain/passkey.js';
 import { passwordSectionOf } from './password-section.js';
+import { passkeysSectionOf, recoveryCodesSectionOf, totpSectionOf } from './second-factors-section.js';
 
 /** A problem with what was just submitted in one section, shown in that section. */
 export interface SectionFeedback {
@@ -14,6 +16,8 @@ export interface AccountView {
   ctx: AppContext;
   account: AccountSession;
   feedback?: SectionFeedback;
+  /** the user's second factors (never a secret) */
+  factors: { totp: boolean; recoveryCodesLeft: number; passkeys: PasskeyCredential[] };
 }
 
 export type SectionRenderer = (view: AccountView) => AccountSection;
@@ -23,4 +27,4 @@ export type SectionRenderer = (view: AccountView) => AccountSection;
  * and its own POST handler (registered in routes.ts). Second factors and tokens add theirs here. A
  * handler that changes something checks the CSRF token, then `account.fresh` (re-authentication).
  */
-export const ACCOUNT_SECTIONS: readonly SectionRenderer[] = [passwordSectionOf];
+export const ACCOUNT_SECTIONS: readonly SectionRenderer[] = [passwordSectionOf, passkeysSectionOf, totpSectionOf, recoveryCodesSectionOf];

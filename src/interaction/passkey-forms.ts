@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { AppContext } from '../context.js';
 import type { SafeHtml } from '../pages/html.js';
 import { html } from '../pages/html.js';
@@ -6,10 +5,7 @@ import { passkeyForm, passkeyScriptPaths } from '../pages/passkey-script.js';
 import { interactionPath } from '../authorization/sign-in.js';
 import type { BoundInteraction } from './load.js';
 
-/** Passkeys need the issuer to be named by a domain (WebAuthn refuses IP addresses as relying-party ids). */
-export function passkeysAvailable(ctx: AppContext): boolean {
-  return isIP(new URL(ctx.config.issuer).hostname.replace(/^\[|\]$/g, '')) === 0;
-}
+export { passkeysAvailable } from '../second-factors/passkeys.js';
 
 function form(ctx: AppContext, bound: BoundInteraction, purpose: string, action: 'passkey' | 'enrol-passkey', label: string, fields?: SafeHtml): SafeHtml {
   const id = bound.interaction.id;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -20,6 +21,11 @@ import { randomToken, sha256 } from '../tokens/opaque.js';
 const CHALLENGE_MS = 5 * 60_000;
 const MAX_RESPONSE = 20_000;
 export const MAX_PASSKEY_NAME = 60;
+
+/** Passkeys need the issuer to be named by a domain (WebAuthn refuses IP addresses as relying-party ids). */
+export function passkeysAvailable(ctx: Pick<AppContext, 'config'>): boolean {
+  return isIP(new URL(ctx.config.issuer).hostname.replace(/^\[|\]$/g, '')) === 0;
+}
 
 /**
  * The relying party is the issuer: its host name is the rpID, its origin the only origin accepted. An
