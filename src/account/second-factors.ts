@@ -27,23 +27,27 @@ type Change = { account: AccountSession; form: SingleParams };
  * (a full sign-in with the factors the user's policy asks for); otherwise the browser signs in again first
  * and nothing changes. Refusals are audited.
  */
-async function change(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, action: string): Promise<Change | FastifyReply> {
+async function change(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, action: string): Promise<Change | undefined> {
+  // undefined: the answer was sent (a reply is thenable, so it is not handed back through a promise)
   const account = await accountSession(ctx, request);
-  if (!account) return startAccountSignIn(ctx, reply);
+  if (!account) {
+    startAccountSignIn(ctx, reply);
+    return undefined;
+  }
   const form = readAccountForm(request);
   const { user, session } = account.live;
   if (!csrfAccepted(account, form.get('csrf', (d) => pageError(d)))) {
     ctx.log.info({ event: 'account_change_refused', audit: true, action, reason: 'csrf', userId: user.id, sid: session.sid }, 'account change refused');
-    return sendMessage(ctx, reply, 403, { title: 'Nothing was changed', message: FORM_NOT_VERIFIED, kind: 'error' });
+    sendMessage(ctx, reply, 403, { title: 'Nothing was changed', message: FORM_NOT_VERIFIED, kind: 'error' });
+    return undefined;
   }
   if (!account.fresh) {
     ctx.log.info({ event: 'account_change_refused', audit: true, action, reason: 'reauthentication_required', userId: user.id, sid: session.sid }, 'account change refused');
-    return startAccountSignIn(ctx, reply, { reauthenticate: true, loginHint: user.login });
+    startAccountSignIn(ctx, reply, { reauthenticate: true, loginHint: user.login });
+    return undefined;
   }
   return { account, form };
 }
-
-const isReply = (value: Change | FastifyReply): value is FastifyReply => !('form' in value && 'account' in value);
 
 const bindingOf = (account: AccountSession) => `session:${account.live.session.sid}`;
 
@@ -70,7 +74,7 @@ function passkeyName(form: SingleParams): string | undefined {
 /** POST /account/passkeys — the browser's answer to the registration options: a new passkey. */
 export async function addPasskey(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const allowed = await change(ctx, request, reply, 'passkey_add');
-  if (isReply(allowed)) return allowed;
+  if (!allowed) return reply;
   const { account, form } = allowed;
   const name = passkeyName(form);
   const refuse = (error: string) => renderOverview(ctx, reply, account, { status: 400, feedback: { section: PASSKEYS_SECTION_ID, error } });
@@ -87,7 +91,7 @@ export async function addPasskey(ctx: AppContext, request: FastifyRequest, reply
 /** POST /account/passkeys/rename */
 export async function renamePasskey(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const allowed = await change(ctx, request, reply, 'passkey_rename');
-  if (isReply(allowed)) return allowed;
+  if (!allowed) return reply;
   const { account, form } = allowed;
   const name = passkeyName(form);
   const credential = form.get('credential', (d) => pageError(d)) ?? '';
@@ -102,7 +106,7 @@ export async function renamePasskey(ctx: AppContext, request: FastifyRequest, re
 /** POST /account/passkeys/remove */
 export async function removePasskey(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const allowed = await change(ctx, request, reply, 'passkey_remove');
-  if (isReply(allowed)) return allowed;
+  if (!allowed) return reply;
   const { account, form } = allowed;
   const credential = form.get('credential', (d) => pageError(d)) ?? '';
   const found = (await ctx.store.passkeys.listForUser(account.live.user.id)).find((p) => p.id === credential);
@@ -135,14 +139,14 @@ function sendTotpEnrolment(ctx: AppContext, reply: FastifyReply, account: Accoun
 /** POST /account/totp — starts setting up an authenticator app: the QR code and the secret, shown once. */
 export async function startAccountTotp(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const allowed = await change(ctx, request, reply, 'totp_enrol');
-  if (isReply(allowed)) return allowed;
+  if (!allowed) return reply;
   return sendTotpEnrolment(ctx, reply, allowed.account, await startTotpEnrolment(ctx, allowed.account.live.user));
 }
 
 /** POST /account/totp/confirm — the first code from the app turns it on (and recovery codes, when there are none). */
 export async function confirmAccountTotp(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const allowed = await change(ctx, request, reply, 'totp_enrol');
-  if (isReply(allowed)) return allowed;
+  if (!allowed) return reply;
   const { account, form } = allowed;
   const { user } = account.live;
   const credentialId = form.get('credential', (d) => pageError(d)) ?? '';
@@ -160,7 +164,7 @@ export async function confirmAccountTotp(ctx: AppContext, request: FastifyReques
 /** POST /account/totp/remove */
 export async function removeAccountTotp(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const allowed = await change(ctx, request, reply, 'totp_remove');
-  if (isReply(allowed)) return allowed;
+  if (!allowed) return reply;
   const { account } = allowed;
   if ((await ctx.store.secondFactors.removeTotp(account.live.user.id)) === 0) {
     return renderOverview(ctx, reply, account, { status: 404, feedback: { section: TOTP_SECTION_ID, error: 'No authenticator app is set up.' } });
@@ -172,7 +176,7 @@ export async function removeAccountTotp(ctx: AppContext, request: FastifyRequest
 /** POST /account/recovery-codes — a new set (the old one stops working), shown once. */
 export async function regenerateRecoveryCodes(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const allowed = await change(ctx, request, reply, 'recovery_codes_regenerate');
-  if (isReply(allowed)) return allowed;
+  if (!allowed) return reply;
   const { account } = allowed;
   if (!account.live.user.hasSecondFactor) {
     return renderOverview(ctx, reply, account, { status: 400, feedback: { section: RECOVERY_SECTION_ID, error: 'Set up a passkey or an authenticator app first.' } });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -10,7 +11,8 @@ export function passkeyScriptPaths(config: Pick<Config, 'issuerPath'>): { librar
 
 /** @simplewebauthn/browser's UMD bundle, as installed (defines `SimpleWebAuthnBrowser`). */
 export const WEBAUTHN_BROWSER_SCRIPT = readFileSync(
-  createRequire(import.meta.url).resolve('@simplewebauthn/browser/dist/bundle/index.umd.min.js'),
+  // the bundle is not in the package's exports: found beside its CommonJS entry (script/index.js)
+  path.join(path.dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js'),
   'utf8',
 );
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import {
   generateAuthenticationOptions,
@@ -15,7 +16,7 @@ import type { User } from '../domain/user.js';
 import { loginKey } from '../domain/user.js';
 import { passkeyMethod, type PasskeyChallengePurpose, type PasskeyCredential } from '../domain/passkey.js';
 import { decideAttempt, releaseAfterSuccess, secondFactorCounters } from '../domain/throttle.js';
-import { randomToken, sha256 } from '../tokens/opaque.js';
+import { sha256 } from '../tokens/opaque.js';
 
 /** How long the browser has to answer a challenge (the WebAuthn ceremony's timeout). */
 const CHALLENGE_MS = 5 * 60_000;
@@ -36,9 +37,12 @@ export function relyingParty(ctx: AppContext): { rpID: string; origin: string; n
   return { rpID: url.hostname, origin: url.origin, name: ctx.config.instanceName };
 }
 
-async function newChallenge(ctx: AppContext, purpose: PasskeyChallengePurpose, binding: string, userId: string | null): Promise<string> {
-  const challenge = randomToken(32);
-  await ctx.store.passkeys.saveChallenge({ challengeHash: sha256(challenge), purpose, binding, userId, expiresAt: ctx.now() + CHALLENGE_MS });
+/** 32 random bytes; the browser sees (and clientDataJSON carries) them base64url-encoded, which is what is hashed. */
+async function newChallenge(ctx: AppContext, purpose: PasskeyChallengePurpose, binding: string, userId: string | null): Promise<Uint8Array<ArrayBuffer>> {
+  const challenge = new Uint8Array(new ArrayBuffer(32));
+  challenge.set(randomBytes(32));
+  const encoded = Buffer.from(challenge).toString('base64url');
+  await ctx.store.passkeys.saveChallenge({ challengeHash: sha256(encoded), purpose, binding, userId, expiresAt: ctx.now() + CHALLENGE_MS });
   return challenge;
 }
 
