@@ -17,3 +17,10 @@ export {
 export { BearerError, type BearerErrorCode } from './bearer-error.js';
 export { extractBearerToken, type BearerRequestParts } from './bearer-header.js';
 export { createBearerAuth, accessTokenOf, type BearerAuth, type BearerAuthOptions } from './fastify.js';
+export {
+  requireAcr,
+  acrSatisfies,
+  insufficientUserAuthenticationChallenge,
+  TRUSTGATE_ACR_LEVELS,
+  type RequireAcrOptions,
+} from './acr.js';
