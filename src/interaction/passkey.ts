@@ -1,18 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import type { User } from '../domain/user.js';
 import { pageError } from '../errors/oauth-error.js';
-import { allowsUserKind } from '../domain/trusted-application.js';
 import { amrOf } from '../domain/authentication-level.js';
 import { setNoStore } from '../http/security-headers.js';
 import { attemptPasskey, authenticationOptions, registerPasskey, registrationOptions, type PasskeyAttempt } from '../second-factors/passkeys.js';
 import { issueRecoveryCodes } from '../second-factors/recovery-codes.js';
 import { loadBoundInteraction, type BoundInteraction } from './load.js';
-import { renderBlocked, renderLogin } from './render.js';
+import { renderLogin } from './render.js';
 import { renderRecoveryCodes, renderSecondFactor, renderTotpEnrolment } from './render-second-factor.js';
 import { pendingUser } from './second-factor.js';
 import { continueSignIn, establishSession } from './finish-sign-in.js';
-import { refuseOtherAccount } from './hinted-account.js';
+import { refuseAfterFirstFactor } from './first-factor-checks.js';
 import { startTotpEnrolment } from '../second-factors/totp.js';
 import { passkeysAvailable } from './passkey-forms.js';
 
@@ -78,7 +76,7 @@ export async function submitPasskey(ctx: AppContext, request: InteractionRequest
   if (!pending) {
     if (attempt.kind === 'refused') return renderLogin(ctx, reply, bound, { status: 429, error: refusedMessage(attempt, reply) });
     if (attempt.kind === 'failed') return renderLogin(ctx, reply, bound, { status: 401, error: PASSKEY_FAILED });
-    const refused = refuseUser(ctx, reply, bound, attempt.user);
+    const refused = refuseAfterFirstFactor(ctx, reply, bound, attempt.user);
     if (refused) return refused;
     return continueSignIn(ctx, request, reply, bound, attempt.user, amrOf([attempt.method], { userVerified: attempt.userVerified }));
   }
@@ -86,22 +84,6 @@ export async function submitPasskey(ctx: AppContext, request: InteractionRequest
   if (attempt.kind === 'refused') return renderSecondFactor(ctx, reply, bound, user, { status: 429, error: refusedMessage(attempt, reply), passkey: true });
   if (attempt.kind === 'failed') return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: PASSKEY_FAILED, passkey: true });
   return continueSignIn(ctx, request, reply, bound, user, amrOf([...methods, attempt.method], { userVerified: attempt.userVerified }));
-}
-
-/** What the login page refuses after a password, refused after a passkey too (a passkey is no way round them). */
-function refuseUser(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, user: User): FastifyReply | undefined {
-  const { app } = bound;
-  if (!user.enabled) {
-    ctx.log.info({ event: 'login_refused', reason: 'user_disabled', clientId: app.clientId, userId: user.id }, 'sign-in refused');
-    return renderBlocked(ctx, reply, bound, 'Your account is disabled. Contact your administrator.');
-  }
-  const otherAccount = refuseOtherAccount(ctx, reply, bound, user);
-  if (otherAccount) return otherAccount;
-  if (!allowsUserKind(app, user.kind)) {
-    ctx.log.info({ event: 'login_refused', reason: 'user_kind', clientId: app.clientId, userId: user.id }, 'sign-in refused');
-    return renderBlocked(ctx, reply, bound, `${app.displayName} does not accept ${user.kind} accounts, so you cannot sign in to it with this account.`);
-  }
-  return undefined;
 }
 
 /** POST /connect/interaction/:id/enrol-passkey — a user who must use a second factor and has none registers a passkey. */
