@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { pageError } from '../errors/oauth-error.js';
+import { ACCOUNT_CLIENT_ID } from '../domain/built-in-apps.js';
 import { isStorableText } from '../domain/text.js';
 import { setNoStore } from '../http/security-headers.js';
 import { stylesheetPath } from '../pages/stylesheet-path.js';
@@ -36,13 +37,26 @@ async function change(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   }
   const form = readAccountForm(request);
   const { user, session } = account.live;
+  const refused = (reason: string) =>
+    ctx.audit.record({
+      actor: `user:${user.id}`,
+      action: 'account_change_refused',
+      outcome: 'refused',
+      reason,
+      target: { type: 'user', id: user.id },
+      userId: user.id,
+      clientId: ACCOUNT_CLIENT_ID,
+      sourceAddress: request.ip,
+      details: { change: action, sid: session.sid },
+      message: 'account change refused',
+    });
   if (!csrfAccepted(account, form.get('csrf', (d) => pageError(d)))) {
-    ctx.log.info({ event: 'account_change_refused', audit: true, action, reason: 'csrf', userId: user.id, sid: session.sid }, 'account change refused');
+    await refused('csrf');
     sendMessage(ctx, reply, 403, { title: 'Nothing was changed', message: FORM_NOT_VERIFIED, kind: 'error' });
     return undefined;
   }
   if (!account.fresh) {
-    ctx.log.info({ event: 'account_change_refused', audit: true, action, reason: 'reauthentication_required', userId: user.id, sid: session.sid }, 'account change refused');
+    await refused('reauthentication_required');
     startAccountSignIn(ctx, reply, { reauthenticate: true, loginHint: user.login });
     return undefined;
   }
@@ -51,8 +65,21 @@ async function change(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
 
 const bindingOf = (account: AccountSession) => `session:${account.live.session.sid}`;
 
-function audit(ctx: AppContext, account: AccountSession, event: string, fields: Record<string, unknown> = {}) {
-  ctx.log.info({ event, audit: true, by: 'account', userId: account.live.user.id, sid: account.live.session.sid, ...fields }, event.replace(/_/g, ' '));
+/** A change the user made to their own second factors: always stored in the audit trail. */
+function audit(ctx: AppContext, request: FastifyRequest, account: AccountSession, action: string, details: Record<string, unknown> = {}, outcome: 'success' | 'failure' = 'success') {
+  const { user, session } = account.live;
+  return ctx.audit.record({
+    actor: `user:${user.id}`,
+    action,
+    outcome,
+    target: { type: 'user', id: user.id },
+    userId: user.id,
+    clientId: ACCOUNT_CLIENT_ID,
+    sourceAddress: request.ip,
+    details: { by: 'account', sid: session.sid, ...details },
+    administrative: true,
+    message: action.replace(/_/g, ' '),
+  });
 }
 
 /** POST /account/passkeys/options — registration options with a challenge kept on the server for this session. */
@@ -81,10 +108,10 @@ export async function addPasskey(ctx: AppContext, request: FastifyRequest, reply
   if (!name) return refuse(`Give the passkey a name of at most ${MAX_PASSKEY_NAME} characters.`);
   const registered = await registerPasskey(ctx, account.live.user, bindingOf(account), form.get('response', (d) => pageError(d)), name);
   if (registered.kind === 'failed') {
-    audit(ctx, account, 'passkey_registration_failed', { reason: registered.reason });
+    await audit(ctx, request, account, 'passkey_registration_failed', { reason: registered.reason }, 'failure');
     return refuse('The passkey could not be added. Try again.');
   }
-  audit(ctx, account, 'passkey_added', { name, backedUp: registered.credential.backedUp });
+  await audit(ctx, request, account, 'passkey_added', { name, backedUp: registered.credential.backedUp });
   return renderOverview(ctx, reply, account, { notice: `The passkey "${name}" was added.` });
 }
 
@@ -99,7 +126,7 @@ export async function renamePasskey(ctx: AppContext, request: FastifyRequest, re
   if (!(await ctx.store.passkeys.rename(account.live.user.id, credential, name))) {
     return renderOverview(ctx, reply, account, { status: 404, feedback: { section: PASSKEYS_SECTION_ID, error: 'That passkey is not one of yours (any more).' } });
   }
-  audit(ctx, account, 'passkey_renamed', { name });
+  await audit(ctx, request, account, 'passkey_renamed', { name });
   return renderOverview(ctx, reply, account, { notice: `The passkey is now called "${name}".` });
 }
 
@@ -113,7 +140,7 @@ export async function removePasskey(ctx: AppContext, request: FastifyRequest, re
   if (!found || !(await ctx.store.passkeys.remove(account.live.user.id, credential))) {
     return renderOverview(ctx, reply, account, { status: 404, feedback: { section: PASSKEYS_SECTION_ID, error: 'That passkey is not one of yours (any more).' } });
   }
-  audit(ctx, account, 'passkey_removed', { name: found.name });
+  await audit(ctx, request, account, 'passkey_removed', { name: found.name });
   return renderOverview(ctx, reply, account, { notice: `The passkey "${found.name}" was removed.` });
 }
 
@@ -154,7 +181,7 @@ export async function confirmAccountTotp(ctx: AppContext, request: FastifyReques
     const enrolment = (await resumeTotpEnrolment(ctx, user, credentialId)) ?? (await startTotpEnrolment(ctx, user));
     return sendTotpEnrolment(ctx, reply, account, enrolment, 'That code is not right. Check the time on your phone and type the code the app shows now.');
   }
-  audit(ctx, account, 'second_factor_enrolled', { method: 'totp' });
+  await audit(ctx, request, account, 'second_factor_enrolled', { method: 'totp' });
   if ((await ctx.store.secondFactors.recoveryCodesLeft(user.id)) > 0) {
     return renderOverview(ctx, reply, account, { notice: 'Your authenticator app is set up.' });
   }
@@ -169,7 +196,7 @@ export async function removeAccountTotp(ctx: AppContext, request: FastifyRequest
   if ((await ctx.store.secondFactors.removeTotp(account.live.user.id)) === 0) {
     return renderOverview(ctx, reply, account, { status: 404, feedback: { section: TOTP_SECTION_ID, error: 'No authenticator app is set up.' } });
   }
-  audit(ctx, account, 'second_factor_removed', { method: 'totp' });
+  await audit(ctx, request, account, 'second_factor_removed', { method: 'totp' });
   return renderOverview(ctx, reply, account, { notice: 'Your authenticator app was removed.' });
 }
 
@@ -181,7 +208,7 @@ export async function regenerateRecoveryCodes(ctx: AppContext, request: FastifyR
   if (!account.live.user.hasSecondFactor) {
     return renderOverview(ctx, reply, account, { status: 400, feedback: { section: RECOVERY_SECTION_ID, error: 'Set up a passkey or an authenticator app first.' } });
   }
-  audit(ctx, account, 'recovery_codes_regenerated');
+  await audit(ctx, request, account, 'recovery_codes_regenerated');
   return sendRecoveryCodes(ctx, reply, account, await issueRecoveryCodes(ctx, account.live.user.id));
 }
 

@@ -72,7 +72,7 @@ export async function submitPasskey(ctx: AppContext, request: InteractionRequest
   if (purpose === 'register') throw pageError('This passkey request is not one the page can make. Reload the page and try again.');
   const pending = await subjectFor(ctx, bound, purpose);
   const response = bound.form.get('response', (d) => pageError(d));
-  const attempt = await attemptPasskey(ctx, bindingOf(bound), response, pending?.user ?? null, bound.app.clientId);
+  const attempt = await attemptPasskey(ctx, bindingOf(bound), response, pending?.user ?? null, { clientId: bound.app.clientId, sourceAddress: request.ip });
   if (!pending) {
     if (attempt.kind === 'refused') return renderLogin(ctx, reply, bound, { status: 429, error: refusedMessage(attempt, reply) });
     if (attempt.kind === 'failed') return renderLogin(ctx, reply, bound, { status: 401, error: PASSKEY_FAILED });
@@ -94,14 +94,33 @@ export async function submitPasskeyEnrolment(ctx: AppContext, request: Interacti
   const fail = (d: string) => pageError(d);
   const registration = await registerPasskey(ctx, user, bindingOf(bound), bound.form.get('response', fail), bound.form.get('name', fail) ?? 'Passkey');
   if (registration.kind === 'failed') {
-    ctx.log.info({ event: 'passkey_registration_failed', audit: true, reason: registration.reason, userId: user.id, clientId: bound.app.clientId }, 'passkey not registered');
+    await ctx.audit.record({
+      actor: `user:${user.id}`,
+      action: 'passkey_registration_failed',
+      outcome: 'failure',
+      reason: registration.reason,
+      userId: user.id,
+      clientId: bound.app.clientId,
+      sourceAddress: request.ip,
+      message: 'passkey not registered',
+    });
     return renderTotpEnrolment(ctx, reply, bound, await startTotpEnrolment(ctx, user), {
       status: 400,
       error: 'The passkey could not be set up. Try again, or set up an authenticator app.',
     });
   }
   const method = registration.credential.backedUp ? 'swk' : 'hwk';
-  ctx.log.info({ event: 'second_factor_enrolled', audit: true, method: 'passkey', userId: user.id, clientId: bound.app.clientId }, 'passkey registered');
+  await ctx.audit.record({
+    actor: `user:${user.id}`,
+    action: 'second_factor_enrolled',
+    target: { type: 'user', id: user.id },
+    userId: user.id,
+    clientId: bound.app.clientId,
+    sourceAddress: request.ip,
+    details: { method: 'passkey', name: registration.credential.name },
+    administrative: true,
+    message: 'passkey registered',
+  });
   const codes = await issueRecoveryCodes(ctx, user.id);
   await establishSession(ctx, request, reply, bound, { ...user, hasSecondFactor: true }, amrOf([...methods, method]));
   return renderRecoveryCodes(ctx, reply, bound, codes);

@@ -169,14 +169,25 @@ export async function attemptPasskey(
   binding: string,
   input: string | undefined,
   expectedUser: User | null,
-  clientId: string,
+  about: { clientId: string; sourceAddress: string },
 ): Promise<PasskeyAttempt> {
   const response = parseResponse<AuthenticationResponseJSON>(input);
   if (!response) return { kind: 'failed', reason: 'malformed_response' };
   const answered = await consumeAnswered(ctx, response.response.clientDataJSON, 'authenticate', binding);
-  const log = { clientId, credentialHash: sha256(response.id).slice(0, 16) };
-  const fail = (reason: string, userId?: string): PasskeyAttempt => {
-    ctx.log.info({ event: 'passkey_failed', audit: true, reason, userId, ...log }, 'passkey refused');
+  // the credential id is public, but only a prefix of its hash is kept: enough to tell attempts apart
+  const details = { passkeyRef: sha256(response.id).slice(0, 16) };
+  const fail = async (reason: string, userId?: string): Promise<PasskeyAttempt> => {
+    await ctx.audit.record({
+      actor: userId ? `user:${userId}` : 'anonymous',
+      action: 'passkey_failed',
+      outcome: 'failure',
+      reason,
+      userId: userId ?? null,
+      clientId: about.clientId,
+      sourceAddress: about.sourceAddress,
+      details,
+      message: 'passkey refused',
+    });
     return { kind: 'failed', reason };
   };
   if (!answered) return fail('unknown_challenge');
@@ -192,10 +203,18 @@ export async function attemptPasskey(
   const now = ctx.now();
   const decision = decideAttempt(policy, counters, await ctx.store.throttles.reserve(counters, now, policy.windowMs), now);
   if (decision.kind === 'refuse') {
-    ctx.log.warn(
-      { event: 'second_factor_throttled', audit: true, via: 'passkey', retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000), userId: user.id, ...log },
-      'passkey refused by the throttle; the assertion was not checked',
-    );
+    await ctx.audit.record({
+      actor: `user:${user.id}`,
+      action: 'second_factor_throttled',
+      outcome: 'refused',
+      reason: 'second-factor throttle limit',
+      userId: user.id,
+      clientId: about.clientId,
+      sourceAddress: about.sourceAddress,
+      details: { via: 'passkey', retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000), ...details },
+      level: 'warn',
+      message: 'passkey refused by the throttle; the assertion was not checked',
+    });
     return { kind: 'refused', retryAfterMs: decision.retryAfterMs };
   }
   const rp = relyingParty(ctx);

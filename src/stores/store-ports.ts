@@ -12,6 +12,7 @@ import type { ServerSecretsStore } from './server-secrets.js';
 import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
 import type { PasskeysStore } from './passkeys.js';
+import type { AuditEventsStore } from './audit-events.js';
 
 /** One port per persistent concern. */
 export interface StorePorts {
@@ -29,6 +30,7 @@ export interface StorePorts {
   readonly secondFactors: SecondFactorsStore;
   readonly passwordResets: PasswordResetsStore;
   readonly passkeys: PasskeysStore;
+  readonly auditEvents: AuditEventsStore;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -16,6 +16,7 @@ import { KyselyServerSecretsStore } from './server-secrets-store.js';
 import { KyselySecondFactorsStore } from './second-factors-store.js';
 import { KyselyPasswordResetsStore } from './password-resets-store.js';
 import { KyselyPasskeysStore } from './passkeys-store.js';
+import { KyselyAuditEventsStore } from './audit-events-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
 function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
@@ -34,6 +35,7 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     secondFactors: new KyselySecondFactorsStore(db),
     passwordResets: new KyselyPasswordResetsStore(db),
     passkeys: new KyselyPasskeysStore(db),
+    auditEvents: new KyselyAuditEventsStore(db),
   };
 }
 

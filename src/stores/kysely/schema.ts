@@ -235,4 +235,20 @@ export interface Database {
   password_resets: PasswordResetsTable;
   passkey_credentials: PasskeyCredentialsTable;
   passkey_challenges: PasskeyChallengesTable;
+  audit_events: AuditEventsTable;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  client_id: string | null;
+  user_id: string | null;
+  source_address: string | null;
+  outcome: 'success' | 'failure' | 'refused';
+  reason: string | null;
+  details: string; // JSON object, redacted
 }

@@ -6,6 +6,7 @@ import * as m004 from './004-session-binding.js';
 import * as m005 from './005-second-factors.js';
 import * as m006 from './006-key-stages-and-app-algorithms.js';
 import * as m009 from './009-passkeys.js';
+import * as m011 from './011-audit-events.js';
 
 /** Numbered migrations, in order. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005-second-factors': m005,
   '006-key-stages-and-app-algorithms': m006,
   '009-passkeys': m009,
+  '011-audit-events': m011,
 };
 
 export const migrationProvider: MigrationProvider = {
