@@ -194,12 +194,16 @@ describeEachDatabase('browser: passkeys (WebAuthn, virtual authenticator)', (dat
     await page.waitForURL(`${server.issuer}/connect/interaction/**`);
     assert.equal(await page.locator('#password').count(), 1, 'the sign-in page, not a removal');
     assert.equal((await server.app.ctx.store.passkeys.listForUser(ids.alice!)).length, 1);
+    const refusals = await server.app.ctx.store.auditEvents.query({ userId: ids.alice!, action: 'account_change_refused' });
+    assert.equal(refusals.events[0]?.reason, 'reauthentication_required', 'the refusal is in the audit trail');
     // after signing in again (with the passkey) the removal works
     await page.click('button:has-text("Sign in with a passkey")');
     await page.waitForURL(`${server.issuer}/account`);
     await page.click('button:has-text("Remove Laptop key")');
     await page.waitForSelector('p.notice:has-text("was removed")');
     assert.equal((await server.app.ctx.store.passkeys.listForUser(ids.alice!)).length, 0);
+    const trail = await server.app.ctx.store.auditEvents.query({ userId: ids.alice!, action: ['passkey_added', 'passkey_removed'] });
+    assert.deepEqual(trail.events.map((e) => [e.action, e.details.name]), [['passkey_removed', 'Laptop key'], ['passkey_added', 'Laptop key']]);
   });
 });
 
