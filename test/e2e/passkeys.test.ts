@@ -29,7 +29,7 @@ describeEachDatabase('browser: passkeys (WebAuthn, virtual authenticator)', (dat
   let redirectUri: string;
   let config: client.Configuration;
   let offsetMs = 0;
-  const ids: { alice?: string; bob?: string } = {};
+  const ids: { alice?: string; bob?: string; carol?: string } = {};
   const clientId = 'com.example/passkey-app';
 
   before(async () => {
@@ -43,6 +43,7 @@ describeEachDatabase('browser: passkeys (WebAuthn, virtual authenticator)', (dat
     await createTestApp(ctx, { clientId, clientType: 'public', loginRedirectUris: [redirectUri], requireConsent: false, scopes: ['read'] });
     ids.alice = (await createTestUser(ctx, { login: 'alice' })).user.id;
     ids.bob = (await createTestUser(ctx, { login: 'bob' })).user.id;
+    ids.carol = (await createTestUser(ctx, { login: 'carol', requireMfa: true })).user.id;
     config = await client.discovery(new URL(server.issuer), clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
     browser = await launchChromium();
     cdp = await browser.context.newCDPSession(browser.page);
@@ -183,6 +184,42 @@ describeEachDatabase('browser: passkeys (WebAuthn, virtual authenticator)', (dat
     assert.ok(page.url().startsWith(`${server.issuer}/connect/interaction/`), 'bob is still not signed in');
   });
 
+  it('account page: an authenticator app set up with a code computed here, then new recovery codes (each shown once)', { skip }, async () => {
+    const { page } = browser;
+    await page.goto(`${server.issuer}/account`);
+    await password(page, 'bob');
+    await page.fill('#code', new TOTP({ secret: Secret.fromBase32(await bobSecret()), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: server.app.ctx.now() + 30_000 }));
+    await page.click('button:has-text("Continue")');
+    await page.waitForURL(`${server.issuer}/account`);
+    await page.click('button:has-text("Replace the authenticator app")');
+    const secret = (await page.locator('code.secret').textContent())!.replace(/\s/g, '');
+    await page.fill('#code', new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: server.app.ctx.now() }));
+    await page.click('button:has-text("Turn on")');
+    // bob had no recovery codes yet: they come with the app, once
+    await page.waitForSelector('h1:has-text("Save your recovery codes")');
+    const first = await page.locator('ul.codes li').allTextContents();
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${server.issuer}/account`);
+    await page.waitForSelector('text=An authenticator app is set up.');
+    await page.click('button:has-text("Get new recovery codes")');
+    await page.waitForSelector('h1:has-text("Save your recovery codes")');
+    assert.equal(await page.locator('ul.codes li').count(), 10);
+    assert.equal((await page.locator('ul.codes li').allTextContents()).filter((c) => first.includes(c)).length, 0, 'a new set');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${server.issuer}/account`);
+    assert.equal(await page.locator('#recovery-codes').locator('text=You have 10 unused recovery codes').count(), 1);
+    const events = await server.app.ctx.store.auditEvents.query({ userId: ids.bob!, action: ['second_factor_enrolled', 'recovery_codes_regenerated'] });
+    assert.deepEqual(events.events.map((e) => e.action), ['recovery_codes_regenerated', 'second_factor_enrolled']);
+    assert.equal(events.events[1]!.details.method, 'totp');
+  });
+
+  /** bob's TOTP secret as enrolled by the earlier test (read back from the store, as the phone holds it). */
+  async function bobSecret(): Promise<string> {
+    const credential = (await server.app.ctx.store.secondFactors.confirmedTotp(ids.bob!))!;
+    const { openSecret } = await import('../../src/second-factors/secret-box.js');
+    return openSecret(credential.secret, server.app.ctx.config.keyEncryptionSecret);
+  }
+
   it('removing a passkey without a recent sign-in is refused: the browser is sent to sign in again, the passkey stays', { skip }, async () => {
     const { page } = browser;
     await page.goto(`${server.issuer}/account`);
@@ -204,6 +241,23 @@ describeEachDatabase('browser: passkeys (WebAuthn, virtual authenticator)', (dat
     assert.equal((await server.app.ctx.store.passkeys.listForUser(ids.alice!)).length, 0);
     const trail = await server.app.ctx.store.auditEvents.query({ userId: ids.alice!, action: ['passkey_added', 'passkey_removed'] });
     assert.deepEqual(trail.events.map((e) => [e.action, e.details.name]), [['passkey_removed', 'Laptop key'], ['passkey_added', 'Laptop key']]);
+  });
+
+  // last: from here on the authenticator holds two discoverable passkeys (alice's and carol's)
+  it('a user who must use a second factor and has none is offered a passkey at sign-in: created, recovery codes once, then the app', { skip }, async () => {
+    const { page } = browser;
+    const claims = await signIn(page, {}, async () => {
+      await password(page, 'carol');
+      await page.waitForSelector('h1:has-text("Set up an authenticator app")');
+      await screenshot(page, `enrol-choice-${kind()}`);
+      await page.click('button:has-text("Create a passkey")');
+      await page.waitForSelector('h1:has-text("Save your recovery codes")');
+      assert.equal(await page.locator('ul.codes li').count(), 10);
+      await page.click('button[type=submit]');
+    });
+    assert.deepEqual(claims.amr, ['pwd', 'hwk', 'mfa']);
+    assert.equal(claims.acr, PHR);
+    assert.equal((await server.app.ctx.store.passkeys.listForUser(ids.carol!)).length, 1);
   });
 });
 
