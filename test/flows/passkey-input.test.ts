@@ -79,4 +79,29 @@ describeEachDatabase('passkeys at sign-in: options and hostile answers', (databa
     assert.match(oversized.headers.get('content-type')!, /text\/html/);
     assert.equal(browser.cookie('tg_session'), undefined);
   });
+
+  it("failed assertions for a user's passkey are throttled like second-factor codes: past the limit, refused unchecked (429)", async () => {
+    const ctx = server.app.ctx;
+    const alice = (await ctx.store.users.getByLogin('alice'))!;
+    await ctx.store.passkeys.add({
+      id: 'alice-key', userId: alice.id, publicKey: Buffer.from('not a real key').toString('base64url'), counter: 0, transports: [],
+      backedUp: false, name: 'Key', createdAt: Date.now(), lastUsedAt: null,
+    });
+    const browser = new TestBrowser();
+    const limit = ctx.config.throttle.secondFactorLimit;
+    const statuses: number[] = [];
+    for (let i = 0; i <= limit; i++) {
+      const { action, options, csrf } = await loginPage(browser);
+      const { challenge } = await (await browser.postForm(options, { csrf, purpose: 'sign-in' })).json();
+      const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge, origin: server.origin })).toString('base64url');
+      const response = JSON.stringify({
+        id: 'alice-key', rawId: 'alice-key', type: 'public-key', clientExtensionResults: {},
+        response: { clientDataJSON, authenticatorData: Buffer.alloc(37).toString('base64url'), signature: 'AAAA', userHandle: Buffer.from(alice.id).toString('base64url') },
+      });
+      statuses.push((await browser.postForm(action, { csrf, purpose: 'sign-in', response })).status);
+    }
+    assert.deepEqual(statuses, [...Array(limit).fill(401), 429]);
+    const throttled = await ctx.store.auditEvents.query({ userId: alice.id, action: 'second_factor_throttled' });
+    assert.equal(throttled.events[0]?.details.via, 'passkey');
+  });
 });
