@@ -60,7 +60,9 @@ export async function submitSecondFactor(ctx: AppContext, request: InteractionRe
   const bound = await loadBoundInteraction(ctx, request, request.params.id, true);
   const { user, methods } = await requirePending(ctx, bound);
   const code = bound.form.get('code', (d) => pageError(d))?.trim();
-  if (!code) return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: 'Enter the code from your authenticator app.' });
+  // the page again keeps offering the user's passkeys
+  const passkey = (await ctx.store.passkeys.countForUser(user.id)) > 0;
+  if (!code) return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: 'Enter the code from your authenticator app.', passkey });
   const attempt = await attemptSecondFactor(ctx, user, code, bound.app.clientId);
   if (attempt.kind === 'refused') {
     const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
@@ -68,10 +70,11 @@ export async function submitSecondFactor(ctx: AppContext, request: InteractionRe
     return renderSecondFactor(ctx, reply, bound, user, {
       status: 429,
       error: `Too many wrong codes. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      passkey,
     });
   }
   if (attempt.kind === 'failed') {
-    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: 'That code is not right, or was already used. Try the next one.' });
+    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: 'That code is not right, or was already used. Try the next one.', passkey });
   }
   return continueSignIn(ctx, request, reply, bound, user, amrOf([...methods, 'otp']));
 }
