@@ -1,3 +1,5 @@
+import { pageText, type PageText } from '../http/page-language.js';
+import { accountMessages } from './render.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ACCOUNT_CLIENT_ID } from '../domain/built-in-apps.js';
@@ -27,28 +29,38 @@ export async function renderOverview(
   ctx: AppContext,
   reply: FastifyReply,
   account: AccountSession,
-  options: { status?: number; notice?: string; feedback?: SectionFeedback } = {},
+  options: { status?: number; notice?: PageText; feedback?: SectionFeedback; createdToken?: string } = {},
 ): Promise<FastifyReply> {
   const { user } = account.live;
+  const m = accountMessages(reply, user);
   const [totp, recoveryCodesLeft, passkeys] = await Promise.all([
     ctx.store.secondFactors.confirmedTotp(user.id),
     ctx.store.secondFactors.recoveryCodesLeft(user.id),
     ctx.store.passkeys.listForUser(user.id),
   ]);
-  const view = { ctx, account, feedback: options.feedback, factors: { totp: totp !== undefined, recoveryCodesLeft, passkeys } };
+  const view = {
+    ctx,
+    account,
+    feedback: options.feedback,
+    messages: m,
+    factors: { totp: totp !== undefined, recoveryCodesLeft, passkeys },
+    ...(options.createdToken ? { createdToken: options.createdToken } : {}),
+  };
+  const sections = (await Promise.all(ACCOUNT_SECTIONS.map((section) => section(view)))).filter((section) => section !== undefined);
   return sendPage(
     reply,
     options.status ?? 200,
     accountPage({
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
-      title: `${ctx.config.instanceName} account`,
+      title: m.account.title(ctx.config.instanceName),
       login: user.login,
       name: user.displayName,
       email: user.email,
-      notice: options.notice,
-      sections: ACCOUNT_SECTIONS.map((section) => section(view)),
+      notice: pageText(options.notice, m),
+      sections,
       signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
+      messages: m,
     }),
     { scripts: passkeysAvailable(ctx) },
   );

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { reauthenticate, showOverview } from './overview.js';
 import { accountCallback } from './callback.js';
 import { changePassword } from './password-change.js';
+import { createToken, revokeToken } from './tokens-section.js';
 import { showPasswordReset, submitPasswordReset } from './password-reset.js';
 import { startResetPruning } from './pruner.js';
 import {
@@ -35,6 +36,8 @@ export function registerAccount(app: FastifyInstance, ctx: AppContext): void {
   app.post('/account/totp/remove', page, (request, reply) => removeAccountTotp(ctx, request, reply));
   app.post('/account/recovery-codes', page, (request, reply) => regenerateRecoveryCodes(ctx, request, reply));
   app.post('/account/done', page, (_request, reply) => backToAccount(ctx, reply));
+  app.post('/account/tokens', page, (request, reply) => createToken(ctx, request, reply));
+  app.post('/account/tokens/revoke', page, (request, reply) => revokeToken(ctx, request, reply));
   app.get<TokenParams>('/account/reset/:token', page, (request, reply) => showPasswordReset(ctx, request, reply));
   app.post<TokenParams>('/account/reset/:token', page, (request, reply) => submitPasswordReset(ctx, request, reply));
   const stop = startResetPruning(ctx);

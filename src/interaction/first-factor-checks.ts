@@ -15,13 +15,13 @@ export function refuseAfterFirstFactor(ctx: AppContext, reply: FastifyReply, bou
   const { app } = bound;
   if (!user.enabled) {
     ctx.log.info({ event: 'login_refused', reason: 'user_disabled', clientId: app.clientId, userId: user.id }, 'sign-in refused');
-    return renderBlocked(ctx, reply, bound, 'Your account is disabled. Contact your administrator.');
+    return renderBlocked(ctx, reply, bound, (m) => m.blocked.disabled);
   }
   const otherAccount = refuseOtherAccount(ctx, reply, bound, user);
   if (otherAccount) return otherAccount;
   if (!allowsUserKind(app, user.kind)) {
     ctx.log.info({ event: 'login_refused', reason: 'user_kind', clientId: app.clientId, userId: user.id }, 'sign-in refused');
-    return renderBlocked(ctx, reply, bound, `${app.displayName} does not accept ${user.kind} accounts, so you cannot sign in to it with this account.`);
+    return renderBlocked(ctx, reply, bound, (m) => m.blocked.userKind(app.displayName, user.kind));
   }
   return undefined;
 }

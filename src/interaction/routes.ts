@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
-import { STYLESHEET } from '../pages/stylesheet.js';
 import { PASSKEY_SCRIPT, WEBAUTHN_BROWSER_SCRIPT } from '../pages/passkey-script.js';
 import { showInteraction } from './show.js';
 import { submitLogin } from './login.js';
@@ -12,7 +11,7 @@ import { passkeyOptions, submitPasskey, submitPasskeyEnrolment } from './passkey
 
 type IdParams = { Params: { id: string } };
 
-/** The sign-in pages (login, consent) of a pending interaction, and their stylesheet. */
+/** The sign-in pages (login, consent, second factor) of a pending interaction (their stylesheet: http/assets.ts). */
 export function registerInteraction(app: FastifyInstance, ctx: AppContext): void {
   const page = { config: { errorStyle: 'page' as const } };
   app.get<IdParams>('/connect/interaction/:id', page, (request, reply) => showInteraction(ctx, request, reply));
@@ -25,12 +24,6 @@ export function registerInteraction(app: FastifyInstance, ctx: AppContext): void
   app.post<IdParams>('/connect/interaction/:id/passkey-options', page, (request, reply) => passkeyOptions(ctx, request, reply));
   app.post<IdParams>('/connect/interaction/:id/passkey', page, (request, reply) => submitPasskey(ctx, request, reply));
   app.post<IdParams>('/connect/interaction/:id/enrol-passkey', page, (request, reply) => submitPasskeyEnrolment(ctx, request, reply));
-  app.get('/assets/trustgate.css', (_request, reply) =>
-    reply
-      .header('Cache-Control', 'public, max-age=86400')
-      .type('text/css; charset=utf-8')
-      .send(STYLESHEET),
-  );
   const script = (body: string) => (_request: unknown, reply: FastifyReply) =>
     reply.header('Cache-Control', 'public, max-age=86400').type('text/javascript; charset=utf-8').send(body);
   app.get('/assets/webauthn-browser.js', script(WEBAUTHN_BROWSER_SCRIPT));

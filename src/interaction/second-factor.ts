@@ -62,19 +62,19 @@ export async function submitSecondFactor(ctx: AppContext, request: InteractionRe
   const code = bound.form.get('code', (d) => pageError(d))?.trim();
   // the page again keeps offering the user's passkeys
   const passkey = (await ctx.store.passkeys.countForUser(user.id)) > 0;
-  if (!code) return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: 'Enter the code from your authenticator app.', passkey });
+  if (!code) return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: (m) => m.secondFactor.missing, passkey });
   const attempt = await attemptSecondFactor(ctx, user, code, bound.app.clientId);
   if (attempt.kind === 'refused') {
     const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
     reply.header('Retry-After', String(Math.max(1, Math.ceil(attempt.retryAfterMs / 1000))));
     return renderSecondFactor(ctx, reply, bound, user, {
       status: 429,
-      error: `Too many wrong codes. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      error: (m) => m.secondFactor.throttled(minutes),
       passkey,
     });
   }
   if (attempt.kind === 'failed') {
-    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: 'That code is not right, or was already used. Try the next one.', passkey });
+    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: (m) => m.secondFactor.wrong, passkey });
   }
   return continueSignIn(ctx, request, reply, bound, user, amrOf([...methods, 'otp']));
 }
@@ -90,7 +90,7 @@ export async function submitTotpEnrolment(ctx: AppContext, request: InteractionR
     const enrolment = (await resumeTotpEnrolment(ctx, user, credentialId)) ?? (await startTotpEnrolment(ctx, user));
     return renderTotpEnrolment(ctx, reply, bound, enrolment, {
       status: 400,
-      error: 'That code is not right. Check the time on your phone and type the code the app shows now.',
+      error: (m) => m.secondFactor.enrolWrong,
     });
   }
   await ctx.audit.record({

@@ -106,6 +106,10 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     requireMfa: false,
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,
+    accessTokens: 'none',
+    systemUserId: null,
+    jwks: null,
+    jwksUri: null,
     ...fields,
   };
 }

@@ -15,6 +15,7 @@ export function registerToken(app: FastifyInstance, ctx: AppContext): void {
     const form = readForm(request);
     const validated = await validateTokenRequest(ctx, form, () => authenticateClient(ctx, request, form));
     const response = await respondToTokenRequest(ctx, validated);
+    ctx.metrics.tokensIssued(validated.grantType);
     setNoStore(reply);
     return reply.send(response);
   });

@@ -3,15 +3,17 @@ import type { AuthenticatedClient } from '../../checks/client-auth.js';
 import { invalidRequest, unsupportedGrantType } from '../../errors/oauth-error.js';
 import { authorizationCodeGrant, type ValidatedCodeRequest } from '../../grants/authorization-code.js';
 import { refreshTokenGrant, type ValidatedRefreshRequest } from '../../grants/refresh-token.js';
+import { clientCredentialsGrant, type ValidatedClientCredentialsRequest } from '../../grants/client-credentials.js';
 
 /** A token request that passed every check, typed by its grant: what respond.ts issues tokens for. */
 export type ValidatedTokenRequest =
   | { readonly grantType: 'authorization_code'; readonly request: ValidatedCodeRequest }
-  | { readonly grantType: 'refresh_token'; readonly request: ValidatedRefreshRequest };
+  | { readonly grantType: 'refresh_token'; readonly request: ValidatedRefreshRequest }
+  | { readonly grantType: 'client_credentials'; readonly request: ValidatedClientCredentialsRequest };
 
 export type GrantType = ValidatedTokenRequest['grantType'];
 
-const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'];
+const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
 
 function isGrantType(value: string): value is GrantType {
   return (GRANT_TYPES as readonly string[]).includes(value);
@@ -39,5 +41,7 @@ export async function validateTokenRequest(
       return Object.freeze({ grantType, request: await authorizationCodeGrant.validate(ctx, client, form) });
     case 'refresh_token':
       return Object.freeze({ grantType, request: await refreshTokenGrant.validate(ctx, client, form) });
+    case 'client_credentials':
+      return Object.freeze({ grantType, request: await clientCredentialsGrant.validate(ctx, client, form) });
   }
 }
