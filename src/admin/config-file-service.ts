@@ -1,5 +1,6 @@
 import { parse, stringify } from 'yaml';
-import { invalid } from '../errors/admin-error.js';
+import { AdminError, invalid } from '../errors/admin-error.js';
+import { checkClientSecret } from '../checks/registration/secret.js';
 import { isSecretActive, type TrustedApplication } from '../domain/trusted-application.js';
 import { isBuiltInClientId } from '../domain/built-in-apps.js';
 import { parseDurationSeconds } from '../domain/duration.js';
@@ -199,9 +200,9 @@ export class ConfigFileService {
   /**
    * Brings the apps to what the document says: creates missing apps, updates settings that differ, adds
    * referenced secrets the app does not hold yet, in file order, through AppService (every registration
-   * rule applies, every change is audited with the deps' actor). Every secret is resolved before anything
-   * changes; an app the rules refuse stops the apply there (the apps before it stay applied). With
-   * `dryRun` nothing changes. Returns the changes (also when nothing changed: all `unchanged`).
+   * rule applies, every change is audited with the deps' actor). Every secret is resolved and every
+   * app checked against the rules (AppService.prepareCreate/prepareUpdate) before anything changes, so a
+   * refused file changes nothing and a dry run reports the same refusals. With `dryRun` nothing changes. Returns the changes (also when nothing changed: all `unchanged`).
    */
   async apply(doc: ConfigDocument, resolve: SecretResolver, options: { dryRun?: boolean } = {}): Promise<ConfigChange[]> {
     const now = this.deps.now();
@@ -228,16 +229,41 @@ export class ConfigFileService {
     }
 
     const changes: ConfigChange[] = [];
+    const actions: (() => Promise<unknown>)[] = [];
     const service = new AppService(this.deps);
-    for (const { spec, current, secrets } of planned) {
+    for (const [i, { spec, current, secrets }] of planned.entries()) {
+      const within = <T>(check: () => T): T => {
+        try {
+          return check();
+        } catch (error) {
+          if (error instanceof AdminError) {
+            throw new AdminError(error.reason, `apps[${i}] (${spec.clientId}): ${error.message}`, { kind: error.code, fields: error.fields.map((field) => `apps[${i}].${field}`) });
+          }
+          throw error;
+        }
+      };
+      const withinAsync = async <T>(check: () => Promise<T>): Promise<T> => {
+        try {
+          return await check();
+        } catch (error) {
+          return within(() => {
+            throw error;
+          });
+        }
+      };
       if (!current) {
         const settings: Partial<Record<Setting, unknown>> = {};
         for (const name of SETTINGS) if (spec[name] !== undefined) settings[name] = spec[name];
-        changes.push({ kind: 'create', clientId: spec.clientId, settings, secrets: secrets.map((s) => describeSecretRef(s.spec.secretFrom)) });
-        if (options.dryRun) continue;
         const [first, ...rest] = secrets;
-        await service.create({ ...(settings as Partial<NewAppInput>), clientId: spec.clientId, ...(first ? { secret: first.value } : {}) } as NewAppInput);
-        for (const secret of rest) await service.addSecret(spec.clientId, secretInput(secret));
+        const input = { ...(settings as Partial<NewAppInput>), clientId: spec.clientId, ...(first ? firstSecret(first) : {}) } as NewAppInput;
+        // every rule of `app create` (and of the further secrets) before anything changes
+        await withinAsync(() => service.prepareCreate(input));
+        for (const secret of rest) within(() => checkExtraSecret(secret, now));
+        changes.push({ kind: 'create', clientId: spec.clientId, settings, secrets: secrets.map((secret) => describeSecretRef(secret.spec.secretFrom)) });
+        actions.push(async () => {
+          await service.create(input);
+          for (const secret of rest) await service.addSecret(spec.clientId, secretInput(secret));
+        });
         continue;
       }
       const diff: { field: Setting; from: unknown; to: unknown }[] = [];
@@ -250,20 +276,46 @@ export class ConfigFileService {
         changes.push({ kind: 'unchanged', clientId: spec.clientId });
         continue;
       }
-      if (diff.length > 0) changes.push({ kind: 'update', clientId: spec.clientId, changes: diff });
-      for (const secret of toAdd) changes.push({ kind: 'add_secret', clientId: spec.clientId, secret: describeSecretRef(secret.spec.secretFrom) });
-      if (options.dryRun) continue;
-      if (diff.length > 0) {
-        const update: Record<string, unknown> = {};
-        for (const { field, to } of diff) update[field] = to;
-        // a public app becoming confidential gets its first secret with the change
-        const first = current.clientType === 'public' && update.clientType === 'confidential' ? toAdd.shift() : undefined;
-        await service.update(spec.clientId, { ...(update as AppChanges), ...(first ? { secret: first.value } : {}) });
+      const update: Record<string, unknown> = {};
+      for (const { field, to } of diff) update[field] = to;
+      // a public app becoming confidential gets its first secret with the change
+      const first = current.clientType === 'public' && update.clientType === 'confidential' ? toAdd.shift() : undefined;
+      const changesToMake = { ...(update as AppChanges), ...(first ? firstSecret(first) : {}) };
+      if (diff.length > 0) await withinAsync(() => service.prepareUpdate(spec.clientId, changesToMake));
+      const finalType = (update.clientType as string | undefined) ?? current.clientType;
+      for (const secret of toAdd) {
+        if (finalType === 'public') within(() => { throw invalid('public_app_secret', `"${spec.clientId}" is a public app and cannot have a secret`, ['secrets']); });
+        within(() => checkExtraSecret(secret, now));
       }
-      for (const secret of toAdd) await service.addSecret(spec.clientId, secretInput(secret));
+      if (diff.length > 0) changes.push({ kind: 'update', clientId: spec.clientId, changes: diff });
+      for (const secret of [...(first ? [first] : []), ...toAdd]) {
+        changes.push({ kind: 'add_secret', clientId: spec.clientId, secret: describeSecretRef(secret.spec.secretFrom) });
+      }
+      actions.push(async () => {
+        if (diff.length > 0) await service.update(spec.clientId, changesToMake);
+        for (const secret of toAdd) await service.addSecret(spec.clientId, secretInput(secret));
+      });
     }
+    if (!options.dryRun) for (const action of actions) await action();
     return changes;
   }
+}
+
+/** The rules `app secret add` applies to a secret given by value, checked before anything changes. */
+function checkExtraSecret(secret: { value: string; spec: SecretSpec }, now: number): void {
+  checkClientSecret(secret.value);
+  if (secret.spec.expiresAt !== undefined && Date.parse(secret.spec.expiresAt) <= now) {
+    throw invalid('secret_expiry_past', 'the secret expiry must be in the future', ['expiresAt']);
+  }
+}
+
+/** The secret an app is created with (or becomes confidential with), with its description and expiry. */
+function firstSecret(secret: { value: string; spec: SecretSpec }) {
+  return {
+    secret: secret.value,
+    ...(secret.spec.description !== undefined ? { secretDescription: secret.spec.description } : {}),
+    ...(secret.spec.expiresAt !== undefined ? { secretExpiresAt: Date.parse(secret.spec.expiresAt) } : {}),
+  };
 }
 
 function secretInput(secret: { value: string; spec: SecretSpec }) {

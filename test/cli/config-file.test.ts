@@ -58,7 +58,7 @@ describeEachDatabase('CLI: trustgate export, apply and app lint', (database) => 
       clientType: 'confidential',
       loginRedirectUris: ['https://new.example.com/cb'],
       scopes: 'read',
-      secrets: [{ secretFrom: { env: 'NEW_APP_SECRET' } }],
+      secrets: [{ secretFrom: { env: 'NEW_APP_SECRET' }, description: 'initial' }],
     });
     const file = path.join(dir, 'changed.yaml');
     writeFileSync(file, stringify(doc));
@@ -92,7 +92,7 @@ describeEachDatabase('CLI: trustgate export, apply and app lint', (database) => 
     const store = await openStore(env.DATABASE_URL!);
     try {
       assert.equal((await store.apps.get('spa.app'))!.displayName, 'Customer SPA');
-      assert.ok((await store.apps.listSecrets('new.app')).some((s) => s.secretHash === sha256(NEW_SECRET)));
+      assert.ok((await store.apps.listSecrets('new.app')).some((s) => s.secretHash === sha256(NEW_SECRET) && s.description === 'initial'));
       const web = await store.apps.listSecrets('web.app');
       assert.ok(web.some((s) => s.secretHash === sha256(FILE_SECRET) && s.description === 'rotated'));
       assert.ok(web.some((s) => s.secretHash === sha256(webSecret) && s.revokedAt === null), 'secrets not in the file stay');
@@ -126,6 +126,12 @@ describeEachDatabase('CLI: trustgate export, apply and app lint', (database) => 
     failedWith(await cli('apply', '-f', write('unknown.yaml', 'version: 1\napps:\n  - clientId: web.app\n    colour: blue\n')), /^trustgate: unknown field apps\[0\]\.colour/);
     failedWith(await cli('apply', '-f', write('builtin.yaml', 'version: 1\napps:\n  - clientId: urn:trustgate:account\n    displayName: Mine\n')), /built into Trustgate/);
     failedWith(await cli('apply', '-f', write('bad.yaml', 'version: [1\n')), /^trustgate: the file is not valid YAML/);
+    // a valid change before a refused app: the whole file is checked first, so nothing changes (dry run or not)
+    const refused = write('refused.yaml', 'version: 1\napps:\n  - clientId: spa.app\n    displayName: Renamed\n  - clientId: broken.app\n    displayName: Broken\n    clientType: public\n    loginRedirectUris: [not-a-uri]\n');
+    for (const extra of [['--dry-run'], []]) {
+      const result = await cli('apply', '-f', refused, ...extra);
+      failedWith(result, /^trustgate: apps\[1\] \(broken\.app\): /);
+    }
     assert.equal((await cli('export')).stdout, exportedBefore);
   });
 
