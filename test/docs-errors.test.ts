@@ -11,6 +11,11 @@ import { TestBrowser, decodeEntities, getAuthorizationCode, parseForms, pkcePair
 import { postForm, testClock } from './support/token-helpers.js';
 import { createAccessTokenVerifier } from '../src/resource-server/index.js';
 import { startErpApi, type RunningErpApi } from '../examples/erp-api/server.js';
+import { ApiService } from '../src/admin/api-service.js';
+import { AppService } from '../src/admin/app-service.js';
+import { UserService } from '../src/admin/user-service.js';
+import { basicAuthorization, mintCode } from './support/token-helpers.js';
+import { randomToken, sha256 } from '../src/tokens/opaque.js';
 
 interface DocumentedError {
   ref: string;
@@ -26,7 +31,7 @@ function documentedErrors(): DocumentedError[] {
   const rows: DocumentedError[] = [];
   for (const line of text.split('\n')) {
     const cells = line.split(' | ').map((c) => c.replace(/^\|\s*|\s*\|$/g, '').trim());
-    if (!/^[ATR]\d+$/.test(cells[0] ?? '')) continue;
+    if (!/^[ATRF]\d+$/.test(cells[0] ?? '')) continue;
     const unquote = (c: string) => (c === '—' ? '' : c.replace(/^`|`$/g, ''));
     rows.push({ ref: cells[0]!, where: cells[2]!, status: Number(cells[3]), error: unquote(cells[4]!), description: unquote(cells[5]!) });
   }
@@ -49,6 +54,10 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
   let server: TestServer;
   let api: RunningErpApi;
   let billingApi: RunningErpApi;
+  let feedApi: RunningErpApi;
+  let introspectingApi: RunningErpApi;
+  let apiSecret = '';
+  let doomedSecret = '';
   let webSecret = '';
   let otherSecret = '';
   let disabledSecret = '';
@@ -68,8 +77,17 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     const apiOptions = { issuer: server.issuer, databasePath: ':memory:', corsOrigins: [], port: 0, host: '127.0.0.1' };
     api = await startErpApi({ ...apiOptions, audience: 'erp-api', verifier: verifier('erp-api') });
     billingApi = await startErpApi({ ...apiOptions, audience: 'billing-api', verifier: verifier('billing-api') });
+    doomedSecret = (await createTestApp(ctx, { clientId: 'docs.example/doomed', requireConsent: false })).secret!;
+    apiSecret = (await new ApiService(ctx).create({ audience: 'erp-api', displayName: 'ERP API', scopes: 'read update', generateSecret: true })).generatedSecret!;
+    const credentials = { clientId: 'erp-api', clientSecret: apiSecret };
+    const withRevocation = (revocation: NonNullable<Parameters<typeof createAccessTokenVerifier>[0]['revocation']>) =>
+      createAccessTokenVerifier({ issuer: server.issuer, audience: 'erp-api', now: clock.now, revocation });
+    feedApi = await startErpApi({ ...apiOptions, audience: 'erp-api', verifier: withRevocation({ feed: { ...credentials, intervalMs: 3_600_000, maxStalenessMs: 3_600_000 } }) });
+    introspectingApi = await startErpApi({ ...apiOptions, audience: 'erp-api', verifier: withRevocation({ introspection: { ...credentials, cacheMs: 0 } }) });
   });
   after(async () => {
+    await feedApi?.close();
+    await introspectingApi?.close();
     await api?.close();
     await billingApi?.close();
     await server?.close();
@@ -293,7 +311,82 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     R3: async () => ({ ...(await callApi(billingApi, (await webTokens()).access_token)), vars: { audience: 'billing-api' } }),
     R4: async () => callApi(api, (await webTokens()).id_token),
     R5: async () => callApi(api, (await webTokens('openid read')).access_token, 'POST'),
+    R6: async () => {
+      const { access_token } = await userTokens('rev-r6');
+      await postForm(`${server.issuer}/connect/revocation`, { token: access_token }, { basic: web() });
+      await feedApi.verifier.pollRevocations();
+      return callApi(feedApi, access_token);
+    },
+    R7: async () => {
+      const { access_token } = await userTokens('rev-r7');
+      await new UserService(server.app.ctx).disable('rev-r7');
+      await feedApi.verifier.pollRevocations();
+      return callApi(feedApi, access_token);
+    },
+    R8: async () => {
+      const { access_token } = await userTokens('rev-r8', { clientId: 'docs.example/doomed', secret: doomedSecret });
+      await new AppService(server.app.ctx).disable('docs.example/doomed');
+      await feedApi.verifier.pollRevocations();
+      return callApi(feedApi, access_token);
+    },
+    R9: async () => {
+      const ctx = server.app.ctx;
+      const { user } = await createTestUser(ctx, { login: 'rev-r9' });
+      const cookie = randomToken(32);
+      const now = clock.now();
+      await ctx.store.sessions.insert({
+        idHash: sha256(cookie), sid: 'sid-r9', userId: user.id, authTime: Math.floor(now / 1000), amr: ['pwd'],
+        createdAt: now, lastSeenAt: now, expiresAt: now + 3_600_000, endedAt: null,
+      });
+      const { access_token, id_token } = await userTokens('rev-r9', web(), 'sid-r9');
+      await fetch(`${server.issuer}/connect/endsession?id_token_hint=${id_token}`, { headers: { cookie: `tg_session=${cookie}` }, redirect: 'manual' });
+      await feedApi.verifier.pollRevocations();
+      return callApi(feedApi, access_token);
+    },
+    R10: async () => {
+      const { access_token } = await userTokens('rev-r10');
+      await postForm(`${server.issuer}/connect/revocation`, { token: access_token }, { basic: web() });
+      return callApi(introspectingApi, access_token);
+    },
+    R11: async () => {
+      const feedUrl = `${server.issuer}/connect/revocations`;
+      const locked = createAccessTokenVerifier({
+        issuer: server.issuer, audience: 'erp-api', now: clock.now,
+        revocation: { feed: { clientId: 'erp-api', clientSecret: 'w'.repeat(43), intervalMs: 3_600_000 } },
+      });
+      const lockedApi = await startErpApi({ issuer: server.issuer, databasePath: ':memory:', corsOrigins: [], port: 0, host: '127.0.0.1', audience: 'erp-api', verifier: locked });
+      try {
+        const res = await fetch(`${lockedApi.url}/api/customers`, { headers: { authorization: `Bearer ${(await userTokens('rev-r11')).access_token}` } });
+        const body = (await res.json()) as { error: string; error_description: string };
+        return { status: res.status, error: body.error, description: body.error_description, vars: { feed: feedUrl } };
+      } finally {
+        await lockedApi.close();
+      }
+    },
+
+    F1: async () => fromFetch(await fetch(`${server.issuer}/connect/revocations?since=0`)),
+    F2: async () => fromFetch(await fetch(`${server.issuer}/connect/revocations`, { headers: { authorization: basicAuthorization('docs.example/web', webSecret) } })),
+    F3: async () => fromFetch(await fetch(`${server.issuer}/connect/revocations?since=x`, { headers: { authorization: basicAuthorization('erp-api', apiSecret) } })),
+    F4: async () => ({
+      ...fromJson(await postForm(`${server.issuer}/connect/introspect`, { token: 'x' }, { basic: { clientId: 'erp-api', secret: 'x'.repeat(43) } })),
+      vars: { audience: 'erp-api' },
+    }),
+    F5: async () => ({ ...fromJson(await postForm(`${server.issuer}/connect/introspect`, { token: 'x', client_id: 'erp-api' })), vars: { audience: 'erp-api' } }),
   };
+
+  /** Tokens for a (new) user through the web app, minted as after a sign-in. */
+  async function userTokens(login: string, client = web(), sid?: string) {
+    const ctx = server.app.ctx;
+    const user = (await ctx.store.users.getByLogin(login)) ?? (await createTestUser(ctx, { login })).user;
+    const code = await mintCode(ctx, { clientId: client.clientId, userId: user.id, redirectUri: WEB_CALLBACK, scope: ['openid', 'read'], ...(sid ? { sid } : {}) });
+    const res = await token({ grant_type: 'authorization_code', code, redirect_uri: WEB_CALLBACK }, client);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { access_token: string; id_token: string };
+  }
+  async function fromFetch(res: Response): Promise<Observed> {
+    const body = (await res.json()) as { error: string; error_description: string };
+    return { status: res.status, error: body.error, description: body.error_description };
+  }
 
   it('every documented error has a provoking test, and every test a documented row', () => {
     const refs = documentedErrors().map((row) => row.ref);

@@ -22,14 +22,15 @@ export async function reauthenticate(ctx: AppContext, request: FastifyRequest, r
 }
 
 /** The account page for this session, with a notice at the top or one section's problem. */
-export function renderOverview(
+export async function renderOverview(
   ctx: AppContext,
   reply: FastifyReply,
   account: AccountSession,
-  options: { status?: number; notice?: string; feedback?: SectionFeedback } = {},
-): FastifyReply {
+  options: { status?: number; notice?: string; feedback?: SectionFeedback; createdToken?: string } = {},
+): Promise<FastifyReply> {
   const { user } = account.live;
-  const view = { ctx, account, feedback: options.feedback };
+  const view = { ctx, account, feedback: options.feedback, ...(options.createdToken ? { createdToken: options.createdToken } : {}) };
+  const sections = (await Promise.all(ACCOUNT_SECTIONS.map((section) => section(view)))).filter((section) => section !== undefined);
   return sendPage(
     reply,
     options.status ?? 200,
@@ -41,7 +42,7 @@ export function renderOverview(
       name: user.displayName,
       email: user.email,
       notice: options.notice,
-      sections: ACCOUNT_SECTIONS.map((section) => section(view)),
+      sections,
       signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
     }),
   );

@@ -4,6 +4,8 @@ import {
   DEFAULT_ACCESS_TOKEN_LIFETIME,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
   isSecretActive,
+  ACCESS_TOKENS_POLICIES,
+  type AccessTokensPolicy,
   type ClientSecret,
   type ClientType,
   type TrustedApplication,
@@ -49,6 +51,8 @@ export interface AppInput {
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /** who may issue long-lived reference tokens for the app: none (default), users, admins */
+  accessTokens: AccessTokensPolicy;
 }
 
 /** What `create` needs; everything else has a default. */
@@ -129,6 +133,9 @@ export class AppService {
       accessTokenSigningAlg: input.accessTokenSigningAlg ?? null,
       hasSecret: secretValue !== undefined,
     });
+    if (await this.deps.store.apis.get(registration.clientId)) {
+      throw conflict('app_id_is_api', `"${registration.clientId}" is the audience of a registered API; an app's ApplicationUri must differ`, ['clientId']);
+    }
     if (await this.deps.store.apps.get(registration.clientId)) {
       throw conflict('app_exists', `an app with ApplicationUri "${registration.clientId}" already exists`, ['clientId']);
     }
@@ -137,6 +144,7 @@ export class AppService {
       ...registration,
       enabled: input.enabled ?? true,
       requireMfa: input.requireMfa ?? false,
+      accessTokens: checkAccessTokensPolicy(input.accessTokens ?? 'none'),
       createdAt: now,
       updatedAt: now,
     };
@@ -207,6 +215,7 @@ export class AppService {
       ...registration,
       enabled: changes.enabled ?? current.enabled,
       requireMfa: changes.requireMfa ?? current.requireMfa,
+      accessTokens: checkAccessTokensPolicy(changes.accessTokens ?? current.accessTokens),
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };
@@ -407,6 +416,7 @@ export const APP_SETTINGS = [
   'refreshTokenLifetime',
   'idTokenSignedResponseAlg',
   'accessTokenSigningAlg',
+  'accessTokens',
 ] as const satisfies readonly (keyof TrustedApplication)[];
 
 function appSettings(app: TrustedApplication): Record<string, unknown> {
@@ -437,6 +447,13 @@ function secretOptions(input: { secretDescription?: string | null; secretExpires
 
 function withGenerated(result: AppResult, generated: string | undefined): AppResult {
   return generated === undefined ? result : { ...result, generatedSecret: generated };
+}
+
+function checkAccessTokensPolicy(value: string): AccessTokensPolicy {
+  if (!(ACCESS_TOKENS_POLICIES as readonly string[]).includes(value)) {
+    throw invalid('access_tokens_invalid', 'who may issue reference tokens must be none, users or admins', ['accessTokens']);
+  }
+  return value as AccessTokensPolicy;
 }
 
 function appNotFound(clientId: string) {

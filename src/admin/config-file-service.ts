@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml';
 import { AdminError, invalid } from '../errors/admin-error.js';
 import { checkClientSecret } from '../checks/registration/secret.js';
-import { isSecretActive, type TrustedApplication } from '../domain/trusted-application.js';
+import { isSecretActive, type AccessTokensPolicy, type TrustedApplication } from '../domain/trusted-application.js';
 import { isBuiltInClientId } from '../domain/built-in-apps.js';
 import { parseDurationSeconds } from '../domain/duration.js';
 import { sha256 } from '../tokens/opaque.js';
@@ -46,6 +46,8 @@ export interface AppSpec {
   refreshTokenLifetime?: number;
   idTokenSignedResponseAlg?: string | null;
   accessTokenSigningAlg?: string | null;
+  /** none | users | admins (long-lived reference tokens) */
+  accessTokens?: AccessTokensPolicy;
   secrets?: SecretSpec[];
 }
 

@@ -8,6 +8,8 @@ import type { AdminError } from '../errors/admin-error.js';
 const WORDING: Record<string, (error: AdminError) => string> = {
   secret_required: () => 'a confidential app must have a secret: give --secret <value> or --generate-secret',
   secret_missing: () => 'give --secret <value> or --generate-secret',
+  api_secret_required: () => 'an API authenticates with a secret: give --generate-secret or --secret-stdin',
+  api_scope_required: () => 'an API needs at least one scope: give --scope, e.g. --scope "erp.read"',
   secret_choice_conflict: () => 'give either --secret or --generate-secret, not both',
   redirect_uri_required: () => 'at least one login redirect URI is required (--redirect-uri)',
   secret_too_short: (error) => error.message.replace(/; or ask for one to be generated$/, '; or use --generate-secret'),

@@ -5,6 +5,8 @@ import { registerAppCommands } from './commands/app.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerApiCommands } from './commands/api.js';
+import { registerTokenCommands } from './commands/token.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerConfigFileCommands } from './commands/config-file.js';
 
@@ -19,6 +21,8 @@ export function buildProgram(env: Env): Command {
   registerAppCommands(program, env);
   registerUserCommands(program, env);
   registerKeysCommands(program, env);
+  registerApiCommands(program, env);
+  registerTokenCommands(program, env);
   registerAuditCommands(program, env);
   registerConfigFileCommands(program, env);
   return program;

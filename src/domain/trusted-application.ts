@@ -2,6 +2,12 @@ import type { SigningAlg } from './signing-alg.js';
 
 export type ClientType = 'public' | 'confidential';
 export type UserKind = 'internal' | 'community';
+/**
+ * Who may issue long-lived reference tokens for the app (the reference file's AccessTokens): nobody,
+ * signed-in users for themselves (and administrators), or administrators only.
+ */
+export type AccessTokensPolicy = 'none' | 'users' | 'admins';
+export const ACCESS_TOKENS_POLICIES: readonly AccessTokensPolicy[] = ['none', 'users', 'admins'];
 
 /** A registered app (the seed's Trusted Application). `clientId` is its ApplicationUri. */
 export interface TrustedApplication {
@@ -25,6 +31,8 @@ export interface TrustedApplication {
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /** who may issue long-lived reference tokens for the app */
+  accessTokens: AccessTokensPolicy;
   createdAt: number;
   updatedAt: number;
 }

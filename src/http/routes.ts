@@ -11,6 +11,7 @@ import { registerUserinfo } from '../endpoints/userinfo/route.js';
 import { registerRevocation } from '../endpoints/revocation/route.js';
 import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
+import { registerRevocationFeed } from '../endpoints/revocation-feed/route.js';
 
 /**
  * The route table. Protocol endpoints live under the issuer's path (e.g. /id/connect/token);
@@ -29,6 +30,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerUserinfo(issuer, ctx);
       registerRevocation(issuer, ctx);
       registerIntrospection(issuer, ctx);
+      registerRevocationFeed(issuer, ctx);
       registerAccount(issuer, ctx);
     },
     { prefix: ctx.config.issuerPath },

@@ -11,6 +11,9 @@ import type { RevokedTokensStore } from './revoked-tokens.js';
 import type { ServerSecretsStore } from './server-secrets.js';
 import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
+import type { ApisStore } from './apis.js';
+import type { RevocationEventsStore } from './revocation-events.js';
+import type { ReferenceTokensStore } from './reference-tokens.js';
 import type { AuditEventsStore } from './audit-events.js';
 
 /** One port per persistent concern. */
@@ -28,6 +31,9 @@ export interface StorePorts {
   readonly serverSecrets: ServerSecretsStore;
   readonly secondFactors: SecondFactorsStore;
   readonly passwordResets: PasswordResetsStore;
+  readonly apis: ApisStore;
+  readonly revocationEvents: RevocationEventsStore;
+  readonly referenceTokens: ReferenceTokensStore;
   readonly auditEvents: AuditEventsStore;
 }
 

@@ -5,6 +5,7 @@ import { tokenSigningAlgs, type TrustedApplication } from '../domain/trusted-app
 import type { SigningKey } from '../keys/key-ring.js';
 import { randomId } from './opaque.js';
 import { atHash } from './token-hash.js';
+import { tokenAudiences } from './audiences.js';
 
 export interface MintedTokens {
   accessToken: string;
@@ -32,7 +33,7 @@ export async function mintTokens(
   const algs = tokenSigningAlgs(options.app, ctx.config.signingAlg);
   const iat = Math.floor(ctx.now() / 1000);
   const jti = randomId();
-  const claims = accessTokenClaims(grant, { issuer: ctx.config.issuer, audiences: ctx.config.apiAudiences, jti, iat, lifetime });
+  const claims = accessTokenClaims(grant, { issuer: ctx.config.issuer, audiences: await tokenAudiences(ctx, grant.scope), jti, iat, lifetime });
   const accessToken = await sign(claims, 'at+jwt', await ctx.keys.current(algs.accessToken));
   let idToken: string | undefined;
   if (grant.scope.includes('openid')) {

@@ -7,18 +7,21 @@ const BATCH = 500;
 const CODE_REPLAY_WINDOW_MS = 60 * 60_000;
 
 /**
- * Removes expired codes, deny-list entries and dead refresh families in bounded batches, on an unref'd
+ * Removes expired codes, deny-list entries, dead refresh families and revocation-feed entries past their `until` in bounded batches, on an unref'd
  * timer (each node prunes; the deletes are idempotent). Returns a function that stops it.
  */
 export function startPruning(ctx: AppContext): () => void {
   return startPeriodicTask(ctx, 'pruning expired token records', EVERY_MS, () => pruneOnce(ctx));
 }
 
-export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number }> {
+export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number; revocationEvents: number }> {
   const now = ctx.now();
   const codes = await ctx.store.codes.pruneExpired(now - CODE_REPLAY_WINDOW_MS, BATCH);
   const revoked = await ctx.store.revokedTokens.pruneExpired(now, BATCH);
   const families = await ctx.store.refresh.pruneExpired(now, BATCH);
-  if (codes + revoked + families > 0) ctx.log.debug({ codes, revoked, families }, 'pruned expired token records');
-  return { codes, revoked, families };
+  const revocationEvents = await ctx.store.revocationEvents.pruneExpired(now, BATCH);
+  if (codes + revoked + families + revocationEvents > 0) {
+    ctx.log.debug({ codes, revoked, families, revocationEvents }, 'pruned expired token records');
+  }
+  return { codes, revoked, families, revocationEvents };
 }

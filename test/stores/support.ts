@@ -106,6 +106,7 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     requireMfa: false,
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,
+    accessTokens: 'none',
     ...fields,
   };
 }

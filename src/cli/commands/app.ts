@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Env } from '../../config/config.js';
 import { AppService, type AppChanges } from '../../admin/app-service.js';
-import { tokenSigningAlgs, type TrustedApplication } from '../../domain/trusted-application.js';
+import { ACCESS_TOKENS_POLICIES, tokenSigningAlgs, type AccessTokensPolicy, type TrustedApplication } from '../../domain/trusted-application.js';
 import { isBuiltInClientId } from '../../domain/built-in-apps.js';
 import { SIGNING_ALGS, type SigningAlg } from '../../domain/signing-alg.js';
 import { CliUsageError } from '../cli-error.js';
@@ -31,6 +31,7 @@ interface AppOptions {
   refreshTokenLifetime?: number;
   idTokenAlg?: SigningAlgChoice;
   accessTokenAlg?: SigningAlgChoice;
+  accessTokens?: AccessTokensPolicy;
   json?: boolean;
 }
 
@@ -59,6 +60,7 @@ export function appView(app: TrustedApplication): Record<string, unknown> {
     // null: the server's SIGNING_ALG
     idTokenSignedResponseAlg: app.idTokenSignedResponseAlg,
     accessTokenSigningAlg: app.accessTokenSigningAlg,
+    accessTokens: app.accessTokens,
     createdAt: isoTime(app.createdAt),
     updatedAt: isoTime(app.updatedAt),
   };
@@ -92,6 +94,7 @@ function printApp(app: TrustedApplication, serverAlg: SigningAlg): void {
     ['Refresh-token lifetime', seconds(app.refreshTokenLifetime)],
     ['ID-token algorithm', algorithmText(app.idTokenSignedResponseAlg, algs.idToken)],
     ['Access-token algorithm', algorithmText(app.accessTokenSigningAlg, algs.accessToken)],
+    ['Reference tokens', { none: 'none', users: 'users (and administrators)', admins: 'administrators only' }[app.accessTokens]],
     ['Created', isoTime(app.createdAt) ?? ''],
     ['Updated', isoTime(app.updatedAt) ?? ''],
   ]);
@@ -128,6 +131,10 @@ function withAppOptions(command: Command, create: boolean): Command {
     .option('--refresh-token-lifetime <seconds>', 'refresh-token lifetime (default 30 d confidential, 24 h public)', parseDuration)
     .addOption(new Option('--id-token-alg <alg>', 'signs the app\'s ID tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
     .addOption(new Option('--access-token-alg <alg>', 'signs the app\'s access tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
+    .addOption(
+      new Option('--access-tokens <who>', 'who may issue long-lived reference tokens for the app: none (default), users (for themselves, and administrators), admins')
+        .choices(ACCESS_TOKENS_POLICIES),
+    )
     .option('--json', 'print JSON');
 }
 
@@ -160,6 +167,7 @@ async function changesFrom(options: AppOptions, create: boolean): Promise<AppCha
   if (options.refreshTokenLifetime !== undefined) changes.refreshTokenLifetime = options.refreshTokenLifetime;
   if (options.idTokenAlg !== undefined) changes.idTokenSignedResponseAlg = chosenAlg(options.idTokenAlg);
   if (options.accessTokenAlg !== undefined) changes.accessTokenSigningAlg = chosenAlg(options.accessTokenAlg);
+  if (options.accessTokens !== undefined) changes.accessTokens = options.accessTokens;
   return changes;
 }
 

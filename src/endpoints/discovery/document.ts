@@ -9,6 +9,7 @@ export const ENDPOINT_PATHS = {
   userinfo: '/connect/userinfo',
   revocation: '/connect/revocation',
   introspection: '/connect/introspect',
+  revocationFeed: '/connect/revocations',
   endSession: '/connect/endsession',
   discovery: '/.well-known/openid-configuration',
   jwks: '/.well-known/openid-configuration/jwks',
@@ -33,6 +34,8 @@ export function discoveryDocument(config: Pick<Config, 'issuer' | 'signingAlg'>)
     end_session_endpoint: at(ENDPOINT_PATHS.endSession),
     revocation_endpoint: at(ENDPOINT_PATHS.revocation),
     introspection_endpoint: at(ENDPOINT_PATHS.introspection),
+    // not standard: the signed revocation feed registered APIs poll (docs/protecting-an-api.md)
+    revocation_feed_endpoint: at(ENDPOINT_PATHS.revocationFeed),
     scopes_supported: ['openid', 'profile', 'email', 'offline_access', ...API_SCOPES],
     response_types_supported: ['code'],
     response_modes_supported: ['query', 'form_post'],

@@ -36,7 +36,7 @@ export async function signOut(
   if (sessionCookie !== undefined) {
     const idHash = sha256(sessionCookie);
     const session = await ctx.store.sessions.get(idHash);
-    if (await ctx.store.sessions.end(idHash, ctx.now())) {
+    if (await ctx.store.sessions.end(idHash, ctx.now(), { logout: true })) {
       ctx.log.info({ event: 'session_ended', sid: session?.sid, userId: session?.userId, clientId: target.clientId }, 'signed out');
     }
   }

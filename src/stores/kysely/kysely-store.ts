@@ -15,24 +15,30 @@ import { KyselyRevokedTokensStore } from './revoked-tokens-store.js';
 import { KyselyServerSecretsStore } from './server-secrets-store.js';
 import { KyselySecondFactorsStore } from './second-factors-store.js';
 import { KyselyPasswordResetsStore } from './password-resets-store.js';
+import { KyselyApisStore } from './apis-store.js';
+import { KyselyRevocationEventsStore } from './revocation-events-store.js';
+import { KyselyReferenceTokensStore } from './reference-tokens-store.js';
 import { KyselyAuditEventsStore } from './audit-events-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
 function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
   return {
-    apps: new KyselyAppsStore(db),
-    users: new KyselyUsersStore(db),
+    apps: new KyselyAppsStore(db, dialect),
+    users: new KyselyUsersStore(db, dialect),
     codes: new KyselyCodesStore(db),
     keys: new KyselyKeysStore(db),
-    sessions: new KyselySessionsStore(db),
+    sessions: new KyselySessionsStore(db, dialect),
     interactions: new KyselyInteractionsStore(db),
     consents: new KyselyConsentsStore(db, dialect),
     throttles: new KyselyThrottlesStore(db, dialect),
-    refresh: new KyselyRefreshFamiliesStore(db),
-    revokedTokens: new KyselyRevokedTokensStore(db),
+    refresh: new KyselyRefreshFamiliesStore(db, dialect),
+    revokedTokens: new KyselyRevokedTokensStore(db, dialect),
     serverSecrets: new KyselyServerSecretsStore(db),
     secondFactors: new KyselySecondFactorsStore(db),
     passwordResets: new KyselyPasswordResetsStore(db),
+    apis: new KyselyApisStore(db),
+    revocationEvents: new KyselyRevocationEventsStore(db, dialect),
+    referenceTokens: new KyselyReferenceTokensStore(db, dialect),
     auditEvents: new KyselyAuditEventsStore(db),
   };
 }

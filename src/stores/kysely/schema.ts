@@ -19,6 +19,7 @@ export interface TrustedApplicationsTable {
   access_token_signing_alg: string | null; // null: SIGNING_ALG
   enabled: number;
   require_mfa: number;
+  access_tokens: string; // none | users | admins
   created_at: number;
   updated_at: number;
 }
@@ -188,6 +189,49 @@ export interface RevokedAccessTokensTable {
   revoked_at: number;
 }
 
+export interface ApisTable {
+  audience: string;
+  display_name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiScopesTable {
+  scope: string; // unique: a scope belongs to one API
+  audience: string;
+}
+
+export interface ApiSecretsTable {
+  id: string;
+  audience: string;
+  secret_hash: string; // base64url SHA-256 of the secret
+  description: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface RevocationEventsTable {
+  seq: number; // the feed cursor: max + 1, assigned while the writer holds the table
+  type: string; // jti | sid | sub | client
+  value: string;
+  at: number;
+  until: number;
+}
+
+export interface ReferenceTokensTable {
+  id: string; // the token's jti at introspection and in the revocation feed
+  token_hash: string; // base64url SHA-256 of the token, unique
+  user_id: string;
+  client_id: string;
+  scope: string; // space-delimited
+  description: string | null;
+  created_by: string; // admin | user
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
 export interface PasswordResetsTable {
   token_hash: string; // SHA-256 of the reset token in the link
   user_id: string;
@@ -213,6 +257,11 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   password_resets: PasswordResetsTable;
+  apis: ApisTable;
+  api_scopes: ApiScopesTable;
+  api_secrets: ApiSecretsTable;
+  revocation_events: RevocationEventsTable;
+  reference_tokens: ReferenceTokensTable;
   audit_events: AuditEventsTable;
 }
 
