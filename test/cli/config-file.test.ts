@@ -109,6 +109,23 @@ describeEachDatabase('CLI: trustgate export, apply and app lint', (database) => 
     assert.equal(await auditCount(), before);
   });
 
+  it('registered APIs are in the file too: created with a referenced secret, exported, changed, and a second apply is a no-op', async () => {
+    const file = path.join(dir, 'apis.yaml');
+    writeFileSync(file, 'version: 1\napis:\n  - audience: erp-api\n    displayName: ERP API\n    scopes: [erp.read]\n    secrets:\n      - secretFrom: { env: API_SECRET }\napps: []\n');
+    const apiEnv = { ...env, API_SECRET: 'an-api-secret-from-the-environment-0123456' };
+    const created = await runCli(['apply', '-f', file], { env: apiEnv });
+    succeeded(created);
+    assert.equal(created.stdout, '+ create API erp-api\n    displayName: "ERP API"\n    scopes: ["erp.read"]\n    secret from environment variable API_SECRET\nApplied: 1 created, 0 updated, 0 secrets added, 0 unchanged.\n');
+    const exported = parse((await cli('export')).stdout) as { apis: unknown[] };
+    assert.deepEqual(exported.apis, [{ audience: 'erp-api', displayName: 'ERP API', scopes: ['erp.read'] }]);
+    assert.equal((await runCli(['apply', '-f', file], { env: apiEnv })).stdout, '= API erp-api unchanged\nNo changes.\n');
+    writeFileSync(file, 'version: 1\napis:\n  - audience: erp-api\n    scopes: [erp.read, erp.write]\napps: []\n');
+    const changed = await cli('apply', '-f', file);
+    succeeded(changed);
+    assert.equal(changed.stdout, '~ update API erp-api\n    scopes: ["erp.read"] → ["erp.read","erp.write"]\nApplied: 0 created, 1 updated, 0 secrets added, 0 unchanged.\n');
+    assert.equal((await cli('apply', '-f', file)).stdout, '= API erp-api unchanged\nNo changes.\n');
+  });
+
   it('refuses secrets written into the file, unresolvable references and unknown fields, changing nothing', async () => {
     const write = (name: string, text: string) => {
       writeFileSync(path.join(dir, name), text);
