@@ -31,6 +31,10 @@ export interface AppInput {
   secret?: string;
   /** generate a 256-bit secret, returned once as `generatedSecret` */
   generateSecret?: boolean;
+  /** the description of the secret given or generated with this change */
+  secretDescription?: string | null;
+  /** epoch milliseconds after which the secret given or generated with this change no longer works */
+  secretExpiresAt?: number | null;
   loginRedirectUris: string[];
   logoutRedirectUris: string[];
   /** API scopes, as a list or space-delimited ("read update") */
@@ -89,6 +93,28 @@ export class AppService {
   constructor(private readonly deps: AdminDeps) {}
 
   async create(input: NewAppInput): Promise<AppResult> {
+    const { app, secrets, secretValue } = await this.prepareCreate(input);
+    try {
+      await this.deps.store.apps.insert(app, secrets);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw conflict('app_exists', `an app with ApplicationUri "${app.clientId}" already exists`, ['clientId']);
+      }
+      throw error;
+    }
+    this.deps.clients?.invalidate(app.clientId);
+    await auditChange(this.deps, {
+      action: 'app_created',
+      target: { type: 'app', id: app.clientId },
+      clientId: app.clientId,
+      details: { settings: appSettings(app), secretAdded: secrets.length > 0, secretId: secrets[0]?.id },
+      message: 'app created',
+    });
+    return withGenerated({ app }, input.generateSecret ? secretValue : undefined);
+  }
+
+  /** Every check `create` makes, changing nothing (apply's plan and dry run); the app it would store. */
+  async prepareCreate(input: NewAppInput): Promise<{ app: TrustedApplication; secrets: ClientSecret[]; secretValue: string | undefined }> {
     if (typeof input.clientId === 'string' && isBuiltInClientId(input.clientId)) {
       throw invalid(
         'builtin_app_reserved',
@@ -137,27 +163,39 @@ export class AppService {
       createdAt: now,
       updatedAt: now,
     };
-    const secrets = secretValue === undefined ? [] : [this.newSecret(app.clientId, secretValue, {}, now)];
-    try {
-      await this.deps.store.apps.insert(app, secrets);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw conflict('app_exists', `an app with ApplicationUri "${app.clientId}" already exists`, ['clientId']);
-      }
-      throw error;
-    }
-    this.deps.clients?.invalidate(app.clientId);
-    await auditChange(this.deps, {
-      action: 'app_created',
-      target: { type: 'app', id: app.clientId },
-      clientId: app.clientId,
-      details: { settings: appSettings(app), secretAdded: secrets.length > 0, secretId: secrets[0]?.id },
-      message: 'app created',
-    });
-    return withGenerated({ app }, input.generateSecret ? secretValue : undefined);
+    const secrets = secretValue === undefined ? [] : [this.newSecret(app.clientId, secretValue, secretOptions(input, now), now)];
+    return { app, secrets, secretValue };
   }
 
   async update(clientId: string, changes: AppChanges): Promise<AppResult> {
+    const { current, app, secretValue, now } = await this.prepareUpdate(clientId, changes);
+    const clientType = app.clientType;
+    const addSecret = secretValue !== undefined ? this.newSecret(clientId, secretValue, secretOptions(changes, now), now) : undefined;
+    const updated = await this.deps.store.apps.update(app, {
+      ...(clientType === 'public' ? { revokeSecretsAt: now } : {}),
+      ...(addSecret ? { addSecret } : {}),
+    });
+    if (!updated) throw appNotFound(clientId);
+    this.deps.clients?.invalidate(clientId);
+    await auditChange(this.deps, {
+      action: 'app_updated',
+      target: { type: 'app', id: clientId },
+      clientId,
+      details: {
+        changes: settingChanges(current, app),
+        ...(addSecret ? { secretAdded: true, secretId: addSecret.id } : {}),
+        ...(clientType === 'public' && current.clientType !== 'public' ? { secretsRevoked: true } : {}),
+      },
+      message: 'app updated',
+    });
+    return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
+  }
+
+  /** Every check `update` makes, changing nothing (apply's plan and dry run); the app it would store. */
+  async prepareUpdate(
+    clientId: string,
+    changes: AppChanges,
+  ): Promise<{ current: TrustedApplication; app: TrustedApplication; secretValue: string | undefined; now: number }> {
     const current = await this.requireChangeable(clientId);
     const clientType = changes.clientType ?? current.clientType;
     const secretValue = this.secretToAdd({ ...changes, clientType });
@@ -202,25 +240,7 @@ export class AppService {
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };
-    const addSecret = secretValue !== undefined ? this.newSecret(clientId, secretValue, {}, now) : undefined;
-    const updated = await this.deps.store.apps.update(app, {
-      ...(clientType === 'public' ? { revokeSecretsAt: now } : {}),
-      ...(addSecret ? { addSecret } : {}),
-    });
-    if (!updated) throw appNotFound(clientId);
-    this.deps.clients?.invalidate(clientId);
-    await auditChange(this.deps, {
-      action: 'app_updated',
-      target: { type: 'app', id: clientId },
-      clientId,
-      details: {
-        changes: settingChanges(current, app),
-        ...(addSecret ? { secretAdded: true, secretId: addSecret.id } : {}),
-        ...(clientType === 'public' && current.clientType !== 'public' ? { secretsRevoked: true } : {}),
-      },
-      message: 'app updated',
-    });
-    return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
+    return { current, app, secretValue, now };
   }
 
   async enable(clientId: string): Promise<TrustedApplication> {
@@ -464,6 +484,19 @@ function settingChanges(before: TrustedApplication, after: TrustedApplication): 
     if (JSON.stringify(before[name]) !== JSON.stringify(after[name])) changes[name] = { from: before[name], to: after[name] };
   }
   return changes;
+}
+
+/** The description and expiry of the secret given with a create or update (an expiry must be in the future). */
+function secretOptions(input: { secretDescription?: string | null; secretExpiresAt?: number | null }, now: number) {
+  if (input.secretExpiresAt !== undefined && input.secretExpiresAt !== null) {
+    if (!Number.isFinite(input.secretExpiresAt) || input.secretExpiresAt <= now) {
+      throw invalid('secret_expiry_past', 'the secret expiry must be in the future', ['expiresAt']);
+    }
+  }
+  return {
+    ...(input.secretDescription !== undefined ? { description: input.secretDescription } : {}),
+    ...(input.secretExpiresAt !== undefined ? { expiresAt: input.secretExpiresAt } : {}),
+  };
 }
 
 function withGenerated(result: AppResult, generated: string | undefined): AppResult {
