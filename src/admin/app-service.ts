@@ -15,6 +15,7 @@ import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
 import { secretInfo, type SecretInfo } from './secret-info.js';
 import { BUILT_IN_CLIENT_PREFIX, isBuiltInClientId } from '../domain/built-in-apps.js';
+import { checkRefreshReuseGrace } from '../checks/registration/lifetimes.js';
 
 /** Everything an administrator can set on a Trusted Application. */
 export interface AppInput {
@@ -42,9 +43,13 @@ export interface AppInput {
   idTokenSignedResponseAlg: string | null;
   /** RS256, ES256 or EdDSA for the app's access tokens; null follows SIGNING_ALG */
   accessTokenSigningAlg: string | null;
+  /** seconds a rotated refresh token may come again (0: none); null follows REFRESH_REUSE_GRACE_SECONDS */
+  refreshReuseGraceSeconds: number | null;
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /** authorization requests must be pushed first (RFC 9126) */
+  requirePar: boolean;
 }
 
 /** What `create` needs; everything else has a default. */
@@ -109,8 +114,10 @@ export class AppService {
     const now = this.deps.now();
     const app: TrustedApplication = {
       ...registration,
+      refreshReuseGraceSeconds: checkRefreshReuseGrace(input.refreshReuseGraceSeconds ?? null),
       enabled: input.enabled ?? true,
       requireMfa: input.requireMfa ?? false,
+      requirePar: input.requirePar ?? false,
       createdAt: now,
       updatedAt: now,
     };
@@ -160,8 +167,12 @@ export class AppService {
     });
     const app: TrustedApplication = {
       ...registration,
+      refreshReuseGraceSeconds: checkRefreshReuseGrace(
+        changes.refreshReuseGraceSeconds === undefined ? current.refreshReuseGraceSeconds : changes.refreshReuseGraceSeconds,
+      ),
       enabled: changes.enabled ?? current.enabled,
       requireMfa: changes.requireMfa ?? current.requireMfa,
+      requirePar: changes.requirePar ?? current.requirePar,
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };

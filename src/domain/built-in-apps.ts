@@ -48,6 +48,8 @@ export function accountApp(config: Pick<Config, 'issuer' | 'instanceName'>, now:
     // signed like every app that made no choice: with SIGNING_ALG
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,
+    refreshReuseGraceSeconds: null,
+    requirePar: false,
     createdAt: now,
     updatedAt: now,
   };

@@ -109,6 +109,7 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
             scope: family.scope,
             createdAt: now,
             consumedAt: null,
+            graceUntil: null,
             accessJti: minted.jti,
             accessExpiresAt: minted.accessExpiresAt,
           });

@@ -2,7 +2,7 @@ import type { AppContext } from '../context.js';
 import type { AuthenticatedClient } from '../checks/client-auth.js';
 import type { FormParams } from '../context.js';
 import type { TokenGrant } from '../domain/token-claims.js';
-import { judgeRefreshToken, REFRESH_REFUSED, type RefreshTokenRecord } from '../domain/refresh-family.js';
+import { graceUntil, judgeRefreshToken, REFRESH_REFUSED, type RefreshTokenRecord } from '../domain/refresh-family.js';
 import { invalidGrant, invalidRequest, invalidScope } from '../errors/oauth-error.js';
 import { randomToken, sha256 } from '../tokens/opaque.js';
 import { mintTokens } from '../tokens/mint.js';
@@ -14,6 +14,8 @@ export interface ValidatedRefreshRequest {
   readonly client: AuthenticatedClient;
   readonly presentedHash: string;
   readonly familyId: string;
+  /** 'grace': the token was rotated moments ago and comes again within its window (a sibling successor) */
+  readonly mode: 'rotate' | 'grace';
   /** the presented token's scope: its successor carries the same (RFC 6749 6) */
   readonly tokenScope: string[];
   /** the scope of the new access token (equal to or narrower than tokenScope) */
@@ -28,8 +30,14 @@ class LostClaim extends Error {}
 /**
  * grant_type=refresh_token (RFC 6749 6) with rotation and reuse detection (RFC 9700 4.14.2): every
  * refresh returns a new refresh token and consumes the presented one; a consumed token presented again
- * revokes the whole family.
+ * revokes the whole family — unless it comes within the reuse grace window after its rotation (two tabs,
+ * a lost response): then it yields a sibling successor, and the next rotation of any of the siblings
+ * retires the others (docs/refresh-tokens.md).
  */
+export function refreshReuseGraceSeconds(ctx: AppContext, app: { refreshReuseGraceSeconds: number | null }): number {
+  return app.refreshReuseGraceSeconds ?? ctx.config.refreshReuseGraceSeconds;
+}
+
 export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
   type: 'refresh_token',
 
@@ -68,6 +76,7 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       client,
       presentedHash,
       familyId: family.id,
+      mode: decision.kind === 'grace' ? 'grace' : 'rotate',
       tokenScope: token.scope,
       grant: Object.freeze({
         clientId: client.app.clientId,
@@ -94,12 +103,19 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       consumedAt: null,
       accessJti: minted.jti,
       accessExpiresAt: minted.accessExpiresAt,
+      graceUntil: null,
     };
     try {
-      if (!(await ctx.store.refresh.rotate(request.presentedHash, next, now))) throw new LostClaim();
+      // a concurrent request may have rotated the token since it was judged: then its window decides
+      const accepted =
+        (request.mode === 'rotate' &&
+          (await ctx.store.refresh.rotate(request.presentedHash, next, now, graceUntil(now, refreshReuseGraceSeconds(ctx, app))))) ||
+        (await ctx.store.refresh.reissueWithinGrace(request.presentedHash, next, now));
+      if (!accepted) throw new LostClaim();
     } catch (error) {
       if (!(error instanceof LostClaim)) throw error;
-      // another request rotated this token first (or the family was just revoked): a reuse
+      // another request rotated this token first and it has no open grace window (or the family was just
+      // revoked): a reuse
       await revokeFamily(ctx, request.familyId, 'reuse');
       throw refused('the refresh token was already used; every token of this sign-in is now revoked, sign the user in again');
     }

@@ -10,6 +10,7 @@ export const ENDPOINT_PATHS = {
   revocation: '/connect/revocation',
   introspection: '/connect/introspect',
   endSession: '/connect/endsession',
+  pushedAuthorizationRequest: '/connect/par',
   discovery: '/.well-known/openid-configuration',
   jwks: '/.well-known/openid-configuration/jwks',
 } as const;
@@ -33,6 +34,9 @@ export function discoveryDocument(config: Pick<Config, 'issuer' | 'signingAlg'>)
     end_session_endpoint: at(ENDPOINT_PATHS.endSession),
     revocation_endpoint: at(ENDPOINT_PATHS.revocation),
     introspection_endpoint: at(ENDPOINT_PATHS.introspection),
+    pushed_authorization_request_endpoint: at(ENDPOINT_PATHS.pushedAuthorizationRequest),
+    // RFC 9126 5: not for every app; an app registered with --require-par must push
+    require_pushed_authorization_requests: false,
     scopes_supported: ['openid', 'profile', 'email', 'offline_access', ...API_SCOPES],
     response_types_supported: ['code'],
     response_modes_supported: ['query', 'form_post'],

@@ -153,8 +153,10 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     refreshTokenLifetime: row.refresh_token_lifetime,
     idTokenSignedResponseAlg: storedAlg(row.id_token_signed_response_alg),
     accessTokenSigningAlg: storedAlg(row.access_token_signing_alg),
+    refreshReuseGraceSeconds: row.refresh_reuse_grace_seconds,
     enabled: row.enabled === 1,
     requireMfa: Number(row.require_mfa) === 1,
+    requirePar: Number(row.require_par) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -176,8 +178,10 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     refresh_token_lifetime: app.refreshTokenLifetime,
     id_token_signed_response_alg: app.idTokenSignedResponseAlg,
     access_token_signing_alg: app.accessTokenSigningAlg,
+    refresh_reuse_grace_seconds: app.refreshReuseGraceSeconds,
     enabled: app.enabled ? 1 : 0,
     require_mfa: app.requireMfa ? 1 : 0,
+    require_par: app.requirePar ? 1 : 0,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };
