@@ -14,11 +14,12 @@ export function startPruning(ctx: AppContext): () => void {
   return startPeriodicTask(ctx, 'pruning expired token records', EVERY_MS, () => pruneOnce(ctx));
 }
 
-export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number }> {
+export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number; pushed: number }> {
   const now = ctx.now();
   const codes = await ctx.store.codes.pruneExpired(now - CODE_REPLAY_WINDOW_MS, BATCH);
   const revoked = await ctx.store.revokedTokens.pruneExpired(now, BATCH);
   const families = await ctx.store.refresh.pruneExpired(now, BATCH);
-  if (codes + revoked + families > 0) ctx.log.debug({ codes, revoked, families }, 'pruned expired token records');
-  return { codes, revoked, families };
+  const pushed = await ctx.store.pushedRequests.pruneExpired(now, BATCH);
+  if (codes + revoked + families + pushed > 0) ctx.log.debug({ codes, revoked, families, pushed }, 'pruned expired token records');
+  return { codes, revoked, families, pushed };
 }
