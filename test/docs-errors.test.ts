@@ -61,6 +61,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     otherSecret = (await createTestApp(ctx, { clientId: 'docs.example/other', requireConsent: false })).secret!;
     disabledSecret = (await createTestApp(ctx, { clientId: 'docs.example/disabled', enabled: false })).secret!;
     await createTestApp(ctx, { clientId: 'docs.example/no-refresh', allowRefreshTokens: false });
+    await createTestApp(ctx, { clientId: 'docs.example/par', requirePar: true });
     await createTestApp(ctx, { clientId: 'docs.example/spa', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], scopes: ['read'] });
     await createTestUser(ctx, { login: 'alice' });
     await createTestUser(ctx, { login: 'carl', kind: 'community' });
@@ -283,6 +284,24 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       const { refresh_token } = await webTokens('openid offline_access read');
       return fromJson(await token({ grant_type: 'refresh_token', refresh_token, scope: 'read update' }, web()));
     },
+
+    A15: async () => {
+      const pushed = await postForm(`${server.issuer}/connect/par`, webParams(), { basic: web() });
+      assert.equal(pushed.status, 201);
+      const used = authorizeUrl({ client_id: 'docs.example/web', request_uri: pushed.body.request_uri });
+      assert.equal((await fetch(used, { redirect: 'manual' })).status, 303);
+      return fromPage(await fetch(used, { redirect: 'manual' }));
+    },
+    A16: async () => {
+      const pushed = await postForm(`${server.issuer}/connect/par`, webParams(), { basic: web() });
+      return fromPage(await fetch(authorizeUrl({ request_uri: pushed.body.request_uri }), { redirect: 'manual' }));
+    },
+    A17: async () => {
+      const res = await fetch(authorizeUrl(webParams({ client_id: 'docs.example/par' })), { redirect: 'manual' });
+      return { ...fromRedirect(res, WEB_CALLBACK), vars: { client_id: 'docs.example/par' } };
+    },
+    T18: async () =>
+      fromJson(await postForm(`${server.issuer}/connect/par`, webParams({ request_uri: 'urn:ietf:params:oauth:request_uri:x' }), { basic: web() })),
 
     R1: async () => callApi(api, undefined),
     R2: async () => {

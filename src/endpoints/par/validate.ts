@@ -27,10 +27,7 @@ export async function pushAuthorizationRequest(
     throw invalidRequest('request_uri must not be pushed: push the authorization parameters themselves');
   }
   if (form.has('request')) throw new OAuthError('request_not_supported', 'the request parameter is not supported by this server');
-  const named = form.get('client_id');
-  if (named !== undefined && named !== app.clientId) {
-    throw invalidRequest('the client_id parameter does not name the authenticated app');
-  }
+  // a client_id in the body that differs from the authenticated one was refused by client authentication
   const params: Record<string, string> = {};
   for (const [name, value] of form) if (!CLIENT_AUTHENTICATION.has(name)) params[name] = value;
   params.client_id = app.clientId;
