@@ -8,7 +8,9 @@ import { describeEachDatabase } from './support/databases.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { createTestApp, createTestUser, TEST_PASSWORD } from './support/fixtures.js';
 import { TestBrowser, decodeEntities, getAuthorizationCode, parseForms, pkcePair } from './support/browser.js';
-import { postForm, testClock } from './support/token-helpers.js';
+import { mintCode, postForm, testClock } from './support/token-helpers.js';
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { createAccessTokenVerifier } from '../src/resource-server/index.js';
 import { startErpApi, type RunningErpApi } from '../examples/erp-api/server.js';
 
@@ -62,6 +64,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     disabledSecret = (await createTestApp(ctx, { clientId: 'docs.example/disabled', enabled: false })).secret!;
     await createTestApp(ctx, { clientId: 'docs.example/no-refresh', allowRefreshTokens: false });
     await createTestApp(ctx, { clientId: 'docs.example/par', requirePar: true });
+    await createTestApp(ctx, { clientId: 'docs.example/dpop', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], requireDpop: true });
     await createTestApp(ctx, { clientId: 'docs.example/spa', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], scopes: ['read'] });
     await createTestUser(ctx, { login: 'alice' });
     await createTestUser(ctx, { login: 'carl', kind: 'community' });
@@ -128,6 +131,28 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     status: r.status, error: String(r.body.error), description: String(r.body.error_description),
   });
   const web = () => ({ clientId: 'docs.example/web', secret: webSecret });
+
+  /** A DPoP proof for a POST to `htu`, made with `key`. */
+  async function dpopProof(key: { privateKey: CryptoKey; publicKey: CryptoKey }, htu: string): Promise<string> {
+    return new SignJWT({ htm: 'POST', htu, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(key.publicKey) })
+      .setIssuedAt(Math.floor(clock.now() / 1000))
+      .sign(key.privateKey);
+  }
+  /** The public app's tokens, redeemed with a DPoP proof: its refresh token is bound to that key. */
+  async function spaDpopTokens(): Promise<{ refresh_token: string }> {
+    const user = await server.app.ctx.store.users.getByLogin('alice');
+    const { verifier, challenge } = pkcePair();
+    const code = await mintCode(server.app.ctx, {
+      clientId: 'docs.example/spa', userId: user!.id, redirectUri: SPA_CALLBACK, scope: ['openid', 'offline_access', 'read'], codeChallenge: challenge,
+    });
+    const key = await generateKeyPair('ES256', { extractable: true });
+    const res = await postForm(`${server.issuer}/connect/token`, {
+      grant_type: 'authorization_code', code, redirect_uri: SPA_CALLBACK, client_id: 'docs.example/spa', code_verifier: verifier,
+    }, { headers: { dpop: await dpopProof(key, `${server.issuer}/connect/token`) } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { refresh_token: string };
+  }
 
   /** A fresh code for the web app (alice signed in, consent given once), with its PKCE verifier. */
   async function webCode(scope = 'openid offline_access read') {
@@ -302,6 +327,29 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     },
     T18: async () =>
       fromJson(await postForm(`${server.issuer}/connect/par`, webParams({ request_uri: 'urn:ietf:params:oauth:request_uri:x' }), { basic: web() })),
+
+    T19: async () => {
+      const { refresh_token } = await spaDpopTokens();
+      return fromJson(await token({ grant_type: 'refresh_token', refresh_token, client_id: 'docs.example/spa' }));
+    },
+    T20: async () => {
+      const { refresh_token } = await spaDpopTokens();
+      const other = await generateKeyPair('ES256', { extractable: true });
+      return fromJson(await postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token, client_id: 'docs.example/spa' }, {
+        headers: { dpop: await dpopProof(other, `${server.issuer}/connect/token`) },
+      }));
+    },
+    T21: async () => {
+      const key = await generateKeyPair('ES256', { extractable: true });
+      const proof = await dpopProof(key, `${server.issuer}/connect/token`);
+      const send = () => postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/spa' }, { headers: { dpop: proof } });
+      assert.equal((await send()).body.error, 'invalid_grant');
+      return fromJson(await send());
+    },
+    T22: async () => ({
+      ...fromJson(await postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/dpop' })),
+      vars: { client_id: 'docs.example/dpop' },
+    }),
 
     R1: async () => callApi(api, undefined),
     R2: async () => {

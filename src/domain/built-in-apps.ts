@@ -50,6 +50,7 @@ export function accountApp(config: Pick<Config, 'issuer' | 'instanceName'>, now:
     accessTokenSigningAlg: null,
     refreshReuseGraceSeconds: null,
     requirePar: false,
+    requireDpop: false,
     createdAt: now,
     updatedAt: now,
   };

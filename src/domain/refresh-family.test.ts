@@ -4,7 +4,7 @@ import { familyExpiresAt, graceUntil, isRefreshTokenActive, judgeRefreshToken, t
 
 const family: RefreshFamily = {
   id: 'f1', clientId: 'app', userId: 'u1', scope: ['openid', 'offline_access'], sid: 's', authTime: 1, amr: ['pwd'],
-  nonce: null, createdAt: 1000, expiresAt: 10_000, revokedAt: null, revokedReason: null,
+  nonce: null, createdAt: 1000, expiresAt: 10_000, revokedAt: null, revokedReason: null, dpopJkt: null,
 };
 const token: RefreshTokenRecord = {
   tokenHash: 'h', familyId: 'f1', scope: ['openid', 'offline_access'], createdAt: 1000, consumedAt: null, accessJti: 'j', accessExpiresAt: 5000, graceUntil: null,

@@ -19,6 +19,8 @@ export interface RefreshFamily {
   expiresAt: number;
   revokedAt: number | null;
   revokedReason: string | null;
+  /** the DPoP key (JWK SHA-256 thumbprint) the refresh tokens are bound to (public apps); null: not bound */
+  dpopJkt: string | null;
 }
 
 export interface RefreshTokenRecord {

@@ -29,6 +29,8 @@ export interface TrustedApplication {
   requireMfa: boolean;
   /** the app's authorization requests must be pushed first (RFC 9126, {issuer}/connect/par) */
   requirePar: boolean;
+  /** the app's token requests must carry a DPoP proof (RFC 9449): its tokens are always key-bound */
+  requireDpop: boolean;
   createdAt: number;
   updatedAt: number;
 }

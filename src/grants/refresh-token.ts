@@ -8,7 +8,7 @@ import { randomToken, sha256 } from '../tokens/opaque.js';
 import { mintTokens } from '../tokens/mint.js';
 import { grantProblem, parseScopeParameter } from './subject-checks.js';
 import { revokeFamily } from './replay.js';
-import type { GrantHandler, TokenResponse } from './grant.js';
+import type { GrantHandler, TokenRequestProof, TokenResponse } from './grant.js';
 
 export interface ValidatedRefreshRequest {
   readonly client: AuthenticatedClient;
@@ -16,6 +16,8 @@ export interface ValidatedRefreshRequest {
   readonly familyId: string;
   /** 'grace': the token was rotated moments ago and comes again within its window (a sibling successor) */
   readonly mode: 'rotate' | 'grace';
+  /** the DPoP key the new tokens are bound to; undefined: bearer tokens */
+  readonly dpopJkt: string | undefined;
   /** the presented token's scope: its successor carries the same (RFC 6749 6) */
   readonly tokenScope: string[];
   /** the scope of the new access token (equal to or narrower than tokenScope) */
@@ -41,7 +43,7 @@ export function refreshReuseGraceSeconds(ctx: AppContext, app: { refreshReuseGra
 export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
   type: 'refresh_token',
 
-  async validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams): Promise<ValidatedRefreshRequest> {
+  async validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams, proof: TokenRequestProof = {}): Promise<ValidatedRefreshRequest> {
     const presented = form.get('refresh_token');
     if (presented === undefined) throw invalidRequest('refresh_token is required');
     const rawScope = form.get('scope');
@@ -59,6 +61,15 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       throw refused('the refresh token was already used; every token of this sign-in is now revoked, sign the user in again');
     }
 
+    // RFC 9449 5.0: a DPoP-bound refresh token works only with a proof made with its key (a thief who
+    // copied the token without the key gets nothing; the family is left alone)
+    if (family.dpopJkt !== null && proof.dpopJkt !== family.dpopJkt) {
+      throw refused(
+        proof.dpopJkt === undefined
+          ? 'the refresh token is bound to a DPoP key: send a DPoP proof made with that key'
+          : 'the DPoP proof was made with another key than the one the refresh token is bound to',
+      );
+    }
     if (!client.app.allowRefreshTokens) throw refused('the app no longer allows refresh tokens');
     const user = await ctx.store.users.getById(family.userId);
     const problem = grantProblem(client.app, user, token.scope);
@@ -77,6 +88,7 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       presentedHash,
       familyId: family.id,
       mode: decision.kind === 'grace' ? 'grace' : 'rotate',
+      dpopJkt: proof.dpopJkt,
       tokenScope: token.scope,
       grant: Object.freeze({
         clientId: client.app.clientId,
@@ -92,7 +104,7 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
   async issue(ctx: AppContext, request: ValidatedRefreshRequest): Promise<TokenResponse> {
     const { app } = request.client;
     // OpenID Connect Core 12.2: a refreshed ID token carries no nonce
-    const minted = await mintTokens(ctx, request.grant, { app, nonce: null });
+    const minted = await mintTokens(ctx, request.grant, { app, nonce: null, dpopJkt: request.dpopJkt });
     const now = ctx.now();
     const refreshToken = randomToken(32);
     const next: RefreshTokenRecord = {
@@ -122,7 +134,7 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
 
     const response: TokenResponse = {
       access_token: minted.accessToken,
-      token_type: 'Bearer',
+      token_type: request.dpopJkt ? 'DPoP' : 'Bearer',
       expires_in: minted.expiresIn,
       scope: request.grant.scope.join(' '),
       refresh_token: refreshToken,

@@ -12,6 +12,8 @@ import type { ServerSecretsStore } from './server-secrets.js';
 import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
 import type { PushedRequestsStore } from './pushed-requests.js';
+import type { DpopProofsStore } from './dpop-proofs.js';
+import type { AuditEventsStore } from './audit-events.js';
 
 /** One port per persistent concern. */
 export interface StorePorts {
@@ -29,6 +31,8 @@ export interface StorePorts {
   readonly secondFactors: SecondFactorsStore;
   readonly passwordResets: PasswordResetsStore;
   readonly pushedRequests: PushedRequestsStore;
+  readonly dpopProofs: DpopProofsStore;
+  readonly auditEvents: AuditEventsStore;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -19,7 +19,7 @@ export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revok
   const codes = await ctx.store.codes.pruneExpired(now - CODE_REPLAY_WINDOW_MS, BATCH);
   const revoked = await ctx.store.revokedTokens.pruneExpired(now, BATCH);
   const families = await ctx.store.refresh.pruneExpired(now, BATCH);
-  const pushed = await ctx.store.pushedRequests.pruneExpired(now, BATCH);
+  const pushed = (await ctx.store.pushedRequests.pruneExpired(now, BATCH)) + (await ctx.store.dpopProofs.pruneExpired(now, BATCH));
   if (codes + revoked + families + pushed > 0) ctx.log.debug({ codes, revoked, families, pushed }, 'pruned expired token records');
   return { codes, revoked, families, pushed };
 }

@@ -272,6 +272,17 @@ describeEachDatabase('CLI: trustgate app', (database) => {
     succeeded(await cli('app', 'delete', 'grace.example/app'));
   });
 
+  it('--require-par and --require-dpop are shown and can be switched off again', async () => {
+    const created = json<{ app: { requirePar: boolean; requireDpop: boolean } }>(
+      await cli('app', 'create', 'strict.example/app', '--name', 'Strict', '--type', 'public', '--redirect-uri', 'https://strict.example.com/cb', '--require-par', '--require-dpop', '--json'),
+    );
+    assert.deepEqual([created.app.requirePar, created.app.requireDpop], [true, true]);
+    assert.match((await cli('app', 'show', 'strict.example/app')).stdout, /\nPushed requests \(PAR\): +required\nDPoP: +required\n/);
+    const relaxed = json<{ app: { requirePar: boolean; requireDpop: boolean } }>(await cli('app', 'update', 'strict.example/app', '--no-require-par', '--no-require-dpop', '--json'));
+    assert.deepEqual([relaxed.app.requirePar, relaxed.app.requireDpop], [false, false]);
+    succeeded(await cli('app', 'delete', 'strict.example/app'));
+  });
+
   it('app disable and enable flip the kill switch', async () => {
     const disabled = await cli('app', 'disable', 'my.trusted.app/first');
     succeeded(disabled);

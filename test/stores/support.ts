@@ -112,6 +112,7 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     accessTokenSigningAlg: null,
     refreshReuseGraceSeconds: null,
     requirePar: false,
+    requireDpop: false,
     ...fields,
   };
 }
@@ -186,6 +187,7 @@ export function aFamily(id: string, fields: Partial<RefreshFamily> = {}): Refres
     expiresAt: 1_702_592_000_000,
     revokedAt: null,
     revokedReason: null,
+    dpopJkt: null,
     ...fields,
   };
 }

@@ -10,6 +10,7 @@ import { isoTime, printFields, printJson, printLine, printTable, seconds, yesNo 
 import { collect, parseDuration } from '../parse.js';
 import { readLineFromStdin } from '../read-secret.js';
 import { registerAppSecretCommands, printSecrets, secretJson } from './app-secret.js';
+import { registerAppFailuresCommand } from './audit.js';
 
 interface AppOptions {
   name?: string;
@@ -26,6 +27,7 @@ interface AppOptions {
   consent?: boolean;
   requireMfa?: boolean;
   requirePar?: boolean;
+  requireDpop?: boolean;
   accessTokenLifetime?: number;
   refreshTokenLifetime?: number;
   idTokenAlg?: SigningAlgChoice;
@@ -55,6 +57,7 @@ export function appView(app: TrustedApplication): Record<string, unknown> {
     requireConsent: app.requireConsent,
     requireMfa: app.requireMfa,
     requirePar: app.requirePar,
+    requireDpop: app.requireDpop,
     accessTokenLifetime: app.accessTokenLifetime,
     refreshTokenLifetime: app.refreshTokenLifetime,
     // null: the server's SIGNING_ALG
@@ -98,6 +101,7 @@ function printApp(app: TrustedApplication, serverAlg: SigningAlg): void {
     ['Consent', app.requireConsent ? 'asked' : 'not asked'],
     ['Second factor', app.requireMfa ? 'required' : 'when the user has one'],
     ['Pushed requests (PAR)', app.requirePar ? 'required' : 'optional'],
+    ['DPoP', app.requireDpop ? 'required' : 'optional'],
     ['Access-token lifetime', seconds(app.accessTokenLifetime)],
     ['Refresh-token lifetime', seconds(app.refreshTokenLifetime)],
     ['ID-token algorithm', algorithmText(app.idTokenSignedResponseAlg, algs.idToken)],
@@ -137,6 +141,8 @@ function withAppOptions(command: Command, create: boolean): Command {
     .option('--no-require-mfa', 'a second factor only when the user has one or the user must (default)')
     .option('--require-par', 'authorization requests must be pushed to {issuer}/connect/par first (RFC 9126)')
     .option('--no-require-par', 'pushing authorization requests is optional (default)')
+    .option('--require-dpop', 'token requests must carry a DPoP proof (RFC 9449): every token is bound to the app\'s key')
+    .option('--no-require-dpop', 'DPoP proofs are optional (default)')
     .option('--access-token-lifetime <seconds>', 'access-token lifetime (default 3600)', parseDuration)
     .option('--refresh-token-lifetime <seconds>', 'refresh-token lifetime (default 30 d confidential, 24 h public)', parseDuration)
     .addOption(new Option('--id-token-alg <alg>', 'signs the app\'s ID tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
@@ -175,6 +181,7 @@ async function changesFrom(options: AppOptions, create: boolean): Promise<AppCha
   if (options.consent !== undefined) changes.requireConsent = options.consent;
   if (options.requireMfa !== undefined) changes.requireMfa = options.requireMfa;
   if (options.requirePar !== undefined) changes.requirePar = options.requirePar;
+  if (options.requireDpop !== undefined) changes.requireDpop = options.requireDpop;
   if (options.accessTokenLifetime !== undefined) changes.accessTokenLifetime = options.accessTokenLifetime;
   if (options.refreshTokenLifetime !== undefined) changes.refreshTokenLifetime = options.refreshTokenLifetime;
   if (options.idTokenAlg !== undefined) changes.idTokenSignedResponseAlg = chosenAlg(options.idTokenAlg);
@@ -308,4 +315,5 @@ export function registerAppCommands(program: Command, env: Env): void {
     });
 
   registerAppSecretCommands(app, env);
+  registerAppFailuresCommand(app, env);
 }

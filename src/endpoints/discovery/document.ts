@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config.js';
 import { ACR_VALUES_SUPPORTED } from '../../domain/authentication-level.js';
 import { SIGNING_ALGS, type SigningAlg } from '../../domain/signing-alg.js';
+import { DPOP_SIGNING_ALGS } from '../../tokens/dpop-proof.js';
 
 /** Paths of every endpoint, relative to the issuer (the route table registers them under its path). */
 export const ENDPOINT_PATHS = {
@@ -62,6 +63,8 @@ export function discoveryDocument(config: Pick<Config, 'issuer' | 'signingAlg'>)
     request_uri_parameter_supported: false,
     require_request_uri_registration: false,
     authorization_response_iss_parameter_supported: true,
+    // RFC 9449 5.1: DPoP proofs at the token endpoint, userinfo and the resource-server module
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
   };
 }
 

@@ -157,6 +157,7 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     enabled: row.enabled === 1,
     requireMfa: Number(row.require_mfa) === 1,
     requirePar: Number(row.require_par) === 1,
+    requireDpop: Number(row.require_dpop) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -182,6 +183,7 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     enabled: app.enabled ? 1 : 0,
     require_mfa: app.requireMfa ? 1 : 0,
     require_par: app.requirePar ? 1 : 0,
+    require_dpop: app.requireDpop ? 1 : 0,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };

@@ -16,6 +16,8 @@ import { KyselyServerSecretsStore } from './server-secrets-store.js';
 import { KyselySecondFactorsStore } from './second-factors-store.js';
 import { KyselyPasswordResetsStore } from './password-resets-store.js';
 import { KyselyPushedRequestsStore } from './pushed-requests-store.js';
+import { KyselyDpopProofsStore } from './dpop-proofs-store.js';
+import { KyselyAuditEventsStore } from './audit-events-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
 function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
@@ -34,6 +36,8 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     secondFactors: new KyselySecondFactorsStore(db),
     passwordResets: new KyselyPasswordResetsStore(db),
     pushedRequests: new KyselyPushedRequestsStore(db),
+    dpopProofs: new KyselyDpopProofsStore(db),
+    auditEvents: new KyselyAuditEventsStore(db),
   };
 }
 

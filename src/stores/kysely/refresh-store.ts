@@ -27,7 +27,7 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
         't.token_hash', 't.family_id', 't.scope as token_scope', 't.created_at as token_created_at', 't.consumed_at',
         't.access_jti', 't.access_expires_at', 't.grace_until',
         'f.id', 'f.client_id', 'f.user_id', 'f.scope', 'f.sid', 'f.auth_time', 'f.amr', 'f.nonce', 'f.created_at',
-        'f.expires_at', 'f.revoked_at', 'f.revoked_reason',
+        'f.expires_at', 'f.revoked_at', 'f.revoked_reason', 'f.dpop_jkt',
       ])
       .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst();
@@ -174,6 +174,7 @@ function toFamily(row: Omit<Selectable<RefreshFamiliesTable>, 'rotated_at'>): Re
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
+    dpopJkt: row.dpop_jkt,
   };
 }
 
@@ -192,6 +193,7 @@ function fromFamily(family: RefreshFamily): RefreshFamiliesTable {
     revoked_at: family.revokedAt,
     revoked_reason: family.revokedReason,
     rotated_at: null,
+    dpop_jkt: family.dpopJkt,
   };
 }
 

@@ -19,6 +19,7 @@ export interface TrustedApplicationsTable {
   access_token_signing_alg: string | null; // null: SIGNING_ALG
   refresh_reuse_grace_seconds: number | null; // null: REFRESH_REUSE_GRACE_SECONDS
   require_par: number;
+  require_dpop: number;
   enabled: number;
   require_mfa: number;
   created_at: number;
@@ -134,6 +135,8 @@ export interface RefreshFamiliesTable {
   revoked_reason: string | null;
   /** the last rotation (every rotation updates the family row first: one rotation at a time per family) */
   rotated_at: number | null;
+  /** the DPoP key (JWK thumbprint) the family's refresh tokens are bound to; null: not bound */
+  dpop_jkt: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -156,6 +159,11 @@ export interface PushedAuthorizationRequestsTable {
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
+}
+
+export interface DpopProofsTable {
+  proof_hash: string; // SHA-256 of the proof's jkt and jti
+  expires_at: number;
 }
 
 export interface ConsentsTable {
@@ -222,6 +230,7 @@ export interface Database {
   refresh_families: RefreshFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   pushed_authorization_requests: PushedAuthorizationRequestsTable;
+  dpop_proofs: DpopProofsTable;
   consents: ConsentsTable;
   throttle_counters: ThrottleCountersTable;
   server_secrets: ServerSecretsTable;
@@ -229,4 +238,20 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   password_resets: PasswordResetsTable;
+  audit_events: AuditEventsTable;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  client_id: string | null;
+  user_id: string | null;
+  source_address: string | null;
+  outcome: 'success' | 'failure' | 'refused';
+  reason: string | null;
+  details: string; // JSON object, redacted
 }

@@ -7,6 +7,8 @@ import * as m005 from './005-second-factors.js';
 import * as m006 from './006-key-stages-and-app-algorithms.js';
 import * as m010a from './010a-refresh-reuse-grace.js';
 import * as m010b from './010b-pushed-authorization-requests.js';
+import * as m010c from './010c-dpop.js';
+import * as m011 from './011-audit-events.js';
 
 /** Numbered migrations, in order. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   '006-key-stages-and-app-algorithms': m006,
   '010a-refresh-reuse-grace': m010a,
   '010b-pushed-authorization-requests': m010b,
+  '010c-dpop': m010c,
+  '011-audit-events': m011,
 };
 
 export const migrationProvider: MigrationProvider = {
