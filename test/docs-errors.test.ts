@@ -8,11 +8,17 @@ import { describeEachDatabase } from './support/databases.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { createTestApp, createTestUser, TEST_PASSWORD } from './support/fixtures.js';
 import { TestBrowser, decodeEntities, getAuthorizationCode, parseForms, pkcePair } from './support/browser.js';
-import { mintCode, postForm, testClock } from './support/token-helpers.js';
-import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { postForm, testClock } from './support/token-helpers.js';
 import { createAccessTokenVerifier } from '../src/resource-server/index.js';
+import { CompactSign, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { randomUUID } from 'node:crypto';
+import type { AppInput } from '../src/admin/app-service.js';
 import { startErpApi, type RunningErpApi } from '../examples/erp-api/server.js';
+import { ApiService } from '../src/admin/api-service.js';
+import { AppService } from '../src/admin/app-service.js';
+import { UserService } from '../src/admin/user-service.js';
+import { basicAuthorization, mintCode } from './support/token-helpers.js';
+import { randomToken, sha256 } from '../src/tokens/opaque.js';
 
 interface DocumentedError {
   ref: string;
@@ -28,7 +34,7 @@ function documentedErrors(): DocumentedError[] {
   const rows: DocumentedError[] = [];
   for (const line of text.split('\n')) {
     const cells = line.split(' | ').map((c) => c.replace(/^\|\s*|\s*\|$/g, '').trim());
-    if (!/^[ATR]\d+$/.test(cells[0] ?? '')) continue;
+    if (!/^[ATRFSC]\d+$/.test(cells[0] ?? '')) continue;
     const unquote = (c: string) => (c === '—' ? '' : c.replace(/^`|`$/g, ''));
     rows.push({ ref: cells[0]!, where: cells[2]!, status: Number(cells[3]), error: unquote(cells[4]!), description: unquote(cells[5]!) });
   }
@@ -51,9 +57,16 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
   let server: TestServer;
   let api: RunningErpApi;
   let billingApi: RunningErpApi;
+  let feedApi: RunningErpApi;
+  let introspectingApi: RunningErpApi;
+  let apiSecret = '';
+  let doomedSecret = '';
   let webSecret = '';
   let otherSecret = '';
   let disabledSecret = '';
+  const serviceSecrets: Record<string, string> = {};
+  let assertionKey: CryptoKey;
+  let strangerKey: CryptoKey;
   const alice = new TestBrowser();
 
   before(async () => {
@@ -68,12 +81,44 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     await createTestApp(ctx, { clientId: 'docs.example/spa', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], scopes: ['read'] });
     await createTestUser(ctx, { login: 'alice' });
     await createTestUser(ctx, { login: 'carl', kind: 'community' });
+    // service apps and private_key_jwt (S and C rows)
+    await createTestUser(ctx, { login: 'robot' });
+    await createTestUser(ctx, { login: 'robot-off' });
+    await new UserService(ctx).disable('robot-off');
+    for (const [clientId, extra] of [
+      ['docs.example/service', {}],
+      ['docs.example/robot-off', { systemUser: 'robot-off' }],
+      ['docs.example/ghost-user', {}],
+      ['docs.example/no-scopes', { scopes: [] }],
+      ['docs.example/service-off', { enabled: false }],
+    ] as Array<[string, Partial<AppInput>]>) {
+      serviceSecrets[clientId] = (await createTestApp(ctx, { clientId, loginRedirectUris: [], systemUser: 'robot', ...extra })).secret!;
+    }
+    const ghost = (await ctx.store.apps.get('docs.example/ghost-user'))!;
+    await ctx.store.apps.update({ ...ghost, systemUserId: '00000000-0000-4000-8000-000000000000' }); // a user deleted meanwhile
+    const keys = await generateKeyPair('ES256', { extractable: true });
+    assertionKey = keys.privateKey;
+    strangerKey = (await generateKeyPair('ES256', { extractable: true })).privateKey;
+    const jwks = { keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'k1' }] };
+    await createTestApp(ctx, { clientId: 'docs.example/keyed', generateSecret: false, loginRedirectUris: [], systemUser: 'robot', jwks });
+    await createTestApp(ctx, {
+      clientId: 'docs.example/keys-down', generateSecret: false, loginRedirectUris: [], systemUser: 'robot', jwksUri: 'http://127.0.0.1:9/jwks.json',
+    });
     const verifier = (audience: string) => createAccessTokenVerifier({ issuer: server.issuer, audience, now: clock.now });
     const apiOptions = { issuer: server.issuer, databasePath: ':memory:', corsOrigins: [], port: 0, host: '127.0.0.1' };
     api = await startErpApi({ ...apiOptions, audience: 'erp-api', verifier: verifier('erp-api') });
     billingApi = await startErpApi({ ...apiOptions, audience: 'billing-api', verifier: verifier('billing-api') });
+    doomedSecret = (await createTestApp(ctx, { clientId: 'docs.example/doomed', requireConsent: false })).secret!;
+    apiSecret = (await new ApiService(ctx).create({ audience: 'erp-api', displayName: 'ERP API', scopes: 'read update', generateSecret: true })).generatedSecret!;
+    const credentials = { clientId: 'erp-api', clientSecret: apiSecret };
+    const withRevocation = (revocation: NonNullable<Parameters<typeof createAccessTokenVerifier>[0]['revocation']>) =>
+      createAccessTokenVerifier({ issuer: server.issuer, audience: 'erp-api', now: clock.now, revocation });
+    feedApi = await startErpApi({ ...apiOptions, audience: 'erp-api', verifier: withRevocation({ feed: { ...credentials, intervalMs: 3_600_000, maxStalenessMs: 3_600_000 } }) });
+    introspectingApi = await startErpApi({ ...apiOptions, audience: 'erp-api', verifier: withRevocation({ introspection: { ...credentials, cacheMs: 0 } }) });
   });
   after(async () => {
+    await feedApi?.close();
+    await introspectingApi?.close();
     await api?.close();
     await billingApi?.close();
     await server?.close();
@@ -131,6 +176,23 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     status: r.status, error: String(r.body.error), description: String(r.body.error_description),
   });
   const web = () => ({ clientId: 'docs.example/web', secret: webSecret });
+  const service = (clientId: string, params: Record<string, string> = {}) =>
+    token({ grant_type: 'client_credentials', ...params }, { clientId, secret: serviceSecrets[clientId]! });
+
+  const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
+  const assertionClaims = (clientId = 'docs.example/keyed') => ({
+    iss: clientId, sub: clientId, aud: `${server.issuer}/connect/token`, jti: randomUUID(), iat: nowSeconds(), exp: nowSeconds() + 60,
+  });
+  /** A client assertion of docs.example/keyed signed with its registered key, with claims changed as given. */
+  function assertion(claims: Record<string, unknown> = {}, options: { clientId?: string; kid?: string; key?: CryptoKey } = {}): Promise<string> {
+    const payload = { ...assertionClaims(options.clientId), ...claims };
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? 'k1' })
+      .sign(options.key ?? assertionKey);
+  }
+  const withAssertion = (jwt: string, params: Record<string, string> = {}) =>
+    token({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: jwt, ...params });
 
   /** A DPoP proof for a POST to `htu`, made with `key`. */
   async function dpopProof(key: { privateKey: CryptoKey; publicKey: CryptoKey }, htu: string): Promise<string> {
@@ -263,7 +325,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ...fromJson(await token({ grant_type: 'authorization_code', code: 'x', redirect_uri: WEB_CALLBACK }, { clientId: 'docs.example/disabled', secret: disabledSecret })),
       vars: { client_id: 'docs.example/disabled' },
     }),
-    T6: async () => fromJson(await token({ grant_type: 'client_credentials', scope: 'read' }, web())),
+    T6: async () => fromJson(await token({ grant_type: 'password', username: 'alice', password: TEST_PASSWORD }, web())),
     T7: async () => {
       const c = await webCode();
       return fromJson(await exchange({ code: c.code, verifier: pkcePair().verifier }));
@@ -350,6 +412,63 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ...fromJson(await postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/dpop' })),
       vars: { client_id: 'docs.example/dpop' },
     }),
+    S1: async () => fromJson(await token({ grant_type: 'client_credentials', client_id: 'docs.example/spa' })),
+    S2: async () => ({ ...fromJson(await token({ grant_type: 'client_credentials' }, web())), vars: { client_id: 'docs.example/web' } }),
+    S3: async () => ({ ...fromJson(await service('docs.example/service-off')), vars: { client_id: 'docs.example/service-off' } }),
+    S4: async () => ({ ...fromJson(await service('docs.example/robot-off')), vars: { client_id: 'docs.example/robot-off' } }),
+    S5: async () => ({ ...fromJson(await service('docs.example/ghost-user')), vars: { client_id: 'docs.example/ghost-user' } }),
+    S6: async () => ({ ...fromJson(await service('docs.example/service', { scope: 'read openid' })), vars: { scope: 'openid' } }),
+    S7: async () => ({
+      ...fromJson(await service('docs.example/service', { scope: 'read sec' })),
+      vars: { scope: 'sec', client_id: 'docs.example/service', scopes: 'read update' },
+    }),
+    S8: async () => ({ ...fromJson(await service('docs.example/no-scopes')), vars: { client_id: 'docs.example/no-scopes' } }),
+
+    C1: async () => fromJson(await token({ grant_type: 'client_credentials', client_assertion: await assertion() })),
+    C2: async () => fromJson(await token({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER })),
+    C3: async () =>
+      fromJson(await token({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: await assertion() })),
+    C4: async () => fromJson(await withAssertion(await assertion(), { client_secret: 'x'.repeat(43) })),
+    C5: async () => fromJson(await withAssertion('not-a-jwt')),
+    C6: async () => fromJson(await withAssertion(await assertion({ exp: 'tomorrow' }))),
+    C7: async () => fromJson(await withAssertion('x'.repeat(9000), { client_id: 'docs.example/keyed' })),
+    C8: async () => ({
+      ...fromJson(await withAssertion(await assertion({}, { clientId: 'docs.example/spa' }))),
+      vars: { client_id: 'docs.example/spa' },
+    }),
+    C9: async () => ({
+      ...fromJson(await withAssertion(await assertion({}, { clientId: 'docs.example/service' }))),
+      vars: { client_id: 'docs.example/service' },
+    }),
+    C10: async () => ({
+      ...fromJson(await token({ grant_type: 'client_credentials', client_id: 'docs.example/keyed' })),
+      vars: { client_id: 'docs.example/keyed' },
+    }),
+    C11: async () => fromJson(await withAssertion(await assertion({}, { kid: 'unknown' }))),
+    C12: async () => fromJson(await withAssertion(await assertion({}, { key: strangerKey }))),
+    C13: async () => {
+      const hmac = await new SignJWT(assertionClaims()).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(new TextEncoder().encode('s'.repeat(32)));
+      return fromJson(await withAssertion(hmac));
+    },
+    C14: async () => fromJson(await withAssertion(await assertion({}, { clientId: 'docs.example/keys-down' }))),
+    C15: async () => fromJson(await withAssertion(await assertion({ iss: 'someone.else' }))),
+    C16: async () => fromJson(await withAssertion(await assertion({ sub: 'someone.else' }), { client_id: 'docs.example/keyed' })),
+    C17: async () => ({
+      ...fromJson(await withAssertion(await assertion({ aud: 'https://elsewhere.example.com/token' }))),
+      vars: { token_endpoint: `${server.issuer}/connect/token`, issuer: server.issuer },
+    }),
+    C18: async () => fromJson(await withAssertion(await assertion({ exp: undefined }))),
+    C19: async () => fromJson(await withAssertion(await assertion({ exp: nowSeconds() - 60 }))),
+    C20: async () => fromJson(await withAssertion(await assertion({ exp: nowSeconds() + 3600 }))),
+    C21: async () => fromJson(await withAssertion(await assertion({ nbf: nowSeconds() + 120 }))),
+    C22: async () => fromJson(await withAssertion(await assertion({ iat: nowSeconds() + 120 }))),
+    C23: async () => fromJson(await withAssertion(await assertion({ jti: undefined }))),
+    C24: async () => fromJson(await withAssertion(await assertion({ jti: 'j'.repeat(257) }))),
+    C25: async () => {
+      const jwt = await assertion();
+      assert.equal((await withAssertion(jwt)).status, 200);
+      return fromJson(await withAssertion(jwt));
+    },
 
     R1: async () => callApi(api, undefined),
     R2: async () => {
@@ -361,7 +480,82 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     R3: async () => ({ ...(await callApi(billingApi, (await webTokens()).access_token)), vars: { audience: 'billing-api' } }),
     R4: async () => callApi(api, (await webTokens()).id_token),
     R5: async () => callApi(api, (await webTokens('openid read')).access_token, 'POST'),
+    R6: async () => {
+      const { access_token } = await userTokens('rev-r6');
+      await postForm(`${server.issuer}/connect/revocation`, { token: access_token }, { basic: web() });
+      await feedApi.verifier.pollRevocations();
+      return callApi(feedApi, access_token);
+    },
+    R7: async () => {
+      const { access_token } = await userTokens('rev-r7');
+      await new UserService(server.app.ctx).disable('rev-r7');
+      await feedApi.verifier.pollRevocations();
+      return callApi(feedApi, access_token);
+    },
+    R8: async () => {
+      const { access_token } = await userTokens('rev-r8', { clientId: 'docs.example/doomed', secret: doomedSecret });
+      await new AppService(server.app.ctx).disable('docs.example/doomed');
+      await feedApi.verifier.pollRevocations();
+      return callApi(feedApi, access_token);
+    },
+    R9: async () => {
+      const ctx = server.app.ctx;
+      const { user } = await createTestUser(ctx, { login: 'rev-r9' });
+      const cookie = randomToken(32);
+      const now = clock.now();
+      await ctx.store.sessions.insert({
+        idHash: sha256(cookie), sid: 'sid-r9', userId: user.id, authTime: Math.floor(now / 1000), amr: ['pwd'],
+        createdAt: now, lastSeenAt: now, expiresAt: now + 3_600_000, endedAt: null,
+      });
+      const { access_token, id_token } = await userTokens('rev-r9', web(), 'sid-r9');
+      await fetch(`${server.issuer}/connect/endsession?id_token_hint=${id_token}`, { headers: { cookie: `tg_session=${cookie}` }, redirect: 'manual' });
+      await feedApi.verifier.pollRevocations();
+      return callApi(feedApi, access_token);
+    },
+    R10: async () => {
+      const { access_token } = await userTokens('rev-r10');
+      await postForm(`${server.issuer}/connect/revocation`, { token: access_token }, { basic: web() });
+      return callApi(introspectingApi, access_token);
+    },
+    R11: async () => {
+      const feedUrl = `${server.issuer}/connect/revocations`;
+      const locked = createAccessTokenVerifier({
+        issuer: server.issuer, audience: 'erp-api', now: clock.now,
+        revocation: { feed: { clientId: 'erp-api', clientSecret: 'w'.repeat(43), intervalMs: 3_600_000 } },
+      });
+      const lockedApi = await startErpApi({ issuer: server.issuer, databasePath: ':memory:', corsOrigins: [], port: 0, host: '127.0.0.1', audience: 'erp-api', verifier: locked });
+      try {
+        const res = await fetch(`${lockedApi.url}/api/customers`, { headers: { authorization: `Bearer ${(await userTokens('rev-r11')).access_token}` } });
+        const body = (await res.json()) as { error: string; error_description: string };
+        return { status: res.status, error: body.error, description: body.error_description, vars: { feed: feedUrl } };
+      } finally {
+        await lockedApi.close();
+      }
+    },
+
+    F1: async () => fromFetch(await fetch(`${server.issuer}/connect/revocations?since=0`)),
+    F2: async () => fromFetch(await fetch(`${server.issuer}/connect/revocations`, { headers: { authorization: basicAuthorization('docs.example/web', webSecret) } })),
+    F3: async () => fromFetch(await fetch(`${server.issuer}/connect/revocations?since=x`, { headers: { authorization: basicAuthorization('erp-api', apiSecret) } })),
+    F4: async () => ({
+      ...fromJson(await postForm(`${server.issuer}/connect/introspect`, { token: 'x' }, { basic: { clientId: 'erp-api', secret: 'x'.repeat(43) } })),
+      vars: { audience: 'erp-api' },
+    }),
+    F5: async () => ({ ...fromJson(await postForm(`${server.issuer}/connect/introspect`, { token: 'x', client_id: 'erp-api' })), vars: { audience: 'erp-api' } }),
   };
+
+  /** Tokens for a (new) user through the web app, minted as after a sign-in. */
+  async function userTokens(login: string, client = web(), sid?: string) {
+    const ctx = server.app.ctx;
+    const user = (await ctx.store.users.getByLogin(login)) ?? (await createTestUser(ctx, { login })).user;
+    const code = await mintCode(ctx, { clientId: client.clientId, userId: user.id, redirectUri: WEB_CALLBACK, scope: ['openid', 'read'], ...(sid ? { sid } : {}) });
+    const res = await token({ grant_type: 'authorization_code', code, redirect_uri: WEB_CALLBACK }, client);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { access_token: string; id_token: string };
+  }
+  async function fromFetch(res: Response): Promise<Observed> {
+    const body = (await res.json()) as { error: string; error_description: string };
+    return { status: res.status, error: body.error, description: body.error_description };
+  }
 
   it('every documented error has a provoking test, and every test a documented row', () => {
     const refs = documentedErrors().map((row) => row.ref);

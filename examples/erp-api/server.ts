@@ -1,6 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
-import { accessTokenOf, createAccessTokenVerifier, createBearerAuth, type AccessTokenVerifier } from 'trustgate/resource-server';
+import {
+  accessTokenOf,
+  createAccessTokenVerifier,
+  createBearerAuth,
+  type AccessTokenVerifier,
+  type RevocationOptions,
+} from 'trustgate/resource-server';
 import { ErpStore, type OrderStatus } from './store.js';
 
 export interface ErpApiOptions {
@@ -14,6 +20,12 @@ export interface ErpApiOptions {
   corsOrigins: string[];
   port: number;
   host: string;
+  /**
+   * How the API learns of revoked tokens (it must be registered: `trustgate api create <audience>`):
+   * `{ feed: { clientId: <audience>, clientSecret, intervalMs } }` polls the signed revocation feed,
+   * `{ introspection: { clientId, clientSecret, cacheMs } }` asks about every token.
+   */
+  revocation?: RevocationOptions;
   /** replace the verifier (tests) */
   verifier?: AccessTokenVerifier;
   logger?: boolean;
@@ -22,6 +34,8 @@ export interface ErpApiOptions {
 export interface RunningErpApi {
   url: string;
   server: FastifyInstance;
+  /** the access-token verifier (`verifier.pollRevocations()` reads the revocation feed now) */
+  verifier: AccessTokenVerifier;
   close(): Promise<void>;
 }
 
@@ -71,7 +85,13 @@ interface OrderInput {
  */
 export async function startErpApi(options: ErpApiOptions): Promise<RunningErpApi> {
   const store = new ErpStore(options.databasePath);
-  const verifier = options.verifier ?? createAccessTokenVerifier({ issuer: options.issuer, audience: options.audience });
+  const verifier =
+    options.verifier ??
+    createAccessTokenVerifier({
+      issuer: options.issuer,
+      audience: options.audience,
+      ...(options.revocation ? { revocation: options.revocation } : {}),
+    });
   const auth = createBearerAuth({ verifier, realm: options.audience });
   const read = { preHandler: auth.requireScope('read') };
   const update = { preHandler: auth.requireScope('update') };
@@ -158,11 +178,19 @@ export async function startErpApi(options: ErpApiOptions): Promise<RunningErpApi
     return reply.code(204).send();
   });
 
-  app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    verifier.close();
+    store.close();
+  });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  return { url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, server: app, close: () => app.close() };
+  return {
+    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    server: app,
+    verifier,
+    close: () => app.close(),
+  };
 }
 
 /** Company records are for internal users; community users (customers, partners) get 403. */

@@ -1,3 +1,5 @@
+import { pageText, type PageText } from '../http/page-language.js';
+import { accountMessages } from './render.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ACCOUNT_CLIENT_ID } from '../domain/built-in-apps.js';
@@ -22,27 +24,30 @@ export async function reauthenticate(ctx: AppContext, request: FastifyRequest, r
 }
 
 /** The account page for this session, with a notice at the top or one section's problem. */
-export function renderOverview(
+export async function renderOverview(
   ctx: AppContext,
   reply: FastifyReply,
   account: AccountSession,
-  options: { status?: number; notice?: string; feedback?: SectionFeedback } = {},
-): FastifyReply {
+  options: { status?: number; notice?: PageText; feedback?: SectionFeedback; createdToken?: string } = {},
+): Promise<FastifyReply> {
   const { user } = account.live;
-  const view = { ctx, account, feedback: options.feedback };
+  const m = accountMessages(reply, user);
+  const view = { ctx, account, feedback: options.feedback, messages: m, ...(options.createdToken ? { createdToken: options.createdToken } : {}) };
+  const sections = (await Promise.all(ACCOUNT_SECTIONS.map((section) => section(view)))).filter((section) => section !== undefined);
   return sendPage(
     reply,
     options.status ?? 200,
     accountPage({
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
-      title: `${ctx.config.instanceName} account`,
+      title: m.account.title(ctx.config.instanceName),
       login: user.login,
       name: user.displayName,
       email: user.email,
-      notice: options.notice,
-      sections: ACCOUNT_SECTIONS.map((section) => section(view)),
+      notice: pageText(options.notice, m),
+      sections,
       signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
+      messages: m,
     }),
   );
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { reauthenticate, showOverview } from './overview.js';
 import { accountCallback } from './callback.js';
 import { changePassword } from './password-change.js';
+import { createToken, revokeToken } from './tokens-section.js';
 import { showPasswordReset, submitPasswordReset } from './password-reset.js';
 import { startResetPruning } from './pruner.js';
 
@@ -15,6 +16,8 @@ export function registerAccount(app: FastifyInstance, ctx: AppContext): void {
   app.get('/account/callback', page, (request, reply) => accountCallback(ctx, request, reply));
   app.get('/account/reauthenticate', page, (request, reply) => reauthenticate(ctx, request, reply));
   app.post('/account/password', page, (request, reply) => changePassword(ctx, request, reply));
+  app.post('/account/tokens', page, (request, reply) => createToken(ctx, request, reply));
+  app.post('/account/tokens/revoke', page, (request, reply) => revokeToken(ctx, request, reply));
   app.get<TokenParams>('/account/reset/:token', page, (request, reply) => showPasswordReset(ctx, request, reply));
   app.post<TokenParams>('/account/reset/:token', page, (request, reply) => submitPasswordReset(ctx, request, reply));
   const stop = startResetPruning(ctx);

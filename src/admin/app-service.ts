@@ -3,7 +3,10 @@ import { publicAppSecret } from '../checks/registration/app-registration.js';
 import {
   DEFAULT_ACCESS_TOKEN_LIFETIME,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
+  hasClientKeys,
   isSecretActive,
+  ACCESS_TOKENS_POLICIES,
+  type AccessTokensPolicy,
   type ClientSecret,
   type ClientType,
   type TrustedApplication,
@@ -16,6 +19,8 @@ import { auditChange, isUniqueViolation, type AdminDeps } from './admin-deps.js'
 import { secretInfo, type SecretInfo } from './secret-info.js';
 import { BUILT_IN_CLIENT_PREFIX, isBuiltInClientId } from '../domain/built-in-apps.js';
 import { checkRefreshReuseGrace } from '../checks/registration/lifetimes.js';
+import { checkJwks, checkJwksUri } from '../checks/registration/client-keys.js';
+import { isStorableText } from '../domain/text.js';
 
 /** Everything an administrator can set on a Trusted Application. */
 export interface AppInput {
@@ -52,6 +57,14 @@ export interface AppInput {
   requirePar: boolean;
   /** token requests must carry a DPoP proof (RFC 9449) */
   requireDpop: boolean;
+  /** who may issue long-lived reference tokens for the app: none (default), users, admins */
+  accessTokens: AccessTokensPolicy;
+  /** login of the user a service app acts as with client_credentials; null removes it (no service access) */
+  systemUser: string | null;
+  /** the app's public keys for private_key_jwt as a JWK Set (replaces a JWKS URI); null removes them */
+  jwks: unknown;
+  /** where the app publishes its public keys (replaces keys given by value); null removes it */
+  jwksUri: string | null;
 }
 
 /** What `create` needs; everything else has a default. */
@@ -92,6 +105,8 @@ export class AppService {
     }
     const clientType = input.clientType;
     const secretValue = this.secretToAdd(input);
+    const keys = clientKeys(input, { jwks: null, jwksUri: null });
+    const systemUserId = await this.systemUserId(input.systemUser, null);
     const registration = validateAppRegistration({
       clientId: input.clientId,
       displayName: input.displayName,
@@ -109,7 +124,12 @@ export class AppService {
       idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? null,
       accessTokenSigningAlg: input.accessTokenSigningAlg ?? null,
       hasSecret: secretValue !== undefined,
+      hasClientKeys: hasClientKeys(keys),
+      serviceApp: systemUserId !== null,
     });
+    if (await this.deps.store.apis.get(registration.clientId)) {
+      throw conflict('app_id_is_api', `"${registration.clientId}" is the audience of a registered API; an app's ApplicationUri must differ`, ['clientId']);
+    }
     if (await this.deps.store.apps.get(registration.clientId)) {
       throw conflict('app_exists', `an app with ApplicationUri "${registration.clientId}" already exists`, ['clientId']);
     }
@@ -121,6 +141,9 @@ export class AppService {
       requireMfa: input.requireMfa ?? false,
       requirePar: input.requirePar ?? false,
       requireDpop: input.requireDpop ?? false,
+      accessTokens: checkAccessTokensPolicy(input.accessTokens ?? 'none'),
+      systemUserId,
+      ...keys,
       createdAt: now,
       updatedAt: now,
     };
@@ -148,6 +171,8 @@ export class AppService {
     const current = await this.requireChangeable(clientId);
     const clientType = changes.clientType ?? current.clientType;
     const secretValue = this.secretToAdd({ ...changes, clientType });
+    const keys = clientKeys(changes, { jwks: current.jwks ?? null, jwksUri: current.jwksUri ?? null });
+    const systemUserId = await this.systemUserId(changes.systemUser, current.systemUserId ?? null);
     const now = this.deps.now();
     // a type change moves the refresh lifetime to the new type's default unless it was customised
     const refreshDefault =
@@ -174,6 +199,8 @@ export class AppService {
       // keeps its secrets as they are: even with none active (all expired or revoked) it can still be
       // renamed or disabled; `app secret add` gives it a new one.
       hasSecret: secretValue !== undefined || (clientType === 'confidential' && current.clientType === 'confidential'),
+      hasClientKeys: hasClientKeys(keys),
+      serviceApp: systemUserId !== null,
     });
     const app: TrustedApplication = {
       ...registration,
@@ -184,6 +211,9 @@ export class AppService {
       requireMfa: changes.requireMfa ?? current.requireMfa,
       requirePar: changes.requirePar ?? current.requirePar,
       requireDpop: changes.requireDpop ?? current.requireDpop,
+      accessTokens: checkAccessTokensPolicy(changes.accessTokens ?? current.accessTokens),
+      systemUserId,
+      ...keys,
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };
@@ -329,6 +359,19 @@ export class AppService {
     return secretInfo({ ...target, revokedAt: now }, now);
   }
 
+  /**
+   * The id of the system user a change names (by login), the current one when the change names none,
+   * null when the change removes it. The user must exist; a disabled one may be named (the app then gets
+   * no tokens until the user is enabled).
+   */
+  private async systemUserId(login: string | null | undefined, current: string | null): Promise<string | null> {
+    if (login === undefined) return current;
+    if (login === null) return null;
+    const user = typeof login === 'string' && isStorableText(login) ? await this.deps.store.users.getByLogin(login) : undefined;
+    if (!user) throw notFound('system_user_not_found', `no user with login "${String(login)}" to act as the app's system user`, ['systemUser']);
+    return user.id;
+  }
+
   private async require(clientId: string): Promise<TrustedApplication> {
     const app = await this.deps.store.apps.get(clientId);
     if (!app) throw appNotFound(clientId);
@@ -382,8 +425,28 @@ export class AppService {
   }
 }
 
-/** An app's settings as the audit trail records them (no secrets: an app record holds none). */
-const SETTINGS = [
+type ClientKeys = Pick<TrustedApplication, 'jwks' | 'jwksUri'>;
+
+/** The app's client keys after a change: keys by value and a JWKS URI replace each other; null removes. */
+function clientKeys(input: { jwks?: unknown; jwksUri?: string | null }, current: ClientKeys): ClientKeys {
+  const givesJwks = input.jwks !== undefined && input.jwks !== null;
+  const givesUri = input.jwksUri !== undefined && input.jwksUri !== null;
+  if (givesJwks && givesUri) {
+    throw invalid('client_keys_choice_conflict', 'give the public keys either by value (jwks) or by URL (jwksUri), not both', ['jwks', 'jwksUri']);
+  }
+  if (givesJwks) return { jwks: checkJwks(input.jwks), jwksUri: null };
+  if (givesUri) return { jwks: null, jwksUri: checkJwksUri(input.jwksUri!) };
+  return {
+    jwks: input.jwks === null ? null : current.jwks ?? null,
+    jwksUri: input.jwksUri === null ? null : current.jwksUri ?? null,
+  };
+}
+
+/**
+ * Every setting of an app an administrator chooses, in a stable order: what the audit trail records of a
+ * change and what `trustgate export`/`apply` files carry (no secrets: an app record holds none).
+ */
+export const APP_SETTINGS = [
   'displayName',
   'clientType',
   'enabled',
@@ -402,16 +465,20 @@ const SETTINGS = [
   'refreshReuseGraceSeconds',
   'requirePar',
   'requireDpop',
+  'accessTokens',
+  'systemUserId',
+  'jwks',
+  'jwksUri',
 ] as const satisfies readonly (keyof TrustedApplication)[];
 
 function appSettings(app: TrustedApplication): Record<string, unknown> {
-  return Object.fromEntries(SETTINGS.map((name) => [name, app[name]]));
+  return Object.fromEntries(APP_SETTINGS.map((name) => [name, app[name]]));
 }
 
 /** The settings that changed, each with its old and new value. */
 function settingChanges(before: TrustedApplication, after: TrustedApplication): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const name of SETTINGS) {
+  for (const name of APP_SETTINGS) {
     if (JSON.stringify(before[name]) !== JSON.stringify(after[name])) changes[name] = { from: before[name], to: after[name] };
   }
   return changes;
@@ -419,6 +486,13 @@ function settingChanges(before: TrustedApplication, after: TrustedApplication): 
 
 function withGenerated(result: AppResult, generated: string | undefined): AppResult {
   return generated === undefined ? result : { ...result, generatedSecret: generated };
+}
+
+function checkAccessTokensPolicy(value: string): AccessTokensPolicy {
+  if (!(ACCESS_TOKENS_POLICIES as readonly string[]).includes(value)) {
+    throw invalid('access_tokens_invalid', 'who may issue reference tokens must be none, users or admins', ['accessTokens']);
+  }
+  return value as AccessTokensPolicy;
 }
 
 function appNotFound(clientId: string) {

@@ -5,7 +5,10 @@ import { registerAppCommands } from './commands/app.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerApiCommands } from './commands/api.js';
+import { registerTokenCommands } from './commands/token.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerConfigFileCommands } from './commands/config-file.js';
 
 /** The `trustgate` command line: the same configuration (environment) and store as the server. */
 export function buildProgram(env: Env): Command {
@@ -18,7 +21,10 @@ export function buildProgram(env: Env): Command {
   registerAppCommands(program, env);
   registerUserCommands(program, env);
   registerKeysCommands(program, env);
+  registerApiCommands(program, env);
+  registerTokenCommands(program, env);
   registerAuditCommands(program, env);
+  registerConfigFileCommands(program, env);
   return program;
 }
 

@@ -45,6 +45,7 @@ export function accountApp(config: Pick<Config, 'issuer' | 'instanceName'>, now:
     enabled: true,
     // a user who must use a second factor still must here (the user's own requireMfa applies to every app)
     requireMfa: false,
+    accessTokens: 'none',
     // signed like every app that made no choice: with SIGNING_ALG
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,

@@ -45,6 +45,20 @@ export function accessTokenClaims(
   grant: TokenGrant,
   options: { issuer: string; audiences: readonly string[]; jti: string; iat: number; lifetime: number },
 ): AccessTokenClaims {
+  return { ...serviceAccessTokenClaims(grant, options), sid: grant.sid, auth_time: grant.authTime, acr: acrOf(grant.amr) };
+}
+
+/**
+ * The claims every access token has; alone, the access token of a service app (grant_type=
+ * client_credentials): no sign-in stands behind it, so no `sid`, `auth_time` or `acr`; `sub` is the
+ * app's system user and `user_kind` that user's kind.
+ */
+export type ServiceAccessTokenClaims = Omit<AccessTokenClaims, 'sid' | 'auth_time' | 'acr'>;
+
+export function serviceAccessTokenClaims(
+  grant: { clientId: string; user: User; scope: readonly string[] },
+  options: { issuer: string; audiences: readonly string[]; jti: string; iat: number; lifetime: number },
+): ServiceAccessTokenClaims {
   return {
     iss: options.issuer,
     aud: audienceClaim(options.audiences),
@@ -55,9 +69,6 @@ export function accessTokenClaims(
     sub: grant.user.id,
     client_id: grant.clientId,
     scope: grant.scope.join(' '),
-    sid: grant.sid,
-    auth_time: grant.authTime,
-    acr: acrOf(grant.amr),
     user_kind: grant.user.kind,
   };
 }

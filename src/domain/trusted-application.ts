@@ -2,6 +2,12 @@ import type { SigningAlg } from './signing-alg.js';
 
 export type ClientType = 'public' | 'confidential';
 export type UserKind = 'internal' | 'community';
+/**
+ * Who may issue long-lived reference tokens for the app (the reference file's AccessTokens): nobody,
+ * signed-in users for themselves (and administrators), or administrators only.
+ */
+export type AccessTokensPolicy = 'none' | 'users' | 'admins';
+export const ACCESS_TOKENS_POLICIES: readonly AccessTokensPolicy[] = ['none', 'users', 'admins'];
 
 /** A registered app (the seed's Trusted Application). `clientId` is its ApplicationUri. */
 export interface TrustedApplication {
@@ -31,8 +37,29 @@ export interface TrustedApplication {
   requirePar: boolean;
   /** the app's token requests must carry a DPoP proof (RFC 9449): its tokens are always key-bound */
   requireDpop: boolean;
+  /** who may issue long-lived reference tokens for the app */
+  accessTokens: AccessTokensPolicy;
+  /**
+   * The user a service app acts as with grant_type=client_credentials (the seed's SystemUser: the
+   * user's id); null or absent: the app has no service access.
+   */
+  systemUserId?: string | null;
+  /** public keys the app signs its client assertions with (private_key_jwt), registered by value */
+  jwks?: JsonWebKeySet | null;
+  /** where the app publishes those keys instead (https; http only on a loopback host) */
+  jwksUri?: string | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A JWK Set of public keys (RFC 7517 5). */
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown>>;
+}
+
+/** The app has public keys registered, so it may authenticate with private_key_jwt (RFC 7523). */
+export function hasClientKeys(app: Pick<TrustedApplication, 'jwks' | 'jwksUri'>): boolean {
+  return Boolean(app.jwks) || Boolean(app.jwksUri);
 }
 
 export interface ClientSecret {

@@ -12,6 +12,9 @@ import { registerRevocation } from '../endpoints/revocation/route.js';
 import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
 import { registerPar } from '../endpoints/par/route.js';
+import { registerIssuerRoot } from '../endpoints/issuer-root/route.js';
+import { registerAssets } from './assets.js';
+import { registerRevocationFeed } from '../endpoints/revocation-feed/route.js';
 
 /**
  * The route table. Protocol endpoints live under the issuer's path (e.g. /id/connect/token);
@@ -21,6 +24,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   registerHealth(app, ctx);
   await app.register(
     async (issuer) => {
+      registerAssets(issuer, ctx);
       registerDiscovery(issuer, ctx);
       registerJwks(issuer, ctx);
       registerAuthorize(issuer, ctx);
@@ -31,7 +35,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerUserinfo(issuer, ctx);
       registerRevocation(issuer, ctx);
       registerIntrospection(issuer, ctx);
+      registerRevocationFeed(issuer, ctx);
       registerAccount(issuer, ctx);
+      registerIssuerRoot(issuer, ctx);
     },
     { prefix: ctx.config.issuerPath },
   );

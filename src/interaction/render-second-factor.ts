@@ -10,17 +10,23 @@ import { secondFactorPage } from '../pages/second-factor-page.js';
 import { totpEnrolmentPage } from '../pages/totp-enrolment-page.js';
 import { recoveryCodesPage } from '../pages/recovery-codes-page.js';
 import { interactionPath } from '../authorization/sign-in.js';
+import { pageText, requestMessages, type PageText } from '../http/page-language.js';
+import type { Messages } from '../pages/messages/index.js';
 
 function send(reply: FastifyReply, status: number, bound: BoundInteraction, body: string): FastifyReply {
   setPageHeaders(reply, [bound.interaction.request.redirectUri]);
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
-function cancelForm(ctx: AppContext, bound: BoundInteraction) {
+function messagesOf(reply: FastifyReply, bound: BoundInteraction): Messages {
+  return requestMessages(reply.request, bound.interaction.request.uiLocales);
+}
+
+function cancelForm(ctx: AppContext, bound: BoundInteraction, m: Messages) {
   return html`<form method="post" action="${interactionPath(ctx, bound.interaction.id, 'abort')}" class="secondary">
 <input type="hidden" name="csrf" value="${bound.csrf}">
 <input type="hidden" name="reason" value="cancel">
-<button type="submit" class="link">Cancel and return to ${bound.app.displayName}</button>
+<button type="submit" class="link">${m.common.cancelAndReturn(bound.app.displayName)}</button>
 </form>`;
 }
 
@@ -30,8 +36,9 @@ export function renderSecondFactor(
   reply: FastifyReply,
   bound: BoundInteraction,
   user: User,
-  options: { status?: number; error?: string } = {},
+  options: { status?: number; error?: PageText } = {},
 ): FastifyReply {
+  const m = messagesOf(reply, bound);
   return send(
     reply,
     options.status ?? 200,
@@ -44,7 +51,8 @@ export function renderSecondFactor(
       cancelAction: interactionPath(ctx, bound.interaction.id, 'abort'),
       csrf: bound.csrf,
       login: user.login,
-      error: options.error,
+      error: pageText(options.error, m),
+      messages: m,
     }),
   );
 }
@@ -55,8 +63,9 @@ export function renderTotpEnrolment(
   reply: FastifyReply,
   bound: BoundInteraction,
   enrolment: TotpEnrolment,
-  options: { status?: number; error?: string } = {},
+  options: { status?: number; error?: PageText } = {},
 ): FastifyReply {
+  const m = messagesOf(reply, bound);
   return send(
     reply,
     options.status ?? 200,
@@ -64,20 +73,22 @@ export function renderTotpEnrolment(
     totpEnrolmentPage({
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
-      lead: `Signing in to ${bound.app.displayName} needs a second factor. Set up an authenticator app to continue.`,
+      lead: m.totp.leadSignIn(bound.app.displayName),
       action: interactionPath(ctx, bound.interaction.id, 'enrol-totp'),
       csrf: bound.csrf,
       credentialId: enrolment.credentialId,
       qrSvg: enrolment.qrSvg,
       secret: enrolment.secret,
-      error: options.error,
-      leave: cancelForm(ctx, bound),
+      error: pageText(options.error, m),
+      leave: cancelForm(ctx, bound, m),
+      messages: m,
     }),
   );
 }
 
 /** The new recovery codes, once; "Continue" goes on with the sign-in. */
 export function renderRecoveryCodes(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, codes: readonly string[]): FastifyReply {
+  const m = messagesOf(reply, bound);
   return send(
     reply,
     200,
@@ -88,7 +99,8 @@ export function renderRecoveryCodes(ctx: AppContext, reply: FastifyReply, bound:
       codes,
       action: interactionPath(ctx, bound.interaction.id, 'continue'),
       csrf: bound.csrf,
-      continueLabel: `Continue to ${bound.app.displayName}`,
+      continueLabel: m.common.continueTo(bound.app.displayName),
+      messages: m,
     }),
   );
 }

@@ -8,6 +8,7 @@ import { loginPage } from '../pages/login-page.js';
 import { consentPage } from '../pages/consent-page.js';
 import { blockedPage } from '../pages/blocked-page.js';
 import { interactionPath } from '../authorization/sign-in.js';
+import { pageText, requestMessages, type PageText } from '../http/page-language.js';
 
 function send(reply: FastifyReply, status: number, redirectUri: string, body: string): FastifyReply {
   // the redirect that follows a form submission must be allowed by form-action (Chromium enforces it)
@@ -19,9 +20,10 @@ export function renderLogin(
   ctx: AppContext,
   reply: FastifyReply,
   bound: BoundInteraction,
-  options: { status?: number; login?: string; error?: string; notice?: string } = {},
+  options: { status?: number; login?: string; error?: PageText; notice?: PageText } = {},
 ): FastifyReply {
   const { interaction, app, csrf } = bound;
+  const m = requestMessages(reply.request, interaction.request.uiLocales);
   return send(
     reply,
     options.status ?? 200,
@@ -34,8 +36,9 @@ export function renderLogin(
       cancelAction: interactionPath(ctx, interaction.id, 'abort'),
       csrf,
       login: options.login ?? interaction.request.loginHint ?? '',
-      error: options.error,
-      notice: options.notice,
+      error: pageText(options.error, m),
+      notice: pageText(options.notice, m),
+      messages: m,
     }),
   );
 }
@@ -55,12 +58,14 @@ export function renderConsent(ctx: AppContext, reply: FastifyReply, bound: Bound
       action: interactionPath(ctx, interaction.id, 'consent'),
       csrf,
       scopes: interaction.request.scope,
+      messages: requestMessages(reply.request, interaction.request.uiLocales),
     }),
   );
 }
 
-export function renderBlocked(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, message: string): FastifyReply {
+export function renderBlocked(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, message: PageText): FastifyReply {
   const { interaction, app, csrf } = bound;
+  const m = requestMessages(reply.request, interaction.request.uiLocales);
   return send(
     reply,
     403,
@@ -69,9 +74,10 @@ export function renderBlocked(ctx: AppContext, reply: FastifyReply, bound: Bound
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
       appName: app.displayName,
-      message,
+      message: pageText(message, m)!,
       action: interactionPath(ctx, interaction.id, 'abort'),
       csrf,
+      messages: m,
     }),
   );
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { STYLESHEET } from '../pages/stylesheet.js';
 import { showInteraction } from './show.js';
 import { submitLogin } from './login.js';
 import { submitConsent } from './consent.js';
@@ -10,7 +9,7 @@ import { startSignInPruning } from './pruner.js';
 
 type IdParams = { Params: { id: string } };
 
-/** The sign-in pages (login, consent) of a pending interaction, and their stylesheet. */
+/** The sign-in pages (login, consent, second factor) of a pending interaction (their stylesheet: http/assets.ts). */
 export function registerInteraction(app: FastifyInstance, ctx: AppContext): void {
   const page = { config: { errorStyle: 'page' as const } };
   app.get<IdParams>('/connect/interaction/:id', page, (request, reply) => showInteraction(ctx, request, reply));
@@ -20,12 +19,6 @@ export function registerInteraction(app: FastifyInstance, ctx: AppContext): void
   app.post<IdParams>('/connect/interaction/:id/second-factor', page, (request, reply) => submitSecondFactor(ctx, request, reply));
   app.post<IdParams>('/connect/interaction/:id/enrol-totp', page, (request, reply) => submitTotpEnrolment(ctx, request, reply));
   app.post<IdParams>('/connect/interaction/:id/continue', page, (request, reply) => continueAfterEnrolment(ctx, request, reply));
-  app.get('/assets/trustgate.css', (_request, reply) =>
-    reply
-      .header('Cache-Control', 'public, max-age=86400')
-      .type('text/css; charset=utf-8')
-      .send(STYLESHEET),
-  );
   const stop = startSignInPruning(ctx);
   app.addHook('onClose', async () => stop());
 }

@@ -57,18 +57,18 @@ export async function submitSecondFactor(ctx: AppContext, request: InteractionRe
   const bound = await loadBoundInteraction(ctx, request, request.params.id, true);
   const { user, methods } = await requirePending(ctx, bound);
   const code = bound.form.get('code', (d) => pageError(d))?.trim();
-  if (!code) return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: 'Enter the code from your authenticator app.' });
+  if (!code) return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: (m) => m.secondFactor.missing });
   const attempt = await attemptSecondFactor(ctx, user, code, bound.app.clientId);
   if (attempt.kind === 'refused') {
     const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
     reply.header('Retry-After', String(Math.max(1, Math.ceil(attempt.retryAfterMs / 1000))));
     return renderSecondFactor(ctx, reply, bound, user, {
       status: 429,
-      error: `Too many wrong codes. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      error: (m) => m.secondFactor.throttled(minutes),
     });
   }
   if (attempt.kind === 'failed') {
-    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: 'That code is not right, or was already used. Try the next one.' });
+    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: (m) => m.secondFactor.wrong });
   }
   return continueSignIn(ctx, request, reply, bound, user, amrOf([...methods, 'otp']));
 }
@@ -84,7 +84,7 @@ export async function submitTotpEnrolment(ctx: AppContext, request: InteractionR
     const enrolment = (await resumeTotpEnrolment(ctx, user, credentialId)) ?? (await startTotpEnrolment(ctx, user));
     return renderTotpEnrolment(ctx, reply, bound, enrolment, {
       status: 400,
-      error: 'That code is not right. Check the time on your phone and type the code the app shows now.',
+      error: (m) => m.secondFactor.enrolWrong,
     });
   }
   await ctx.audit.record({

@@ -16,4 +16,12 @@ export {
 } from './verifier.js';
 export { BearerError, type BearerErrorCode } from './bearer-error.js';
 export { extractBearerToken, type BearerRequestParts } from './bearer-header.js';
+export {
+  REVOKED_DESCRIPTIONS,
+  type ApiCredentials,
+  type RevocationOptions,
+  type RevocationFeedOptions,
+  type IntrospectionOptions,
+} from './revocation.js';
+export { INACTIVE_DESCRIPTION } from './introspection.js';
 export { createBearerAuth, accessTokenOf, type BearerAuth, type BearerAuthOptions } from './fastify.js';

@@ -2,6 +2,8 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { BearerError, insufficientScope, invalidToken } from './bearer-error.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { SIGNING_ALGS, signingAlgList } from '../domain/signing-alg.js';
+import { RevocationFeed, type RevocationOptions } from './revocation.js';
+import { INACTIVE_DESCRIPTION, IntrospectionCheck } from './introspection.js';
 
 /** How long the key set is cached by default (Trustgate publishes new keys at least this long, plus its JWKS max-age, before they sign). */
 export const DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS = 600;
@@ -30,6 +32,14 @@ export interface AccessTokenVerifierOptions {
   fetch?: typeof fetch;
   /** clock in epoch ms (tests) */
   now?: () => number;
+  /**
+   * How this API learns that a token was revoked before it expired (it needs to be a registered API:
+   * `trustgate api create`). `{ feed: { clientId, clientSecret, intervalMs } }` polls the issuer's signed
+   * revocation feed (no call per request; refusals within one interval); `{ introspection: { clientId,
+   * clientSecret, cacheMs } }` asks the issuer about every token (at most cacheMs late) and also accepts
+   * reference (opaque) tokens. Without it, a token is accepted until it expires.
+   */
+  revocation?: RevocationOptions;
 }
 
 /** A verified access token (RFC 9068 claims, typed). */
@@ -58,6 +68,13 @@ export interface AccessTokenVerifier {
    * Throws a BearerError (401 invalid_token, 403 insufficient_scope, 503 keys unavailable).
    */
   verify(token: string, options?: { scopes?: string[] }): Promise<AccessToken>;
+  /**
+   * Reads the revocation feed now (joining a poll in flight) and resolves when done; rejects when the feed
+   * could not be read. Resolves at once without a feed. For tests and for a prompt start.
+   */
+  pollRevocations(): Promise<void>;
+  /** Stops polling the revocation feed. */
+  close(): void;
 }
 
 /**
@@ -90,11 +107,38 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     now,
   });
 
+  const timeoutMs = options.httpTimeoutMs ?? 5000;
+  const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  const revocation = options.revocation;
+  const feed =
+    revocation && 'feed' in revocation
+      ? new RevocationFeed(revocation.feed, { issuer: options.issuer, keys, fetch: fetchImpl, now, timeoutMs })
+      : undefined;
+  const introspection =
+    revocation && 'introspection' in revocation
+      ? new IntrospectionCheck(revocation.introspection, { issuer: options.issuer, fetch: fetchImpl, now, timeoutMs })
+      : undefined;
+  feed?.start();
+
+  const withScopes = (accessToken: AccessToken, needed: string[]): AccessToken => {
+    const missing = needed.filter((scope) => !accessToken.scopes.includes(scope));
+    if (missing.length > 0) throw insufficientScope(needed, missing);
+    return accessToken;
+  };
+
   return {
+    pollRevocations: () => feed?.poll() ?? Promise.resolve(),
+    close: () => feed?.stop(),
     async verify(token, verifyOptions = {}) {
       if (typeof token !== 'string' || token.length === 0) throw invalidToken('the access token is empty');
       if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('the access token is too long');
-      if (token.split('.').length !== 3) throw invalidToken('the access token is malformed: expected a signed JWT');
+      if (token.split('.').length !== 3) {
+        if (!introspection) throw invalidToken('the access token is malformed: expected a signed JWT');
+        // a reference token: only the issuer knows it
+        const answer = await introspection.introspect(token);
+        if (!answer.active) throw invalidToken(INACTIVE_DESCRIPTION);
+        return withScopes(fromIntrospection(answer, options.issuer, audiences), verifyOptions.scopes ?? []);
+      }
       const getKey = await keys.getKeyResolver();
       let payload: JWTPayload;
       try {
@@ -111,12 +155,26 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         throw describeFailure(error, options.issuer, audiences);
       }
       const accessToken = toAccessToken(payload);
-      const needed = verifyOptions.scopes ?? [];
-      const missing = needed.filter((scope) => !accessToken.scopes.includes(scope));
-      if (missing.length > 0) throw insufficientScope(needed, missing);
-      return accessToken;
+      if (feed) {
+        await feed.check({ jti: accessToken.jti, sid: accessToken.sid, subject: accessToken.subject, clientId: accessToken.clientId, issuedAt: accessToken.issuedAt });
+      }
+      if (introspection && !(await introspection.introspect(token)).active) throw invalidToken(INACTIVE_DESCRIPTION);
+      return withScopes(accessToken, verifyOptions.scopes ?? []);
     },
   };
+}
+
+/** A reference token as the issuer's introspection described it (the same checks as a JWT's claims). */
+function fromIntrospection(answer: Record<string, unknown>, issuer: string, audiences: string[]): AccessToken {
+  if (answer.iss !== undefined && answer.iss !== issuer) throw invalidToken(`the access token was not issued by ${issuer}`);
+  const aud = Array.isArray(answer.aud) ? answer.aud : [answer.aud];
+  if (!aud.some((a) => typeof a === 'string' && audiences.includes(a))) {
+    throw invalidToken(`the access token is not meant for this API (audience must include "${audiences.join('" or "')}")`);
+  }
+  const payload = { ...answer, iss: issuer, aud: aud as string[] } as JWTPayload;
+  delete (payload as Record<string, unknown>).active;
+  if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw invalidToken('the introspection answer has no "exp" or "iat"');
+  return toAccessToken(payload);
 }
 
 function toAccessToken(payload: JWTPayload): AccessToken {

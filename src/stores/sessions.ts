@@ -27,8 +27,11 @@ export interface SessionsStore {
   renew(oldIdHash: string, userId: string, renewal: SessionRenewal): Promise<boolean>;
   /** Starts `session` and ends the browser's previous one (if any), in one transaction. */
   replace(previousIdHash: string | null, session: Session): Promise<void>;
-  /** Ends a session; true when this call ended it. */
-  end(idHash: string, now: number): Promise<boolean>;
+  /**
+   * Ends a session; true when this call ended it. With `logout`, the tokens issued in it are revoked for
+   * the APIs too (a revocation-feed entry for its sid, in the same transaction).
+   */
+  end(idHash: string, now: number, options?: { logout?: boolean }): Promise<boolean>;
   /** Removes sessions that ended, expired, or went idle longer than `idleMs` before `before` (bounded batch). */
   pruneExpired(before: number, idleMs: number, limit?: number): Promise<number>;
 }

@@ -13,6 +13,10 @@ import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
 import type { PushedRequestsStore } from './pushed-requests.js';
 import type { DpopProofsStore } from './dpop-proofs.js';
+import type { ApisStore } from './apis.js';
+import type { RevocationEventsStore } from './revocation-events.js';
+import type { ReferenceTokensStore } from './reference-tokens.js';
+import type { ClientAssertionsStore } from './client-assertions.js';
 import type { AuditEventsStore } from './audit-events.js';
 
 /** One port per persistent concern. */
@@ -32,6 +36,10 @@ export interface StorePorts {
   readonly passwordResets: PasswordResetsStore;
   readonly pushedRequests: PushedRequestsStore;
   readonly dpopProofs: DpopProofsStore;
+  readonly apis: ApisStore;
+  readonly revocationEvents: RevocationEventsStore;
+  readonly referenceTokens: ReferenceTokensStore;
+  readonly clientAssertions: ClientAssertionsStore;
   readonly auditEvents: AuditEventsStore;
 }
 
@@ -52,5 +60,10 @@ export interface Store extends StorePorts {
   migrate(): Promise<string[]>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /**
+   * SQLite: a consistent copy of the live database into the new file `destination` (SQLite's online
+   * backup: writers go on meanwhile). PostgreSQL: refused with AdminError `backup_unsupported` (pg_dump).
+   */
+  backup(destination: string): Promise<void>;
   close(): Promise<void>;
 }

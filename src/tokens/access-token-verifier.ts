@@ -3,6 +3,7 @@ import { decodeProtectedHeader, errors, jwtVerify, type JWK } from 'jose';
 import type { AppContext } from '../context.js';
 import type { AccessTokenClaims } from '../domain/token-claims.js';
 import { isSigningAlg } from '../domain/signing-alg.js';
+import { isOurAudience } from './audiences.js';
 
 /** Why an access token is refused; the message is safe to show. */
 export class AccessTokenRejected extends Error {}
@@ -20,7 +21,8 @@ interface PublishedKey {
 /**
  * Verifies access tokens this server signed (RFC 9068): signed with a published key (the current one, or
  * a replaced one still published after a rotation) under that key's own algorithm (RS256, ES256 or
- * EdDSA; never `none` or an HMAC), typ at+jwt, our issuer, one of our API audiences, not expired, and
+ * EdDSA; never `none` or an HMAC), typ at+jwt, our issuer, one of our API audiences (API_AUDIENCE or a
+ * registered API), not expired, and
  * not on the revocation deny list.
  */
 export class AccessTokenVerifier {
@@ -57,13 +59,14 @@ export class AccessTokenVerifier {
         algorithms: [published.alg],
         typ: 'at+jwt',
         issuer: this.ctx.config.issuer,
-        audience: this.ctx.config.apiAudiences,
         currentDate: new Date(this.ctx.now()),
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'scope'],
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'scope', 'aud'],
       });
+      if (!(await isOurAudience(this.ctx, payload.aud))) throw new AccessTokenRejected('the access token is not meant for this server (aud)');
       return payload as unknown as AccessTokenClaims;
     } catch (error) {
+      if (error instanceof AccessTokenRejected) throw error;
       throw new AccessTokenRejected(describe(error));
     }
   }

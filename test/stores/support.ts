@@ -113,6 +113,10 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     refreshReuseGraceSeconds: null,
     requirePar: false,
     requireDpop: false,
+    accessTokens: 'none',
+    systemUserId: null,
+    jwks: null,
+    jwksUri: null,
     ...fields,
   };
 }

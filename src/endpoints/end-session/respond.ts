@@ -1,3 +1,4 @@
+import { requestMessages } from '../../http/page-language.js';
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { User } from '../../domain/user.js';
@@ -36,14 +37,14 @@ export async function signOut(
   if (sessionCookie !== undefined) {
     const idHash = sha256(sessionCookie);
     const session = await ctx.store.sessions.get(idHash);
-    if (await ctx.store.sessions.end(idHash, ctx.now())) {
+    if (await ctx.store.sessions.end(idHash, ctx.now(), { logout: true })) {
       ctx.log.info({ event: 'session_ended', sid: session?.sid, userId: session?.userId, clientId: target.clientId }, 'signed out');
     }
   }
   clearSessionCookie(reply, ctx.config);
   return (
     returnToApp(reply, target, state) ??
-    page(reply, signedOutPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config), note: target.note }))
+    page(reply, signedOutPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config), note: target.note, messages: requestMessages(reply.request) }))
   );
 }
 
@@ -74,6 +75,7 @@ export function askToSignOut(
       action: `${ctx.config.issuerPath}${CONFIRM_PATH}`,
       csrf: signOutCsrfToken(sessionCookie),
       fields,
+      messages: requestMessages(reply.request),
     }),
   );
 }
@@ -83,6 +85,6 @@ export function staySignedIn(ctx: AppContext, reply: FastifyReply, target: Logou
   ctx.log.info({ event: 'sign_out_declined', clientId: target.clientId }, 'stayed signed in');
   return (
     returnToApp(reply, target, state) ??
-    page(reply, stillSignedInPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config) }))
+    page(reply, stillSignedInPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config), messages: requestMessages(reply.request) }))
   );
 }

@@ -17,6 +17,7 @@ export function registerToken(app: FastifyInstance, ctx: AppContext): void {
     const dpop = await readDpopProof(ctx, request, `${ctx.config.issuer}/connect/token`);
     const validated = await validateTokenRequest(ctx, form, () => authenticateClient(ctx, request, form), { dpopJkt: dpop?.jkt });
     const response = await respondToTokenRequest(ctx, validated);
+    ctx.metrics.tokensIssued(validated.grantType);
     setNoStore(reply);
     return reply.send(response);
   });

@@ -4,15 +4,17 @@ import { invalidRequest, unsupportedGrantType } from '../../errors/oauth-error.j
 import { authorizationCodeGrant, type ValidatedCodeRequest } from '../../grants/authorization-code.js';
 import { refreshTokenGrant, type ValidatedRefreshRequest } from '../../grants/refresh-token.js';
 import type { TokenRequestProof } from '../../grants/grant.js';
+import { clientCredentialsGrant, type ValidatedClientCredentialsRequest } from '../../grants/client-credentials.js';
 
 /** A token request that passed every check, typed by its grant: what respond.ts issues tokens for. */
 export type ValidatedTokenRequest =
   | { readonly grantType: 'authorization_code'; readonly request: ValidatedCodeRequest }
-  | { readonly grantType: 'refresh_token'; readonly request: ValidatedRefreshRequest };
+  | { readonly grantType: 'refresh_token'; readonly request: ValidatedRefreshRequest }
+  | { readonly grantType: 'client_credentials'; readonly request: ValidatedClientCredentialsRequest };
 
 export type GrantType = ValidatedTokenRequest['grantType'];
 
-const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'];
+const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
 
 function isGrantType(value: string): value is GrantType {
   return (GRANT_TYPES as readonly string[]).includes(value);
@@ -44,5 +46,7 @@ export async function validateTokenRequest(
       return Object.freeze({ grantType, request: await authorizationCodeGrant.validate(ctx, client, form, proof) });
     case 'refresh_token':
       return Object.freeze({ grantType, request: await refreshTokenGrant.validate(ctx, client, form, proof) });
+    case 'client_credentials':
+      return Object.freeze({ grantType, request: await clientCredentialsGrant.validate(ctx, client, form) });
   }
 }

@@ -1,13 +1,23 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, TrustedApplicationsTable, ClientSecretsTable } from './schema.js';
-import type { ClientSecret, TrustedApplication } from '../../domain/trusted-application.js';
+import type { ClientSecret, JsonWebKeySet, TrustedApplication } from '../../domain/trusted-application.js';
 import type { AppsStore } from '../apps.js';
 import { isStorableText } from '../../domain/text.js';
 import { isSigningAlg, type SigningAlg } from '../../domain/signing-alg.js';
+import { ACCESS_TOKENS_POLICIES, type AccessTokensPolicy } from '../../domain/trusted-application.js';
+
+function isAccessTokensPolicy(value: string): value is AccessTokensPolicy {
+  return (ACCESS_TOKENS_POLICIES as readonly string[]).includes(value);
+}
+import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
+import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
 
 export class KyselyAppsStore implements AppsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async get(clientId: string): Promise<TrustedApplication | undefined> {
     if (!isStorableText(clientId)) return undefined;
@@ -35,6 +45,12 @@ export class KyselyAppsStore implements AppsStore {
     const { client_id, created_at, ...values } = fromApp(app);
     void created_at;
     return atomic(this.db, async (trx) => {
+      // turning the app off is its own conditional write first: it tells whether this change disables it
+      const disabling =
+        !app.enabled &&
+        affected(
+          await trx.updateTable('trusted_applications').set({ enabled: 0 }).where('client_id', '=', client_id).where('enabled', '=', 1).executeTakeFirst(),
+        ) === 1;
       const result = await trx.updateTable('trusted_applications').set(values).where('client_id', '=', client_id).executeTakeFirst();
       if (affected(result) !== 1) return false;
       if (options.revokeSecretsAt !== undefined) {
@@ -46,6 +62,7 @@ export class KyselyAppsStore implements AppsStore {
           .execute();
       }
       if (options.addSecret) await trx.insertInto('client_secrets').values(fromSecret(options.addSecret)).execute();
+      if (disabling) await this.revokeAppTokens(trx, client_id, app.updatedAt);
       return true;
     });
   }
@@ -80,13 +97,22 @@ export class KyselyAppsStore implements AppsStore {
         .where('client_id', '=', clientId)
         .where('revoked_at', 'is', null)
         .execute();
+      const until = await untilForIssuedBefore(trx, at); // while the app's own lifetime still counts
       await trx.deleteFrom('consents').where('client_id', '=', clientId).execute();
       await trx.deleteFrom('authorization_codes').where('client_id', '=', clientId).where('consumed_at', 'is', null).execute();
       await trx.deleteFrom('interactions').where('client_id', '=', clientId).execute();
       await trx.deleteFrom('client_secrets').where('client_id', '=', clientId).execute();
+      await trx.deleteFrom('reference_tokens').where('client_id', '=', clientId).execute();
       const result = await trx.deleteFrom('trusted_applications').where('client_id', '=', clientId).executeTakeFirst();
-      return affected(result) === 1;
+      if (affected(result) !== 1) return false;
+      await appendRevocationEvents(trx, this.dialect, [{ type: 'client', value: clientId, at, until }]);
+      return true;
     });
+  }
+
+  /** The revocation-feed entry of a disabled or deleted app: APIs refuse its tokens issued before `at`. */
+  private async revokeAppTokens(trx: Kysely<Database>, clientId: string, at: number): Promise<void> {
+    await appendRevocationEvents(trx, this.dialect, [{ type: 'client', value: clientId, at, until: await untilForIssuedBefore(trx, at) }]);
   }
 
   async longestAccessTokenLifetime(): Promise<number | undefined> {
@@ -158,6 +184,10 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     requireMfa: Number(row.require_mfa) === 1,
     requirePar: Number(row.require_par) === 1,
     requireDpop: Number(row.require_dpop) === 1,
+    accessTokens: isAccessTokensPolicy(row.access_tokens) ? row.access_tokens : 'none',
+    systemUserId: row.system_user_id ?? null,
+    jwks: row.jwks === null || row.jwks === undefined ? null : (JSON.parse(row.jwks) as JsonWebKeySet),
+    jwksUri: row.jwks_uri ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -184,6 +214,10 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     require_mfa: app.requireMfa ? 1 : 0,
     require_par: app.requirePar ? 1 : 0,
     require_dpop: app.requireDpop ? 1 : 0,
+    access_tokens: app.accessTokens,
+    system_user_id: app.systemUserId ?? null,
+    jwks: app.jwks ? JSON.stringify(app.jwks) : null,
+    jwks_uri: app.jwksUri ?? null,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };

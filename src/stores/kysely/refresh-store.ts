@@ -2,14 +2,20 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, RefreshFamiliesTable, RefreshTokensTable } from './schema.js';
 import type { RefreshFamily, RefreshTokenRecord, RevocationReason } from '../../domain/refresh-family.js';
 import type { RefreshFamiliesStore } from '../refresh-families.js';
+import type { RevocationEvent } from '../../domain/revocation-event.js';
+import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
+import { appendRevocationEvents } from './revocation-events-store.js';
 
 /**
  * Refresh-token families and their tokens (stored only as SHA-256 hashes). Rotation is an atomic
  * conditional update: of two requests presenting the same token, exactly one wins, on any node.
  */
 export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insertFamily(family: RefreshFamily, first: RefreshTokenRecord): Promise<void> {
     await atomic(this.db, async (trx) => {
@@ -109,12 +115,12 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
    */
   async revokeFamily(familyId: string, at: number, reason: RevocationReason): Promise<void> {
     await atomic(this.db, async (trx) => {
-      await trx
+      const revoked = await trx
         .updateTable('refresh_families')
         .set({ revoked_at: at, revoked_reason: reason })
         .where('id', '=', familyId)
         .where('revoked_at', 'is', null)
-        .execute();
+        .executeTakeFirst();
       await trx
         .insertInto('revoked_access_tokens')
         .columns(['jti', 'expires_at', 'revoked_at'])
@@ -128,6 +134,7 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
         )
         .onConflict((oc) => oc.column('jti').doNothing())
         .execute();
+      if (affected(revoked) === 1) await appendRevocationEvents(trx, this.dialect, await familyAccessTokens(trx, [familyId], at));
     });
   }
 
@@ -221,4 +228,17 @@ function fromToken(token: RefreshTokenRecord): RefreshTokensTable {
     access_expires_at: token.accessExpiresAt,
     grace_until: token.graceUntil,
   };
+}
+
+/** The revocation-feed entries of a revoked family: the id of each unexpired access token issued in it. */
+export async function familyAccessTokens(trx: Kysely<Database>, familyIds: readonly string[], at: number): Promise<RevocationEvent[]> {
+  if (familyIds.length === 0) return [];
+  const rows = await trx
+    .selectFrom('refresh_tokens')
+    .select(['access_jti', 'access_expires_at'])
+    .where('family_id', 'in', familyIds)
+    .where('access_jti', 'is not', null)
+    .where('access_expires_at', '>', at)
+    .execute();
+  return rows.map((row) => ({ type: 'jti' as const, value: row.access_jti!, at, until: Number(row.access_expires_at) }));
 }

@@ -1,23 +1,33 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { RevokedTokensStore } from '../revoked-tokens.js';
-import { affected } from './atomic.js';
+import type { Dialect } from '../store-ports.js';
+import { affected, atomic } from './atomic.js';
+import { appendRevocationEvents } from './revocation-events-store.js';
 
 /**
  * The deny list of access tokens (by `jti`) revoked before they expired. A row is kept only until the
  * token would have expired anyway; after that, `exp` alone refuses it.
  */
 export class KyselyRevokedTokensStore implements RevokedTokensStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
-  /** Adds a jti (idempotent). */
+  /** Adds a jti (idempotent), with its revocation-feed entry in the same transaction. */
   async add(jti: string, expiresAt: number, at: number): Promise<void> {
     if (expiresAt <= at) return;
-    await this.db
-      .insertInto('revoked_access_tokens')
-      .values({ jti, expires_at: expiresAt, revoked_at: at })
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .execute();
+    await atomic(this.db, async (trx) => {
+      const result = await trx
+        .insertInto('revoked_access_tokens')
+        .values({ jti, expires_at: expiresAt, revoked_at: at })
+        .onConflict((oc) => oc.column('jti').doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) > 0) {
+        await appendRevocationEvents(trx, this.dialect, [{ type: 'jti', value: jti, at, until: expiresAt }]);
+      }
+    });
   }
 
   async isRevoked(jti: string): Promise<boolean> {

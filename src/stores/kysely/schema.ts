@@ -22,6 +22,10 @@ export interface TrustedApplicationsTable {
   require_dpop: number;
   enabled: number;
   require_mfa: number;
+  access_tokens: string; // none | users | admins
+  system_user_id: string | null; // migration 008: the service app's user (client_credentials)
+  jwks: string | null; // migration 008: JSON JWK Set of the app's public keys (private_key_jwt)
+  jwks_uri: string | null; // migration 008: where the app publishes them instead
   created_at: number;
   updated_at: number;
 }
@@ -211,12 +215,61 @@ export interface RevokedAccessTokensTable {
   revoked_at: number;
 }
 
+export interface ApisTable {
+  audience: string;
+  display_name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiScopesTable {
+  scope: string; // unique: a scope belongs to one API
+  audience: string;
+}
+
+export interface ApiSecretsTable {
+  id: string;
+  audience: string;
+  secret_hash: string; // base64url SHA-256 of the secret
+  description: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface RevocationEventsTable {
+  seq: number; // the feed cursor: max + 1, assigned while the writer holds the table
+  type: string; // jti | sid | sub | client
+  value: string;
+  at: number;
+  until: number;
+}
+
+export interface ReferenceTokensTable {
+  id: string; // the token's jti at introspection and in the revocation feed
+  token_hash: string; // base64url SHA-256 of the token, unique
+  user_id: string;
+  client_id: string;
+  scope: string; // space-delimited
+  description: string | null;
+  created_by: string; // admin | user
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
 export interface PasswordResetsTable {
   token_hash: string; // SHA-256 of the reset token in the link
   user_id: string;
   created_at: number;
   expires_at: number;
   used_at: number | null;
+}
+
+/** One row per client-assertion `jti` used (migration 008), kept until the assertion expires. */
+export interface ClientAssertionJtisTable {
+  jti_hash: string; // SHA-256 of JSON [client_id, jti]
+  expires_at: number;
 }
 
 export interface Database {
@@ -238,6 +291,12 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   password_resets: PasswordResetsTable;
+  apis: ApisTable;
+  api_scopes: ApiScopesTable;
+  api_secrets: ApiSecretsTable;
+  revocation_events: RevocationEventsTable;
+  reference_tokens: ReferenceTokensTable;
+  client_assertion_jtis: ClientAssertionJtisTable;
   audit_events: AuditEventsTable;
 }
 

@@ -2,11 +2,16 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
 import type { Session } from '../../domain/session.js';
 import type { SessionRenewal, SessionsStore } from '../sessions.js';
+import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
+import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
 
 /** SSO sessions, keyed by the SHA-256 of the cookie value; shared by every node. */
 export class KyselySessionsStore implements SessionsStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insert(session: Session): Promise<void> {
     await this.db.insertInto('sessions').values(fromSession(session)).execute();
@@ -54,20 +59,35 @@ export class KyselySessionsStore implements SessionsStore {
   /** Starts `session` and ends the browser's previous one (if any), in one transaction. */
   async replace(previousIdHash: string | null, session: Session): Promise<void> {
     await atomic(this.db, async (trx) => {
-      if (previousIdHash !== null) await new KyselySessionsStore(trx).end(previousIdHash, session.createdAt);
+      if (previousIdHash !== null) await new KyselySessionsStore(trx, this.dialect).end(previousIdHash, session.createdAt);
       await trx.insertInto('sessions').values(fromSession(session)).execute();
     });
   }
 
-  /** Ends a session; true when this call ended it. */
-  async end(idHash: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('sessions')
-      .set({ ended_at: now })
-      .where('id_hash', '=', idHash)
-      .where('ended_at', 'is', null)
-      .executeTakeFirst();
-    return affected(result) === 1;
+  /** Ends a session (on logout with its revocation-feed entry: the tokens of its sid); true when this call ended it. */
+  async end(idHash: string, now: number, options: { logout?: boolean } = {}): Promise<boolean> {
+    if (!options.logout) {
+      // one statement, no transaction (two SQLite connections in one process must never hold one open)
+      const result = await this.db
+        .updateTable('sessions')
+        .set({ ended_at: now })
+        .where('id_hash', '=', idHash)
+        .where('ended_at', 'is', null)
+        .executeTakeFirst();
+      return affected(result) === 1;
+    }
+    return atomic(this.db, async (trx) => {
+      const ended = await trx
+        .updateTable('sessions')
+        .set({ ended_at: now })
+        .where('id_hash', '=', idHash)
+        .where('ended_at', 'is', null)
+        .returning('sid')
+        .executeTakeFirst();
+      if (!ended) return false;
+      await appendRevocationEvents(trx, this.dialect, [{ type: 'sid', value: ended.sid, at: now, until: await untilForIssuedBefore(trx, now) }]);
+      return true;
+    });
   }
 
   /** Removes sessions that ended, expired, or went idle longer than `idleMs`, before `before` (bounded batch). */

@@ -3,10 +3,16 @@ import type { Database, UsersTable } from './schema.js';
 import { loginKey, type User } from '../../domain/user.js';
 import type { EndAccess, UsersStore } from '../users.js';
 import { isStorableText } from '../../domain/text.js';
+import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
+import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
+import { revokeUserReferenceTokens } from './reference-tokens-store.js';
 
 export class KyselyUsersStore implements UsersStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** Users with whether they have a second factor to sign in with (derived in the same query). */
   private selectUsers() {
@@ -53,7 +59,7 @@ export class KyselyUsersStore implements UsersStore {
     return atomic(this.db, async (trx) => {
       const result = await trx.updateTable('users').set(values).where('id', '=', id).executeTakeFirst();
       if (affected(result) !== 1) return false;
-      if (options.endAccess) await endAccess(trx, id, options.endAccess);
+      if (options.endAccess) await endAccess(trx, this.dialect, id, options.endAccess);
       return true;
     });
   }
@@ -70,7 +76,7 @@ export class KyselyUsersStore implements UsersStore {
         .where('id', '=', userId)
         .executeTakeFirst();
       if (affected(result) !== 1) return false;
-      if (options.endAccess) await endAccess(trx, userId, options.endAccess);
+      if (options.endAccess) await endAccess(trx, this.dialect, userId, options.endAccess);
       return true;
     });
   }
@@ -80,7 +86,7 @@ export class KyselyUsersStore implements UsersStore {
  * Ends the user's sessions (all but `keepSession`) and revokes their live refresh-token families, putting
  * the unexpired access tokens issued in them on the deny list (as a family revocation does), inside `trx`.
  */
-async function endAccess(trx: Kysely<Database>, userId: string, end: EndAccess): Promise<void> {
+async function endAccess(trx: Kysely<Database>, dialect: Dialect, userId: string, end: EndAccess): Promise<void> {
   let sessions = trx.updateTable('sessions').set({ ended_at: end.at }).where('user_id', '=', userId).where('ended_at', 'is', null);
   if (end.keepSession !== undefined) sessions = sessions.where('id_hash', '!=', end.keepSession);
   await sessions.execute();
@@ -105,6 +111,11 @@ async function endAccess(trx: Kysely<Database>, userId: string, end: EndAccess):
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .execute();
+  // long-lived reference tokens end too (the user makes new ones)
+  const references = await revokeUserReferenceTokens(trx, userId, end.at);
+  // the APIs refuse every token of the user issued before now (the kept session's included)
+  const sub = { type: 'sub' as const, value: userId, at: end.at, until: await untilForIssuedBefore(trx, end.at) };
+  await appendRevocationEvents(trx, dialect, [...references, sub]);
 }
 
 function toUser(row: Selectable<UsersTable> & { has_second_factor: unknown }): User {

@@ -8,6 +8,8 @@ import * as m006 from './006-key-stages-and-app-algorithms.js';
 import * as m010a from './010a-refresh-reuse-grace.js';
 import * as m010b from './010b-pushed-authorization-requests.js';
 import * as m010c from './010c-dpop.js';
+import * as m007 from './007-apis-and-revocation-events.js';
+import * as m008 from './008-service-apps-and-client-assertions.js';
 import * as m011 from './011-audit-events.js';
 
 /** Numbered migrations, in order. Add new ones at the end; never edit a released one. */
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '010a-refresh-reuse-grace': m010a,
   '010b-pushed-authorization-requests': m010b,
   '010c-dpop': m010c,
+  '007-apis-and-revocation-events': m007,
+  '008-service-apps-and-client-assertions': m008,
   '011-audit-events': m011,
 };
 
