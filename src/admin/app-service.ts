@@ -18,6 +18,7 @@ import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { auditChange, isUniqueViolation, type AdminDeps } from './admin-deps.js';
 import { secretInfo, type SecretInfo } from './secret-info.js';
 import { BUILT_IN_CLIENT_PREFIX, isBuiltInClientId } from '../domain/built-in-apps.js';
+import { checkRefreshReuseGrace } from '../checks/registration/lifetimes.js';
 import { checkJwks, checkJwksUri } from '../checks/registration/client-keys.js';
 import { isStorableText } from '../domain/text.js';
 
@@ -51,9 +52,15 @@ export interface AppInput {
   idTokenSignedResponseAlg: string | null;
   /** RS256, ES256 or EdDSA for the app's access tokens; null follows SIGNING_ALG */
   accessTokenSigningAlg: string | null;
+  /** seconds a rotated refresh token may come again (0: none); null follows REFRESH_REUSE_GRACE_SECONDS */
+  refreshReuseGraceSeconds: number | null;
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /** authorization requests must be pushed first (RFC 9126) */
+  requirePar: boolean;
+  /** token requests must carry a DPoP proof (RFC 9449) */
+  requireDpop: boolean;
   /** who may issue long-lived reference tokens for the app: none (default), users, admins */
   accessTokens: AccessTokensPolicy;
   /** login of the user a service app acts as with client_credentials; null removes it (no service access) */
@@ -155,8 +162,11 @@ export class AppService {
     const now = this.deps.now();
     const app: TrustedApplication = {
       ...registration,
+      refreshReuseGraceSeconds: checkRefreshReuseGrace(input.refreshReuseGraceSeconds ?? null),
       enabled: input.enabled ?? true,
       requireMfa: input.requireMfa ?? false,
+      requirePar: input.requirePar ?? false,
+      requireDpop: input.requireDpop ?? false,
       accessTokens: checkAccessTokensPolicy(input.accessTokens ?? 'none'),
       systemUserId,
       ...keys,
@@ -232,8 +242,13 @@ export class AppService {
     });
     const app: TrustedApplication = {
       ...registration,
+      refreshReuseGraceSeconds: checkRefreshReuseGrace(
+        changes.refreshReuseGraceSeconds === undefined ? current.refreshReuseGraceSeconds : changes.refreshReuseGraceSeconds,
+      ),
       enabled: changes.enabled ?? current.enabled,
       requireMfa: changes.requireMfa ?? current.requireMfa,
+      requirePar: changes.requirePar ?? current.requirePar,
+      requireDpop: changes.requireDpop ?? current.requireDpop,
       accessTokens: checkAccessTokensPolicy(changes.accessTokens ?? current.accessTokens),
       systemUserId,
       ...keys,
@@ -467,6 +482,9 @@ export const APP_SETTINGS = [
   'refreshTokenLifetime',
   'idTokenSignedResponseAlg',
   'accessTokenSigningAlg',
+  'refreshReuseGraceSeconds',
+  'requirePar',
+  'requireDpop',
   'accessTokens',
   'systemUserId',
   'jwks',

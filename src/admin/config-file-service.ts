@@ -50,6 +50,10 @@ export interface AppSpec {
   accessTokenSigningAlg?: string | null;
   /** none | users | admins (long-lived reference tokens) */
   accessTokens?: AccessTokensPolicy;
+  /** authorization requests must be pushed (RFC 9126) */
+  requirePar?: boolean;
+  /** token requests must carry a DPoP proof (RFC 9449) */
+  requireDpop?: boolean;
   secrets?: SecretSpec[];
 }
 
@@ -69,11 +73,14 @@ export interface ConfigDocument {
 
 /** The settings a file carries, in the order they are written. */
 type Setting = Exclude<(typeof APP_SETTINGS)[number], (typeof NOT_IN_FILES)[number]>;
-/** Service-app settings (a user id, client keys) are not carried by files yet: set them with the CLI or the admin API. */
-const NOT_IN_FILES = ['systemUserId', 'jwks', 'jwksUri'] as const;
+/**
+ * Service-app settings (a user id, client keys) and the refresh reuse grace window (a number or null for
+ * the server's default) are not carried by files yet: set them with the CLI or the admin API.
+ */
+const NOT_IN_FILES = ['systemUserId', 'jwks', 'jwksUri', 'refreshReuseGraceSeconds'] as const;
 const SETTINGS = APP_SETTINGS.filter((name): name is Setting => !(NOT_IN_FILES as readonly string[]).includes(name));
 
-const BOOLEANS = new Set<Setting>(['enabled', 'allowInternalUsers', 'allowCommunityUsers', 'allowRefreshTokens', 'requireConsent', 'requireMfa']);
+const BOOLEANS = new Set<Setting>(['enabled', 'allowInternalUsers', 'allowCommunityUsers', 'allowRefreshTokens', 'requireConsent', 'requireMfa', 'requirePar', 'requireDpop']);
 const LISTS = new Set<Setting>(['loginRedirectUris', 'logoutRedirectUris', 'scopes']);
 const LIFETIMES = new Set<Setting>(['accessTokenLifetime', 'refreshTokenLifetime']);
 const ALGS = new Set<Setting>(['idTokenSignedResponseAlg', 'accessTokenSigningAlg']);

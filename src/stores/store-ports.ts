@@ -12,6 +12,8 @@ import type { ServerSecretsStore } from './server-secrets.js';
 import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
 import type { PasskeysStore } from './passkeys.js';
+import type { PushedRequestsStore } from './pushed-requests.js';
+import type { DpopProofsStore } from './dpop-proofs.js';
 import type { ApisStore } from './apis.js';
 import type { RevocationEventsStore } from './revocation-events.js';
 import type { ReferenceTokensStore } from './reference-tokens.js';
@@ -34,6 +36,8 @@ export interface StorePorts {
   readonly secondFactors: SecondFactorsStore;
   readonly passwordResets: PasswordResetsStore;
   readonly passkeys: PasskeysStore;
+  readonly pushedRequests: PushedRequestsStore;
+  readonly dpopProofs: DpopProofsStore;
   readonly apis: ApisStore;
   readonly revocationEvents: RevocationEventsStore;
   readonly referenceTokens: ReferenceTokensStore;

@@ -17,6 +17,8 @@ import { KyselyServerSecretsStore } from './server-secrets-store.js';
 import { KyselySecondFactorsStore } from './second-factors-store.js';
 import { KyselyPasswordResetsStore } from './password-resets-store.js';
 import { KyselyPasskeysStore } from './passkeys-store.js';
+import { KyselyPushedRequestsStore } from './pushed-requests-store.js';
+import { KyselyDpopProofsStore } from './dpop-proofs-store.js';
 import { KyselyApisStore } from './apis-store.js';
 import { KyselyRevocationEventsStore } from './revocation-events-store.js';
 import { KyselyReferenceTokensStore } from './reference-tokens-store.js';
@@ -40,6 +42,8 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     secondFactors: new KyselySecondFactorsStore(db),
     passwordResets: new KyselyPasswordResetsStore(db),
     passkeys: new KyselyPasskeysStore(db),
+    pushedRequests: new KyselyPushedRequestsStore(db),
+    dpopProofs: new KyselyDpopProofsStore(db),
     apis: new KyselyApisStore(db),
     revocationEvents: new KyselyRevocationEventsStore(db, dialect),
     referenceTokens: new KyselyReferenceTokensStore(db, dialect),
