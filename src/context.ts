@@ -3,6 +3,7 @@ import type { Config } from './config/config.js';
 import type { Store } from './stores/store.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { ClientRegistry } from './stores/client-registry.js';
+import type { MetricsObserver } from './metrics/observer.js';
 import type { AuditRecorder } from './audit/record.js';
 
 /**
@@ -17,6 +18,8 @@ export interface AppContext {
   /** Trusted Applications through a short-lived cache (kill switch within CLIENT_CACHE_SECONDS) */
   clients: ClientRegistry;
   log: Logger;
+  /** counters and timings for /metrics (NO_METRICS when METRICS_PORT is unset) */
+  metrics: MetricsObserver;
   /** the one way to audit: stores the event and logs it (`audit: true`); never throws */
   audit: AuditRecorder;
   /** current time in epoch milliseconds (replaceable in tests) */

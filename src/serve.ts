@@ -1,6 +1,7 @@
 import { loadConfig, redactUrl } from './config/config.js';
 import { createApp } from './app.js';
 import { flushLogs } from './http/logger.js';
+import { startupBanner } from './banner.js';
 
 /** Starts the server from the environment; used by `npm start` and `trustgate serve`. */
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -12,6 +13,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
     { issuer: config.issuer, port: config.port, host: config.host, database: redactUrl(config.databaseUrl) },
     'trustgate listening',
   );
+  process.stderr.write(startupBanner(config, app.metricsServer?.port));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -10,6 +10,9 @@ import { createTestApp, createTestUser, TEST_PASSWORD } from './support/fixtures
 import { TestBrowser, decodeEntities, getAuthorizationCode, parseForms, pkcePair } from './support/browser.js';
 import { postForm, testClock } from './support/token-helpers.js';
 import { createAccessTokenVerifier } from '../src/resource-server/index.js';
+import { CompactSign, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { randomUUID } from 'node:crypto';
+import type { AppInput } from '../src/admin/app-service.js';
 import { startErpApi, type RunningErpApi } from '../examples/erp-api/server.js';
 import { ApiService } from '../src/admin/api-service.js';
 import { AppService } from '../src/admin/app-service.js';
@@ -31,7 +34,7 @@ function documentedErrors(): DocumentedError[] {
   const rows: DocumentedError[] = [];
   for (const line of text.split('\n')) {
     const cells = line.split(' | ').map((c) => c.replace(/^\|\s*|\s*\|$/g, '').trim());
-    if (!/^[ATRF]\d+$/.test(cells[0] ?? '')) continue;
+    if (!/^[ATRFSC]\d+$/.test(cells[0] ?? '')) continue;
     const unquote = (c: string) => (c === '—' ? '' : c.replace(/^`|`$/g, ''));
     rows.push({ ref: cells[0]!, where: cells[2]!, status: Number(cells[3]), error: unquote(cells[4]!), description: unquote(cells[5]!) });
   }
@@ -61,6 +64,9 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
   let webSecret = '';
   let otherSecret = '';
   let disabledSecret = '';
+  const serviceSecrets: Record<string, string> = {};
+  let assertionKey: CryptoKey;
+  let strangerKey: CryptoKey;
   const alice = new TestBrowser();
 
   before(async () => {
@@ -70,9 +76,34 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     otherSecret = (await createTestApp(ctx, { clientId: 'docs.example/other', requireConsent: false })).secret!;
     disabledSecret = (await createTestApp(ctx, { clientId: 'docs.example/disabled', enabled: false })).secret!;
     await createTestApp(ctx, { clientId: 'docs.example/no-refresh', allowRefreshTokens: false });
+    await createTestApp(ctx, { clientId: 'docs.example/par', requirePar: true });
+    await createTestApp(ctx, { clientId: 'docs.example/dpop', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], requireDpop: true });
     await createTestApp(ctx, { clientId: 'docs.example/spa', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], scopes: ['read'] });
     await createTestUser(ctx, { login: 'alice' });
     await createTestUser(ctx, { login: 'carl', kind: 'community' });
+    // service apps and private_key_jwt (S and C rows)
+    await createTestUser(ctx, { login: 'robot' });
+    await createTestUser(ctx, { login: 'robot-off' });
+    await new UserService(ctx).disable('robot-off');
+    for (const [clientId, extra] of [
+      ['docs.example/service', {}],
+      ['docs.example/robot-off', { systemUser: 'robot-off' }],
+      ['docs.example/ghost-user', {}],
+      ['docs.example/no-scopes', { scopes: [] }],
+      ['docs.example/service-off', { enabled: false }],
+    ] as Array<[string, Partial<AppInput>]>) {
+      serviceSecrets[clientId] = (await createTestApp(ctx, { clientId, loginRedirectUris: [], systemUser: 'robot', ...extra })).secret!;
+    }
+    const ghost = (await ctx.store.apps.get('docs.example/ghost-user'))!;
+    await ctx.store.apps.update({ ...ghost, systemUserId: '00000000-0000-4000-8000-000000000000' }); // a user deleted meanwhile
+    const keys = await generateKeyPair('ES256', { extractable: true });
+    assertionKey = keys.privateKey;
+    strangerKey = (await generateKeyPair('ES256', { extractable: true })).privateKey;
+    const jwks = { keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'k1' }] };
+    await createTestApp(ctx, { clientId: 'docs.example/keyed', generateSecret: false, loginRedirectUris: [], systemUser: 'robot', jwks });
+    await createTestApp(ctx, {
+      clientId: 'docs.example/keys-down', generateSecret: false, loginRedirectUris: [], systemUser: 'robot', jwksUri: 'http://127.0.0.1:9/jwks.json',
+    });
     const verifier = (audience: string) => createAccessTokenVerifier({ issuer: server.issuer, audience, now: clock.now });
     const apiOptions = { issuer: server.issuer, databasePath: ':memory:', corsOrigins: [], port: 0, host: '127.0.0.1' };
     api = await startErpApi({ ...apiOptions, audience: 'erp-api', verifier: verifier('erp-api') });
@@ -145,6 +176,45 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     status: r.status, error: String(r.body.error), description: String(r.body.error_description),
   });
   const web = () => ({ clientId: 'docs.example/web', secret: webSecret });
+  const service = (clientId: string, params: Record<string, string> = {}) =>
+    token({ grant_type: 'client_credentials', ...params }, { clientId, secret: serviceSecrets[clientId]! });
+
+  const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
+  const assertionClaims = (clientId = 'docs.example/keyed') => ({
+    iss: clientId, sub: clientId, aud: `${server.issuer}/connect/token`, jti: randomUUID(), iat: nowSeconds(), exp: nowSeconds() + 60,
+  });
+  /** A client assertion of docs.example/keyed signed with its registered key, with claims changed as given. */
+  function assertion(claims: Record<string, unknown> = {}, options: { clientId?: string; kid?: string; key?: CryptoKey } = {}): Promise<string> {
+    const payload = { ...assertionClaims(options.clientId), ...claims };
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? 'k1' })
+      .sign(options.key ?? assertionKey);
+  }
+  const withAssertion = (jwt: string, params: Record<string, string> = {}) =>
+    token({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: jwt, ...params });
+
+  /** A DPoP proof for a POST to `htu`, made with `key`. */
+  async function dpopProof(key: { privateKey: CryptoKey; publicKey: CryptoKey }, htu: string): Promise<string> {
+    return new SignJWT({ htm: 'POST', htu, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(key.publicKey) })
+      .setIssuedAt(Math.floor(clock.now() / 1000))
+      .sign(key.privateKey);
+  }
+  /** The public app's tokens, redeemed with a DPoP proof: its refresh token is bound to that key. */
+  async function spaDpopTokens(): Promise<{ refresh_token: string }> {
+    const user = await server.app.ctx.store.users.getByLogin('alice');
+    const { verifier, challenge } = pkcePair();
+    const code = await mintCode(server.app.ctx, {
+      clientId: 'docs.example/spa', userId: user!.id, redirectUri: SPA_CALLBACK, scope: ['openid', 'offline_access', 'read'], codeChallenge: challenge,
+    });
+    const key = await generateKeyPair('ES256', { extractable: true });
+    const res = await postForm(`${server.issuer}/connect/token`, {
+      grant_type: 'authorization_code', code, redirect_uri: SPA_CALLBACK, client_id: 'docs.example/spa', code_verifier: verifier,
+    }, { headers: { dpop: await dpopProof(key, `${server.issuer}/connect/token`) } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { refresh_token: string };
+  }
 
   /** A fresh code for the web app (alice signed in, consent given once), with its PKCE verifier. */
   async function webCode(scope = 'openid offline_access read') {
@@ -255,7 +325,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ...fromJson(await token({ grant_type: 'authorization_code', code: 'x', redirect_uri: WEB_CALLBACK }, { clientId: 'docs.example/disabled', secret: disabledSecret })),
       vars: { client_id: 'docs.example/disabled' },
     }),
-    T6: async () => fromJson(await token({ grant_type: 'client_credentials', scope: 'read' }, web())),
+    T6: async () => fromJson(await token({ grant_type: 'password', username: 'alice', password: TEST_PASSWORD }, web())),
     T7: async () => {
       const c = await webCode();
       return fromJson(await exchange({ code: c.code, verifier: pkcePair().verifier }));
@@ -289,6 +359,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     T15: async () => {
       const { refresh_token } = await webTokens();
       assert.equal((await token({ grant_type: 'refresh_token', refresh_token }, web())).status, 200);
+      clock.advance(31); // after the reuse grace window
       return fromJson(await token({ grant_type: 'refresh_token', refresh_token }, web()));
     },
     T16: async () => {
@@ -299,6 +370,104 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     T17: async () => {
       const { refresh_token } = await webTokens('openid offline_access read');
       return fromJson(await token({ grant_type: 'refresh_token', refresh_token, scope: 'read update' }, web()));
+    },
+
+    A15: async () => {
+      const pushed = await postForm(`${server.issuer}/connect/par`, webParams(), { basic: web() });
+      assert.equal(pushed.status, 201);
+      const used = authorizeUrl({ client_id: 'docs.example/web', request_uri: pushed.body.request_uri });
+      assert.equal((await fetch(used, { redirect: 'manual' })).status, 303);
+      return fromPage(await fetch(used, { redirect: 'manual' }));
+    },
+    A16: async () => {
+      const pushed = await postForm(`${server.issuer}/connect/par`, webParams(), { basic: web() });
+      return fromPage(await fetch(authorizeUrl({ request_uri: pushed.body.request_uri }), { redirect: 'manual' }));
+    },
+    A17: async () => {
+      const res = await fetch(authorizeUrl(webParams({ client_id: 'docs.example/par' })), { redirect: 'manual' });
+      return { ...fromRedirect(res, WEB_CALLBACK), vars: { client_id: 'docs.example/par' } };
+    },
+    T18: async () =>
+      fromJson(await postForm(`${server.issuer}/connect/par`, webParams({ request_uri: 'urn:ietf:params:oauth:request_uri:x' }), { basic: web() })),
+
+    T19: async () => {
+      const { refresh_token } = await spaDpopTokens();
+      return fromJson(await token({ grant_type: 'refresh_token', refresh_token, client_id: 'docs.example/spa' }));
+    },
+    T20: async () => {
+      const { refresh_token } = await spaDpopTokens();
+      const other = await generateKeyPair('ES256', { extractable: true });
+      return fromJson(await postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token, client_id: 'docs.example/spa' }, {
+        headers: { dpop: await dpopProof(other, `${server.issuer}/connect/token`) },
+      }));
+    },
+    T21: async () => {
+      const key = await generateKeyPair('ES256', { extractable: true });
+      const proof = await dpopProof(key, `${server.issuer}/connect/token`);
+      const send = () => postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/spa' }, { headers: { dpop: proof } });
+      assert.equal((await send()).body.error, 'invalid_grant');
+      return fromJson(await send());
+    },
+    T22: async () => ({
+      ...fromJson(await postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/dpop' })),
+      vars: { client_id: 'docs.example/dpop' },
+    }),
+    S1: async () => fromJson(await token({ grant_type: 'client_credentials', client_id: 'docs.example/spa' })),
+    S2: async () => ({ ...fromJson(await token({ grant_type: 'client_credentials' }, web())), vars: { client_id: 'docs.example/web' } }),
+    S3: async () => ({ ...fromJson(await service('docs.example/service-off')), vars: { client_id: 'docs.example/service-off' } }),
+    S4: async () => ({ ...fromJson(await service('docs.example/robot-off')), vars: { client_id: 'docs.example/robot-off' } }),
+    S5: async () => ({ ...fromJson(await service('docs.example/ghost-user')), vars: { client_id: 'docs.example/ghost-user' } }),
+    S6: async () => ({ ...fromJson(await service('docs.example/service', { scope: 'read openid' })), vars: { scope: 'openid' } }),
+    S7: async () => ({
+      ...fromJson(await service('docs.example/service', { scope: 'read sec' })),
+      vars: { scope: 'sec', client_id: 'docs.example/service', scopes: 'read update' },
+    }),
+    S8: async () => ({ ...fromJson(await service('docs.example/no-scopes')), vars: { client_id: 'docs.example/no-scopes' } }),
+
+    C1: async () => fromJson(await token({ grant_type: 'client_credentials', client_assertion: await assertion() })),
+    C2: async () => fromJson(await token({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER })),
+    C3: async () =>
+      fromJson(await token({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: await assertion() })),
+    C4: async () => fromJson(await withAssertion(await assertion(), { client_secret: 'x'.repeat(43) })),
+    C5: async () => fromJson(await withAssertion('not-a-jwt')),
+    C6: async () => fromJson(await withAssertion(await assertion({ exp: 'tomorrow' }))),
+    C7: async () => fromJson(await withAssertion('x'.repeat(9000), { client_id: 'docs.example/keyed' })),
+    C8: async () => ({
+      ...fromJson(await withAssertion(await assertion({}, { clientId: 'docs.example/spa' }))),
+      vars: { client_id: 'docs.example/spa' },
+    }),
+    C9: async () => ({
+      ...fromJson(await withAssertion(await assertion({}, { clientId: 'docs.example/service' }))),
+      vars: { client_id: 'docs.example/service' },
+    }),
+    C10: async () => ({
+      ...fromJson(await token({ grant_type: 'client_credentials', client_id: 'docs.example/keyed' })),
+      vars: { client_id: 'docs.example/keyed' },
+    }),
+    C11: async () => fromJson(await withAssertion(await assertion({}, { kid: 'unknown' }))),
+    C12: async () => fromJson(await withAssertion(await assertion({}, { key: strangerKey }))),
+    C13: async () => {
+      const hmac = await new SignJWT(assertionClaims()).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(new TextEncoder().encode('s'.repeat(32)));
+      return fromJson(await withAssertion(hmac));
+    },
+    C14: async () => fromJson(await withAssertion(await assertion({}, { clientId: 'docs.example/keys-down' }))),
+    C15: async () => fromJson(await withAssertion(await assertion({ iss: 'someone.else' }))),
+    C16: async () => fromJson(await withAssertion(await assertion({ sub: 'someone.else' }), { client_id: 'docs.example/keyed' })),
+    C17: async () => ({
+      ...fromJson(await withAssertion(await assertion({ aud: 'https://elsewhere.example.com/token' }))),
+      vars: { token_endpoint: `${server.issuer}/connect/token`, issuer: server.issuer },
+    }),
+    C18: async () => fromJson(await withAssertion(await assertion({ exp: undefined }))),
+    C19: async () => fromJson(await withAssertion(await assertion({ exp: nowSeconds() - 60 }))),
+    C20: async () => fromJson(await withAssertion(await assertion({ exp: nowSeconds() + 3600 }))),
+    C21: async () => fromJson(await withAssertion(await assertion({ nbf: nowSeconds() + 120 }))),
+    C22: async () => fromJson(await withAssertion(await assertion({ iat: nowSeconds() + 120 }))),
+    C23: async () => fromJson(await withAssertion(await assertion({ jti: undefined }))),
+    C24: async () => fromJson(await withAssertion(await assertion({ jti: 'j'.repeat(257) }))),
+    C25: async () => {
+      const jwt = await assertion();
+      assert.equal((await withAssertion(jwt)).status, 200);
+      return fromJson(await withAssertion(jwt));
     },
 
     R1: async () => callApi(api, undefined),

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { openStore } from '../../src/stores/store.js';
 import { AppService } from '../../src/admin/app-service.js';
 import { UserService } from '../../src/admin/user-service.js';
+import { createAuditRecorder } from '../../src/audit/record.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -21,7 +22,8 @@ const config = loadConfig(process.env);
 const store = await openStore(config.databaseUrl);
 try {
   await store.migrate();
-  const deps = { store, config, now: Date.now };
+  const silent = { info: () => undefined, warn: () => undefined, error: (fields: object) => console.error('provision: audit event not stored', fields) };
+  const deps = { store, config, now: Date.now, actor: 'system', audit: createAuditRecorder({ store, log: silent, now: Date.now }) };
   await new AppService(deps).create({
     clientId: env('BENCH_CLIENT_ID'),
     displayName: 'Benchmark app',

@@ -57,7 +57,7 @@ export async function accountCallback(ctx: AppContext, request: FastifyRequest, 
 /** The token request the account app would send, answered in-process; returns what the code granted. */
 async function redeem(ctx: AppContext, code: string, verifier: string): Promise<TokenGrant> {
   const client = checkClientCredentials(
-    { clientId: ACCOUNT_CLIENT_ID, secret: undefined, method: 'none', challenge: undefined },
+    { clientId: ACCOUNT_CLIENT_ID, secret: undefined, assertion: undefined, method: 'none', challenge: undefined },
     await ctx.clients.get(ACCOUNT_CLIENT_ID),
     ctx.now(),
   );

@@ -1,3 +1,5 @@
+import { pageText, type PageText } from '../http/page-language.js';
+import { accountMessages } from './render.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ACCOUNT_CLIENT_ID } from '../domain/built-in-apps.js';
@@ -7,6 +9,7 @@ import { accountSession, type AccountSession } from './account-session.js';
 import { ACCOUNT_SECTIONS, type SectionFeedback } from './sections.js';
 import { startAccountSignIn } from './start-sign-in.js';
 import { sendPage } from './render.js';
+import { passkeysAvailable } from '../second-factors/passkeys.js';
 
 /** GET /account — the overview; without a live session the browser signs in first (as the account app). */
 export async function showOverview(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -26,10 +29,23 @@ export async function renderOverview(
   ctx: AppContext,
   reply: FastifyReply,
   account: AccountSession,
-  options: { status?: number; notice?: string; feedback?: SectionFeedback; createdToken?: string } = {},
+  options: { status?: number; notice?: PageText; feedback?: SectionFeedback; createdToken?: string } = {},
 ): Promise<FastifyReply> {
   const { user } = account.live;
-  const view = { ctx, account, feedback: options.feedback, ...(options.createdToken ? { createdToken: options.createdToken } : {}) };
+  const m = accountMessages(reply, user);
+  const [totp, recoveryCodesLeft, passkeys] = await Promise.all([
+    ctx.store.secondFactors.confirmedTotp(user.id),
+    ctx.store.secondFactors.recoveryCodesLeft(user.id),
+    ctx.store.passkeys.listForUser(user.id),
+  ]);
+  const view = {
+    ctx,
+    account,
+    feedback: options.feedback,
+    messages: m,
+    factors: { totp: totp !== undefined, recoveryCodesLeft, passkeys },
+    ...(options.createdToken ? { createdToken: options.createdToken } : {}),
+  };
   const sections = (await Promise.all(ACCOUNT_SECTIONS.map((section) => section(view)))).filter((section) => section !== undefined);
   return sendPage(
     reply,
@@ -37,13 +53,15 @@ export async function renderOverview(
     accountPage({
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
-      title: `${ctx.config.instanceName} account`,
+      title: m.account.title(ctx.config.instanceName),
       login: user.login,
       name: user.displayName,
       email: user.email,
-      notice: options.notice,
+      notice: pageText(options.notice, m),
       sections,
       signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
+      messages: m,
     }),
+    { scripts: passkeysAvailable(ctx) },
   );
 }

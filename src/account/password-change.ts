@@ -11,7 +11,7 @@ import { renderOverview } from './overview.js';
 import { PASSWORD_SECTION_ID } from './password-section.js';
 import { newPasswordFrom, readAccountForm, sentence } from './password-form.js';
 import { startAccountSignIn } from './start-sign-in.js';
-import { sendMessage } from './render.js';
+import { accountMessages, sendMessage } from './render.js';
 
 export const FORM_NOT_VERIFIED =
   'The form could not be verified: it was not sent from your account page in this session. Nothing was changed.';
@@ -27,14 +27,15 @@ export async function changePassword(ctx: AppContext, request: FastifyRequest, r
   if (!account) return startAccountSignIn(ctx, reply);
   const form = readAccountForm(request);
   if (!csrfAccepted(account, form.get('csrf', (d) => pageError(d)))) {
-    return sendMessage(ctx, reply, 403, { title: 'Nothing was changed', message: FORM_NOT_VERIFIED, kind: 'error' });
+    return sendMessage(ctx, reply, 403, { title: (m) => m.account.nothingChanged, message: FORM_NOT_VERIFIED, kind: 'error' });
   }
   const { user, session } = account.live;
   if (!account.fresh) return startAccountSignIn(ctx, reply, { reauthenticate: true, loginHint: user.login });
 
+  const m = accountMessages(reply, user);
   const refuse = (error: string) => renderOverview(ctx, reply, account, { status: 400, feedback: { section: PASSWORD_SECTION_ID, error } });
   const current = form.get('current_password', (d) => pageError(d));
-  if (current === undefined) return refuse('Enter your current password.');
+  if (current === undefined) return refuse(m.account.currentMissing);
   const entered = newPasswordFrom(form);
   if ('problem' in entered) return refuse(entered.problem);
   // the current password is guessed at the same throttle as at sign-in (a fresh session is not a licence to try)
@@ -44,14 +45,14 @@ export async function changePassword(ctx: AppContext, request: FastifyRequest, r
     reply.header('Retry-After', String(Math.max(1, Math.ceil(attempt.retryAfterMs / 1000))));
     return renderOverview(ctx, reply, account, {
       status: 429,
-      feedback: { section: PASSWORD_SECTION_ID, error: 'Too many wrong passwords. Nothing was changed; try again later.' },
+      feedback: { section: PASSWORD_SECTION_ID, error: m.account.tooManyWrongPasswords },
     });
   }
   if (attempt.kind === 'failed' || attempt.user.id !== user.id) {
     ctx.log.info({ event: 'password_change_refused', reason: 'wrong_current_password', userId: user.id, sid: session.sid }, 'password change refused');
-    return refuse('Your current password is not correct.');
+    return refuse(m.account.currentWrong);
   }
-  if (entered.password === current) return refuse('The new password must be different from the current one.');
+  if (entered.password === current) return refuse(m.account.sameAsCurrent);
   const problem = await passwordProblem(entered.password, user);
   if (problem) return refuse(sentence(problem));
 
@@ -65,6 +66,6 @@ export async function changePassword(ctx: AppContext, request: FastifyRequest, r
   ctx.log.info({ event: 'password_changed', by: 'account', userId: user.id, sid: session.sid }, 'password changed; other sessions ended');
   const updated: AccountSession = { ...account, live: { ...account.live, user: changed } };
   return renderOverview(ctx, reply, updated, {
-    notice: 'Your password was changed. You were signed out everywhere else, and apps that stayed signed in will ask you to sign in again.',
+    notice: (msg) => msg.account.passwordChanged,
   });
 }

@@ -9,7 +9,7 @@ import { stylesheetPath } from '../pages/stylesheet-path.js';
 import { passwordResetPage } from '../pages/password-reset-page.js';
 import { newPasswordFrom, readAccountForm, sentence } from './password-form.js';
 import { accountPath } from './paths.js';
-import { sendMessage, sendPage } from './render.js';
+import { accountMessages, sendMessage, sendPage } from './render.js';
 
 type TokenParams = { Params: { token: string } };
 
@@ -20,8 +20,8 @@ class ResetLost extends Error {}
 /** A link that is unknown, used or expired: one answer for all three, so the page tells nothing about which. */
 function invalidLink(ctx: AppContext, reply: FastifyReply): FastifyReply {
   return sendMessage(ctx, reply, 404, {
-    title: 'This link cannot be used',
-    message: 'This password-reset link is not valid: it is wrong, was already used, or has expired. Ask your administrator for a new one.',
+    title: (m) => m.account.resetInvalidTitle,
+    message: (m) => m.account.resetInvalid,
     kind: 'error',
   });
 }
@@ -44,6 +44,7 @@ function renderForm(ctx: AppContext, reply: FastifyReply, request: FastifyReques
       login: user.login,
       action: accountPath(ctx, `/reset/${request.params.token}`),
       error,
+      messages: accountMessages(reply, user),
     }),
   );
 }
@@ -83,8 +84,8 @@ export async function submitPasswordReset(ctx: AppContext, request: FastifyReque
   }
   ctx.log.info({ event: 'password_changed', by: 'reset_link', userId: user.id }, 'password reset; every session ended');
   return sendMessage(ctx, reply, 200, {
-    title: 'Your password was changed',
-    message: `The password of ${user.login} was changed. You were signed out everywhere; sign in with the new password.`,
+    title: (m) => m.account.resetDoneTitle,
+    message: (m) => m.account.resetDone(user.login),
     kind: 'notice',
     link: { href: accountPath(ctx), text: 'Sign in' },
   });

@@ -10,7 +10,7 @@ export function passwordSectionOf(view: AccountView): AccountSection {
   const { ctx, account, feedback } = view;
   return {
     id: PASSWORD_SECTION_ID,
-    title: 'Change password',
+    title: view.messages.account.passwordTitle,
     body: passwordSection({
       login: account.live.user.login,
       action: accountPath(ctx, '/password'),
@@ -19,6 +19,7 @@ export function passwordSectionOf(view: AccountView): AccountSection {
       reauthenticateHref: accountPath(ctx, '/reauthenticate'),
       reauthenticateMinutes: Math.max(1, Math.round(ctx.config.accountReauthSeconds / 60)),
       error: feedback?.section === PASSWORD_SECTION_ID ? feedback.error : undefined,
+      messages: view.messages,
     }),
   };
 }

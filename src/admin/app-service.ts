@@ -3,6 +3,7 @@ import { publicAppSecret } from '../checks/registration/app-registration.js';
 import {
   DEFAULT_ACCESS_TOKEN_LIFETIME,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
+  hasClientKeys,
   isSecretActive,
   ACCESS_TOKENS_POLICIES,
   type AccessTokensPolicy,
@@ -17,6 +18,9 @@ import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { auditChange, isUniqueViolation, type AdminDeps } from './admin-deps.js';
 import { secretInfo, type SecretInfo } from './secret-info.js';
 import { BUILT_IN_CLIENT_PREFIX, isBuiltInClientId } from '../domain/built-in-apps.js';
+import { checkRefreshReuseGrace } from '../checks/registration/lifetimes.js';
+import { checkJwks, checkJwksUri } from '../checks/registration/client-keys.js';
+import { isStorableText } from '../domain/text.js';
 
 /** Everything an administrator can set on a Trusted Application. */
 export interface AppInput {
@@ -28,6 +32,10 @@ export interface AppInput {
   secret?: string;
   /** generate a 256-bit secret, returned once as `generatedSecret` */
   generateSecret?: boolean;
+  /** the description of the secret given or generated with this change */
+  secretDescription?: string | null;
+  /** epoch milliseconds after which the secret given or generated with this change no longer works */
+  secretExpiresAt?: number | null;
   loginRedirectUris: string[];
   logoutRedirectUris: string[];
   /** API scopes, as a list or space-delimited ("read update") */
@@ -44,11 +52,23 @@ export interface AppInput {
   idTokenSignedResponseAlg: string | null;
   /** RS256, ES256 or EdDSA for the app's access tokens; null follows SIGNING_ALG */
   accessTokenSigningAlg: string | null;
+  /** seconds a rotated refresh token may come again (0: none); null follows REFRESH_REUSE_GRACE_SECONDS */
+  refreshReuseGraceSeconds: number | null;
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /** authorization requests must be pushed first (RFC 9126) */
+  requirePar: boolean;
+  /** token requests must carry a DPoP proof (RFC 9449) */
+  requireDpop: boolean;
   /** who may issue long-lived reference tokens for the app: none (default), users, admins */
   accessTokens: AccessTokensPolicy;
+  /** login of the user a service app acts as with client_credentials; null removes it (no service access) */
+  systemUser: string | null;
+  /** the app's public keys for private_key_jwt as a JWK Set (replaces a JWKS URI); null removes them */
+  jwks: unknown;
+  /** where the app publishes its public keys (replaces keys given by value); null removes it */
+  jwksUri: string | null;
 }
 
 /** What `create` needs; everything else has a default. */
@@ -80,49 +100,7 @@ export class AppService {
   constructor(private readonly deps: AdminDeps) {}
 
   async create(input: NewAppInput): Promise<AppResult> {
-    if (typeof input.clientId === 'string' && isBuiltInClientId(input.clientId)) {
-      throw invalid(
-        'builtin_app_reserved',
-        `ApplicationUris starting with "${BUILT_IN_CLIENT_PREFIX}" are reserved for the apps built into Trustgate`,
-        ['clientId'],
-      );
-    }
-    const clientType = input.clientType;
-    const secretValue = this.secretToAdd(input);
-    const registration = validateAppRegistration({
-      clientId: input.clientId,
-      displayName: input.displayName,
-      clientType,
-      loginRedirectUris: input.loginRedirectUris ?? [],
-      logoutRedirectUris: input.logoutRedirectUris ?? [],
-      scopes: input.scopes ?? [],
-      allowInternalUsers: input.allowInternalUsers ?? true,
-      allowCommunityUsers: input.allowCommunityUsers ?? false,
-      allowRefreshTokens: input.allowRefreshTokens ?? true,
-      requireConsent: input.requireConsent ?? true,
-      accessTokenLifetime: input.accessTokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME,
-      refreshTokenLifetime:
-        input.refreshTokenLifetime ?? DEFAULT_REFRESH_TOKEN_LIFETIME[clientType] ?? DEFAULT_REFRESH_TOKEN_LIFETIME.public,
-      idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? null,
-      accessTokenSigningAlg: input.accessTokenSigningAlg ?? null,
-      hasSecret: secretValue !== undefined,
-    });
-    if (await this.deps.store.apis.get(registration.clientId)) {
-      throw conflict('app_id_is_api', `"${registration.clientId}" is the audience of a registered API; an app's ApplicationUri must differ`, ['clientId']);
-    }
-    if (await this.deps.store.apps.get(registration.clientId)) {
-      throw conflict('app_exists', `an app with ApplicationUri "${registration.clientId}" already exists`, ['clientId']);
-    }
-    const now = this.deps.now();
-    const app: TrustedApplication = {
-      ...registration,
-      enabled: input.enabled ?? true,
-      requireMfa: input.requireMfa ?? false,
-      accessTokens: checkAccessTokensPolicy(input.accessTokens ?? 'none'),
-      createdAt: now,
-      updatedAt: now,
-    };
-    const secrets = secretValue === undefined ? [] : [this.newSecret(app.clientId, secretValue, {}, now)];
+    const { app, secrets, secretValue } = await this.prepareCreate(input);
     try {
       await this.deps.store.apps.insert(app, secrets);
     } catch (error) {
@@ -142,10 +120,97 @@ export class AppService {
     return withGenerated({ app }, input.generateSecret ? secretValue : undefined);
   }
 
+  /** Every check `create` makes, changing nothing (apply's plan and dry run); the app it would store. */
+  async prepareCreate(input: NewAppInput): Promise<{ app: TrustedApplication; secrets: ClientSecret[]; secretValue: string | undefined }> {
+    if (typeof input.clientId === 'string' && isBuiltInClientId(input.clientId)) {
+      throw invalid(
+        'builtin_app_reserved',
+        `ApplicationUris starting with "${BUILT_IN_CLIENT_PREFIX}" are reserved for the apps built into Trustgate`,
+        ['clientId'],
+      );
+    }
+    const clientType = input.clientType;
+    const secretValue = this.secretToAdd(input);
+    const keys = clientKeys(input, { jwks: null, jwksUri: null });
+    const systemUserId = await this.systemUserId(input.systemUser, null);
+    const registration = validateAppRegistration({
+      clientId: input.clientId,
+      displayName: input.displayName,
+      clientType,
+      loginRedirectUris: input.loginRedirectUris ?? [],
+      logoutRedirectUris: input.logoutRedirectUris ?? [],
+      scopes: input.scopes ?? [],
+      allowInternalUsers: input.allowInternalUsers ?? true,
+      allowCommunityUsers: input.allowCommunityUsers ?? false,
+      allowRefreshTokens: input.allowRefreshTokens ?? true,
+      requireConsent: input.requireConsent ?? true,
+      accessTokenLifetime: input.accessTokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME,
+      refreshTokenLifetime:
+        input.refreshTokenLifetime ?? DEFAULT_REFRESH_TOKEN_LIFETIME[clientType] ?? DEFAULT_REFRESH_TOKEN_LIFETIME.public,
+      idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? null,
+      accessTokenSigningAlg: input.accessTokenSigningAlg ?? null,
+      hasSecret: secretValue !== undefined,
+      hasClientKeys: hasClientKeys(keys),
+      serviceApp: systemUserId !== null,
+    });
+    if (await this.deps.store.apis.get(registration.clientId)) {
+      throw conflict('app_id_is_api', `"${registration.clientId}" is the audience of a registered API; an app's ApplicationUri must differ`, ['clientId']);
+    }
+    if (await this.deps.store.apps.get(registration.clientId)) {
+      throw conflict('app_exists', `an app with ApplicationUri "${registration.clientId}" already exists`, ['clientId']);
+    }
+    const now = this.deps.now();
+    const app: TrustedApplication = {
+      ...registration,
+      refreshReuseGraceSeconds: checkRefreshReuseGrace(input.refreshReuseGraceSeconds ?? null),
+      enabled: input.enabled ?? true,
+      requireMfa: input.requireMfa ?? false,
+      requirePar: input.requirePar ?? false,
+      requireDpop: input.requireDpop ?? false,
+      accessTokens: checkAccessTokensPolicy(input.accessTokens ?? 'none'),
+      systemUserId,
+      ...keys,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const secrets = secretValue === undefined ? [] : [this.newSecret(app.clientId, secretValue, secretOptions(input, now), now)];
+    return { app, secrets, secretValue };
+  }
+
   async update(clientId: string, changes: AppChanges): Promise<AppResult> {
+    const { current, app, secretValue, now } = await this.prepareUpdate(clientId, changes);
+    const clientType = app.clientType;
+    const addSecret = secretValue !== undefined ? this.newSecret(clientId, secretValue, secretOptions(changes, now), now) : undefined;
+    const updated = await this.deps.store.apps.update(app, {
+      ...(clientType === 'public' ? { revokeSecretsAt: now } : {}),
+      ...(addSecret ? { addSecret } : {}),
+    });
+    if (!updated) throw appNotFound(clientId);
+    this.deps.clients?.invalidate(clientId);
+    await auditChange(this.deps, {
+      action: 'app_updated',
+      target: { type: 'app', id: clientId },
+      clientId,
+      details: {
+        changes: settingChanges(current, app),
+        ...(addSecret ? { secretAdded: true, secretId: addSecret.id } : {}),
+        ...(clientType === 'public' && current.clientType !== 'public' ? { secretsRevoked: true } : {}),
+      },
+      message: 'app updated',
+    });
+    return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
+  }
+
+  /** Every check `update` makes, changing nothing (apply's plan and dry run); the app it would store. */
+  async prepareUpdate(
+    clientId: string,
+    changes: AppChanges,
+  ): Promise<{ current: TrustedApplication; app: TrustedApplication; secretValue: string | undefined; now: number }> {
     const current = await this.requireChangeable(clientId);
     const clientType = changes.clientType ?? current.clientType;
     const secretValue = this.secretToAdd({ ...changes, clientType });
+    const keys = clientKeys(changes, { jwks: current.jwks ?? null, jwksUri: current.jwksUri ?? null });
+    const systemUserId = await this.systemUserId(changes.systemUser, current.systemUserId ?? null);
     const now = this.deps.now();
     // a type change moves the refresh lifetime to the new type's default unless it was customised
     const refreshDefault =
@@ -172,34 +237,25 @@ export class AppService {
       // keeps its secrets as they are: even with none active (all expired or revoked) it can still be
       // renamed or disabled; `app secret add` gives it a new one.
       hasSecret: secretValue !== undefined || (clientType === 'confidential' && current.clientType === 'confidential'),
+      hasClientKeys: hasClientKeys(keys),
+      serviceApp: systemUserId !== null,
     });
     const app: TrustedApplication = {
       ...registration,
+      refreshReuseGraceSeconds: checkRefreshReuseGrace(
+        changes.refreshReuseGraceSeconds === undefined ? current.refreshReuseGraceSeconds : changes.refreshReuseGraceSeconds,
+      ),
       enabled: changes.enabled ?? current.enabled,
       requireMfa: changes.requireMfa ?? current.requireMfa,
+      requirePar: changes.requirePar ?? current.requirePar,
+      requireDpop: changes.requireDpop ?? current.requireDpop,
       accessTokens: checkAccessTokensPolicy(changes.accessTokens ?? current.accessTokens),
+      systemUserId,
+      ...keys,
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };
-    const addSecret = secretValue !== undefined ? this.newSecret(clientId, secretValue, {}, now) : undefined;
-    const updated = await this.deps.store.apps.update(app, {
-      ...(clientType === 'public' ? { revokeSecretsAt: now } : {}),
-      ...(addSecret ? { addSecret } : {}),
-    });
-    if (!updated) throw appNotFound(clientId);
-    this.deps.clients?.invalidate(clientId);
-    await auditChange(this.deps, {
-      action: 'app_updated',
-      target: { type: 'app', id: clientId },
-      clientId,
-      details: {
-        changes: settingChanges(current, app),
-        ...(addSecret ? { secretAdded: true, secretId: addSecret.id } : {}),
-        ...(clientType === 'public' && current.clientType !== 'public' ? { secretsRevoked: true } : {}),
-      },
-      message: 'app updated',
-    });
-    return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
+    return { current, app, secretValue, now };
   }
 
   async enable(clientId: string): Promise<TrustedApplication> {
@@ -323,6 +379,19 @@ export class AppService {
     return secretInfo({ ...target, revokedAt: now }, now);
   }
 
+  /**
+   * The id of the system user a change names (by login), the current one when the change names none,
+   * null when the change removes it. The user must exist; a disabled one may be named (the app then gets
+   * no tokens until the user is enabled).
+   */
+  private async systemUserId(login: string | null | undefined, current: string | null): Promise<string | null> {
+    if (login === undefined) return current;
+    if (login === null) return null;
+    const user = typeof login === 'string' && isStorableText(login) ? await this.deps.store.users.getByLogin(login) : undefined;
+    if (!user) throw notFound('system_user_not_found', `no user with login "${String(login)}" to act as the app's system user`, ['systemUser']);
+    return user.id;
+  }
+
   private async require(clientId: string): Promise<TrustedApplication> {
     const app = await this.deps.store.apps.get(clientId);
     if (!app) throw appNotFound(clientId);
@@ -376,8 +445,28 @@ export class AppService {
   }
 }
 
-/** An app's settings as the audit trail records them (no secrets: an app record holds none). */
-const SETTINGS = [
+type ClientKeys = Pick<TrustedApplication, 'jwks' | 'jwksUri'>;
+
+/** The app's client keys after a change: keys by value and a JWKS URI replace each other; null removes. */
+function clientKeys(input: { jwks?: unknown; jwksUri?: string | null }, current: ClientKeys): ClientKeys {
+  const givesJwks = input.jwks !== undefined && input.jwks !== null;
+  const givesUri = input.jwksUri !== undefined && input.jwksUri !== null;
+  if (givesJwks && givesUri) {
+    throw invalid('client_keys_choice_conflict', 'give the public keys either by value (jwks) or by URL (jwksUri), not both', ['jwks', 'jwksUri']);
+  }
+  if (givesJwks) return { jwks: checkJwks(input.jwks), jwksUri: null };
+  if (givesUri) return { jwks: null, jwksUri: checkJwksUri(input.jwksUri!) };
+  return {
+    jwks: input.jwks === null ? null : current.jwks ?? null,
+    jwksUri: input.jwksUri === null ? null : current.jwksUri ?? null,
+  };
+}
+
+/**
+ * Every setting of an app an administrator chooses, in a stable order: what the audit trail records of a
+ * change and what `trustgate export`/`apply` files carry (no secrets: an app record holds none).
+ */
+export const APP_SETTINGS = [
   'displayName',
   'clientType',
   'enabled',
@@ -393,20 +482,39 @@ const SETTINGS = [
   'refreshTokenLifetime',
   'idTokenSignedResponseAlg',
   'accessTokenSigningAlg',
+  'refreshReuseGraceSeconds',
+  'requirePar',
+  'requireDpop',
   'accessTokens',
+  'systemUserId',
+  'jwks',
+  'jwksUri',
 ] as const satisfies readonly (keyof TrustedApplication)[];
 
 function appSettings(app: TrustedApplication): Record<string, unknown> {
-  return Object.fromEntries(SETTINGS.map((name) => [name, app[name]]));
+  return Object.fromEntries(APP_SETTINGS.map((name) => [name, app[name]]));
 }
 
 /** The settings that changed, each with its old and new value. */
 function settingChanges(before: TrustedApplication, after: TrustedApplication): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const name of SETTINGS) {
+  for (const name of APP_SETTINGS) {
     if (JSON.stringify(before[name]) !== JSON.stringify(after[name])) changes[name] = { from: before[name], to: after[name] };
   }
   return changes;
+}
+
+/** The description and expiry of the secret given with a create or update (an expiry must be in the future). */
+function secretOptions(input: { secretDescription?: string | null; secretExpiresAt?: number | null }, now: number) {
+  if (input.secretExpiresAt !== undefined && input.secretExpiresAt !== null) {
+    if (!Number.isFinite(input.secretExpiresAt) || input.secretExpiresAt <= now) {
+      throw invalid('secret_expiry_past', 'the secret expiry must be in the future', ['expiresAt']);
+    }
+  }
+  return {
+    ...(input.secretDescription !== undefined ? { description: input.secretDescription } : {}),
+    ...(input.secretExpiresAt !== undefined ? { expiresAt: input.secretExpiresAt } : {}),
+  };
 }
 
 function withGenerated(result: AppResult, generated: string | undefined): AppResult {

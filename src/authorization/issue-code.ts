@@ -42,7 +42,17 @@ export async function issueCode(
     issuedAccessJti: null,
     issuedAccessExpiresAt: null,
   });
-  ctx.log.info({ event: 'code_issued', clientId: app.clientId, userId: user.id, sid: session.sid }, 'authorization code issued');
+  await ctx.audit.record({
+    actor: `user:${user.id}`,
+    action: 'code_issued',
+    clientId: app.clientId,
+    userId: user.id,
+    sourceAddress: reply.request.ip,
+    // the redirect URI used and whether PKCE was: `trustgate app lint` reads them (unused redirect URIs,
+    // confidential apps without PKCE); never the code or its challenge
+    details: { sid: session.sid, redirectUri: req.redirectUri, pkce: req.codeChallenge !== null, scope: req.scope.join(' ') },
+    message: 'authorization code issued',
+  });
   return deliverToApp(
     reply,
     req.redirectUri,

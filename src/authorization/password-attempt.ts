@@ -67,10 +67,13 @@ export async function attemptPassword(ctx: AppContext, input: PasswordAttemptInp
       level: 'warn',
       message: 'sign-in attempt refused by a throttle limit; the password was not checked',
     });
+    ctx.metrics.signIn('throttled');
+    ctx.metrics.throttled(decision.limit);
     return { kind: 'refused', limit: decision.limit, retryAfterMs: decision.retryAfterMs };
   }
   if (decision.delayMs > 0) {
     await ctx.audit.record({ ...about, action: 'login_delayed', details: { delayMs: decision.delayMs, ...log }, message: 'sign-in attempt delayed' });
+    ctx.metrics.signIn('delayed');
     await sleep(decision.delayMs);
   }
   const ok = await verifyPassword(user?.passwordHash, input.password, ctx.config.argon2);
@@ -83,9 +86,11 @@ export async function attemptPassword(ctx: AppContext, input: PasswordAttemptInp
       details: log,
       message: 'sign-in failed',
     });
+    ctx.metrics.signIn('failure');
     return { kind: 'failed' };
   }
   await ctx.store.throttles.release(releaseAfterSuccess(counters), ctx.now());
+  ctx.metrics.signIn('success');
   return { kind: 'verified', user };
 }
 

@@ -17,7 +17,7 @@ export async function redirectError(
   target: { redirectUri: string; responseMode: ResponseMode; state: string | null },
   error: OAuthError,
 ): Promise<FastifyReply> {
-  await recordRefusal(ctx, reply.request, error, app);
+  await recordRefusal(ctx, reply.request, error, { app, redirectUri: target.redirectUri });
   return deliverToApp(
     reply,
     target.redirectUri,

@@ -8,6 +8,7 @@ import { registerServerCommands } from './commands/server.js';
 import { registerApiCommands } from './commands/api.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerConfigFileCommands } from './commands/config-file.js';
 
 /** The `trustgate` command line: the same configuration (environment) and store as the server. */
 export function buildProgram(env: Env): Command {
@@ -23,6 +24,7 @@ export function buildProgram(env: Env): Command {
   registerApiCommands(program, env);
   registerTokenCommands(program, env);
   registerAuditCommands(program, env);
+  registerConfigFileCommands(program, env);
   return program;
 }
 

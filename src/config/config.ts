@@ -4,6 +4,7 @@ import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from '../domain/throttle
 import { parseTrustProxy } from './trust-proxy.js';
 import { DEFAULT_SIGNING_ALG, isSigningAlg, signingAlgList, type SigningAlg } from '../domain/signing-alg.js';
 import { parseDurationSeconds } from '../domain/duration.js';
+import { DEFAULT_REFRESH_REUSE_GRACE_SECONDS, MAX_REFRESH_REUSE_GRACE_SECONDS } from '../domain/trusted-application.js';
 
 export interface Argon2Parameters {
   /** memory cost in KiB */
@@ -34,6 +35,8 @@ export interface Config {
   signingAlg: SigningAlg;
   /** how often signing keys rotate on their own; null: never (only `trustgate keys rotate`) */
   keyRotationIntervalSeconds: number | null;
+  /** REFRESH_REUSE_GRACE_SECONDS: how long a rotated refresh token may come again (0: never) */
+  refreshReuseGraceSeconds: number;
   /** audiences put into access tokens */
   apiAudiences: string[];
   authorizationCodeLifetimeSeconds: number;
@@ -59,6 +62,16 @@ export interface Config {
   /** Strict-Transport-Security max-age sent by an https issuer (0: no header) */
   hstsMaxAgeSeconds: number;
   allowHttpIssuer: boolean;
+  /** the port of the separate /metrics listener; null: no metrics listener (the default) */
+  metricsPort: number | null;
+  /** the address the metrics listener binds (default 127.0.0.1: only this machine may scrape) */
+  metricsHost: string;
+  /** BRAND_LOGO: an https URL, or a file served at {issuer}/assets/logo; null: none */
+  brandLogo: { url: string } | { file: string } | null;
+  /** BRAND_COLOR: #rrggbb of the header and buttons (white text on it must stay readable) */
+  brandColor: string | null;
+  /** BRAND_CSS: a CSS file appended to the pages' stylesheet; null: none */
+  brandCssFile: string | null;
   /** audit events older than this many days are removed (in batches, on every node) */
   auditRetentionDays: number;
 }
@@ -182,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowPlaintextKeys: flag(env, 'ALLOW_PLAINTEXT_KEYS'),
     signingAlg: signingAlg(env),
     keyRotationIntervalSeconds: keyRotationInterval(env),
+    refreshReuseGraceSeconds: integer(env, 'REFRESH_REUSE_GRACE_SECONDS', DEFAULT_REFRESH_REUSE_GRACE_SECONDS, 0, MAX_REFRESH_REUSE_GRACE_SECONDS),
     apiAudiences,
     authorizationCodeLifetimeSeconds: integer(env, 'AUTHORIZATION_CODE_LIFETIME', 60, 1, 600),
     interactionLifetimeSeconds: integer(env, 'INTERACTION_LIFETIME', 600, 30, 3600),
@@ -201,7 +215,15 @@ export function loadConfig(env: Env = process.env): Config {
     deviceCookieLifetimeSeconds: integer(env, 'DEVICE_COOKIE_LIFETIME', 365 * 86400, 3600, 5 * 366 * 86400),
     hstsMaxAgeSeconds: integer(env, 'HSTS_MAX_AGE', 31536000, 0, 63072000),
     allowHttpIssuer,
+    metricsPort: env.METRICS_PORT?.trim() ? integer(env, 'METRICS_PORT', 0, 0, 65535) : null,
+    metricsHost: env.METRICS_HOST?.trim() || '127.0.0.1',
+    brandLogo: brandLogo(env),
+    brandColor: brandColor(env),
+    brandCssFile: env.BRAND_CSS?.trim() || null,
   };
+  if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
+    throw new ConfigError('METRICS_PORT', 'METRICS_PORT must differ from PORT: metrics have their own listener.');
+  }
   if (config.sessionAbsoluteLifetimeSeconds < config.sessionIdleLifetimeSeconds) {
     throw new ConfigError(
       'SESSION_ABSOLUTE_LIFETIME',
@@ -209,6 +231,53 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   return Object.freeze(config);
+}
+
+function brandLogo(env: Env): Config['brandLogo'] {
+  const raw = env.BRAND_LOGO?.trim();
+  if (!raw) return null;
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(raw)) return { file: raw };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('BRAND_LOGO', `BRAND_LOGO must be an https URL or a file path, got "${raw}".`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError('BRAND_LOGO', `BRAND_LOGO must be an https URL or a file path, got "${raw}".`);
+  }
+  if (/["'\\()\s]/.test(url.href)) {
+    throw new ConfigError('BRAND_LOGO', 'BRAND_LOGO must not contain quotes, parentheses, backslashes or spaces.');
+  }
+  return { url: url.href };
+}
+
+/** WCAG relative luminance of #rrggbb. */
+function luminance(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+}
+
+function brandColor(env: Env): string | null {
+  const raw = env.BRAND_COLOR?.trim();
+  if (!raw) return null;
+  const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/i.exec(raw);
+  const hex = (short ? `#${short[1]}${short[1]}${short[2]}${short[2]}${short[3]}${short[3]}` : raw).toLowerCase();
+  if (!/^#[0-9a-f]{6}$/.test(hex)) {
+    throw new ConfigError('BRAND_COLOR', `BRAND_COLOR must be a colour such as #1d3557, got "${raw}".`);
+  }
+  // white text on the colour (header, buttons) must keep WCAG AA contrast, 4.5:1
+  const contrast = 1.05 / (luminance(hex) + 0.05);
+  if (contrast < 4.5) {
+    throw new ConfigError(
+      'BRAND_COLOR',
+      `BRAND_COLOR ${raw} is too light for white text (contrast ${contrast.toFixed(1)}:1, at least 4.5:1 is needed); choose a darker colour.`,
+    );
+  }
+  return hex;
 }
 
 /** Sign-in throttling limits from THROTTLE_* variables (defaults: DEFAULT_THROTTLE_POLICY). */

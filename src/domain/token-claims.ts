@@ -21,6 +21,8 @@ export interface AccessTokenClaims {
   /** the level the sign-in reached (domain/authentication-level.ts) */
   acr: string;
   user_kind: string;
+  /** RFC 9449 6.1: the token is bound to the DPoP key with this JWK SHA-256 thumbprint */
+  cnf?: { jkt: string };
 }
 
 /** The grant an access token (and ID token) is minted from. */
@@ -43,6 +45,20 @@ export function accessTokenClaims(
   grant: TokenGrant,
   options: { issuer: string; audiences: readonly string[]; jti: string; iat: number; lifetime: number },
 ): AccessTokenClaims {
+  return { ...serviceAccessTokenClaims(grant, options), sid: grant.sid, auth_time: grant.authTime, acr: acrOf(grant.amr) };
+}
+
+/**
+ * The claims every access token has; alone, the access token of a service app (grant_type=
+ * client_credentials): no sign-in stands behind it, so no `sid`, `auth_time` or `acr`; `sub` is the
+ * app's system user and `user_kind` that user's kind.
+ */
+export type ServiceAccessTokenClaims = Omit<AccessTokenClaims, 'sid' | 'auth_time' | 'acr'>;
+
+export function serviceAccessTokenClaims(
+  grant: { clientId: string; user: User; scope: readonly string[] },
+  options: { issuer: string; audiences: readonly string[]; jti: string; iat: number; lifetime: number },
+): ServiceAccessTokenClaims {
   return {
     iss: options.issuer,
     aud: audienceClaim(options.audiences),
@@ -53,9 +69,6 @@ export function accessTokenClaims(
     sub: grant.user.id,
     client_id: grant.clientId,
     scope: grant.scope.join(' '),
-    sid: grant.sid,
-    auth_time: grant.authTime,
-    acr: acrOf(grant.amr),
     user_kind: grant.user.kind,
   };
 }

@@ -28,13 +28,38 @@ export interface TrustedApplication {
   idTokenSignedResponseAlg: SigningAlg | null;
   /** signs the app's access tokens; null: SIGNING_ALG */
   accessTokenSigningAlg: SigningAlg | null;
+  /** the refresh-token reuse grace window in seconds (0: none); null: REFRESH_REUSE_GRACE_SECONDS */
+  refreshReuseGraceSeconds: number | null;
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /** the app's authorization requests must be pushed first (RFC 9126, {issuer}/connect/par) */
+  requirePar: boolean;
+  /** the app's token requests must carry a DPoP proof (RFC 9449): its tokens are always key-bound */
+  requireDpop: boolean;
   /** who may issue long-lived reference tokens for the app */
   accessTokens: AccessTokensPolicy;
+  /**
+   * The user a service app acts as with grant_type=client_credentials (the seed's SystemUser: the
+   * user's id); null or absent: the app has no service access.
+   */
+  systemUserId?: string | null;
+  /** public keys the app signs its client assertions with (private_key_jwt), registered by value */
+  jwks?: JsonWebKeySet | null;
+  /** where the app publishes those keys instead (https; http only on a loopback host) */
+  jwksUri?: string | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A JWK Set of public keys (RFC 7517 5). */
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown>>;
+}
+
+/** The app has public keys registered, so it may authenticate with private_key_jwt (RFC 7523). */
+export function hasClientKeys(app: Pick<TrustedApplication, 'jwks' | 'jwksUri'>): boolean {
+  return Boolean(app.jwks) || Boolean(app.jwksUri);
 }
 
 export interface ClientSecret {
@@ -52,6 +77,14 @@ export const DEFAULT_REFRESH_TOKEN_LIFETIME: Record<ClientType, number> = {
   confidential: 30 * 86400,
   public: 86400,
 };
+
+/**
+ * The reuse grace window's default: long enough for tabs refreshing at once (milliseconds apart) and for a
+ * client's retry after a lost response (HTTP clients time out after 10–30 s), short enough that a token
+ * leaked after its use is worthless half a minute later (docs/refresh-tokens.md).
+ */
+export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 30;
+export const MAX_REFRESH_REUSE_GRACE_SECONDS = 300;
 
 /** Protocol scopes every app may request (offline_access also needs allowRefreshTokens). */
 export const PROTOCOL_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;

@@ -4,6 +4,7 @@ import { errorPage } from '../pages/error-page.js';
 import { setNoStore, setPageHeaders } from './security-headers.js';
 import { stylesheetPath } from '../pages/stylesheet-path.js';
 import type { AppContext } from '../context.js';
+import { requestMessages } from './page-language.js';
 import { recordRefusal } from './refusal-audit.js';
 
 /** How a route reports errors: JSON (token, revocation, ...) or an HTML page (authorize, end-session, ...). */
@@ -48,12 +49,19 @@ export function sendError(ctx: AppContext, request: FastifyRequest, reply: Fasti
         code: error.code,
         description: error.description,
         requestId: error.status >= 500 ? String(request.id) : undefined,
+        messages: requestMessages(request, uiLocalesOf(request)),
       }),
     );
     return;
   }
   setNoStore(reply);
   reply.send(error.toJSON());
+}
+
+/** ui_locales of the request's query (an authorize request refused before an interaction exists). */
+function uiLocalesOf(request: FastifyRequest): string[] {
+  const value = (request.query as Record<string, unknown> | undefined)?.ui_locales;
+  return typeof value === 'string' ? value.slice(0, 200).split(' ').filter(Boolean) : [];
 }
 
 /** Maps framework and unexpected errors onto OAuth errors. */

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
 import type { AppContext } from '../context.js';
 import type { OAuthError } from '../errors/oauth-error.js';
 import type { TrustedApplication } from '../domain/trusted-application.js';
@@ -7,7 +8,7 @@ import { isStorableText } from '../domain/text.js';
 /** Parameters whose values are safe on the failure trail (never a code, secret, token, verifier or hint). */
 const SAFE_PARAMS = ['response_type', 'response_mode', 'scope', 'redirect_uri', 'post_logout_redirect_uri', 'grant_type', 'code_challenge_method', 'prompt', 'max_age', 'token_type_hint'] as const;
 /** Parameters that are only said to be present or absent. */
-const PRESENCE_PARAMS = ['code', 'code_verifier', 'code_challenge', 'state', 'nonce', 'client_secret', 'refresh_token', 'id_token_hint', 'token'] as const;
+const PRESENCE_PARAMS = ['code', 'code_verifier', 'code_challenge', 'state', 'nonce', 'client_secret', 'client_assertion', 'refresh_token', 'id_token_hint', 'token', 'request_uri'] as const;
 
 /**
  * The one hook behind the failure trail: a refused protocol request that names a registered app (its
@@ -18,10 +19,15 @@ const PRESENCE_PARAMS = ['code', 'code_verifier', 'code_challenge', 'state', 'no
  * are only said to be present. Requests naming no registered app are not recorded (they are logged), so
  * nobody can fill the table with made-up client_ids; floods are sampled by the recorder.
  */
-export async function recordRefusal(ctx: AppContext, request: FastifyRequest, error: OAuthError, known?: TrustedApplication): Promise<void> {
+export async function recordRefusal(
+  ctx: AppContext,
+  request: FastifyRequest,
+  error: OAuthError,
+  known?: { app: TrustedApplication; redirectUri: string },
+): Promise<void> {
   if (error.status >= 500) return;
   try {
-    const app = known ?? (await attributedApp(ctx, request));
+    const app = known?.app ?? (await attributedApp(ctx, request));
     if (!app) return;
     const params = readParams(request);
     const details: Record<string, unknown> = { endpoint: endpointName(request), error: error.code };
@@ -29,6 +35,8 @@ export async function recordRefusal(ctx: AppContext, request: FastifyRequest, er
       const value = params.get(name);
       if (value !== undefined) details[camel(name)] = value;
     }
+    // an error sent back to the app from a sign-in page: the redirect URI of its authorization request
+    if (known && details.redirectUri === undefined) details.redirectUri = known.redirectUri;
     const present = PRESENCE_PARAMS.filter((name) => params.has(name));
     if (present.length > 0) details.present = present;
     const method = authMethod(request, params);
@@ -58,7 +66,7 @@ export async function recordRefusal(ctx: AppContext, request: FastifyRequest, er
 
 async function attributedApp(ctx: AppContext, request: FastifyRequest): Promise<TrustedApplication | undefined> {
   const params = readParams(request);
-  const clientId = params.get('client_id') ?? basicClientId(request.headers.authorization);
+  const clientId = params.get('client_id') ?? basicClientId(request.headers.authorization) ?? assertionSubject(params.get('client_assertion'));
   if (clientId === undefined || clientId.length > 512 || !isStorableText(clientId)) return undefined;
   return (await ctx.clients.get(clientId))?.app;
 }
@@ -89,7 +97,19 @@ function basicClientId(header: string | undefined): string | undefined {
   }
 }
 
+/** The app a client assertion (private_key_jwt) names, read unverified: only to attribute the refusal. */
+function assertionSubject(assertion: string | undefined): string | undefined {
+  if (assertion === undefined) return undefined;
+  try {
+    const sub = decodeJwt(assertion).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function authMethod(request: FastifyRequest, params: Map<string, string>): string | undefined {
+  if (params.has('client_assertion')) return 'private_key_jwt';
   if (/^Basic\b/i.test(request.headers.authorization ?? '')) return 'client_secret_basic';
   if (params.has('client_secret')) return 'client_secret_post';
   return undefined;

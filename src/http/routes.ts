@@ -11,6 +11,9 @@ import { registerUserinfo } from '../endpoints/userinfo/route.js';
 import { registerRevocation } from '../endpoints/revocation/route.js';
 import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
+import { registerPar } from '../endpoints/par/route.js';
+import { registerIssuerRoot } from '../endpoints/issuer-root/route.js';
+import { registerAssets } from './assets.js';
 import { registerRevocationFeed } from '../endpoints/revocation-feed/route.js';
 
 /**
@@ -21,17 +24,20 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   registerHealth(app, ctx);
   await app.register(
     async (issuer) => {
+      registerAssets(issuer, ctx);
       registerDiscovery(issuer, ctx);
       registerJwks(issuer, ctx);
       registerAuthorize(issuer, ctx);
       registerInteraction(issuer, ctx);
       registerEndSession(issuer, ctx);
       registerToken(issuer, ctx);
+      registerPar(issuer, ctx);
       registerUserinfo(issuer, ctx);
       registerRevocation(issuer, ctx);
       registerIntrospection(issuer, ctx);
       registerRevocationFeed(issuer, ctx);
       registerAccount(issuer, ctx);
+      registerIssuerRoot(issuer, ctx);
     },
     { prefix: ctx.config.issuerPath },
   );

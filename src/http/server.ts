@@ -38,15 +38,13 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   });
   // one structured line per request: never the query string, body or headers (they carry secrets)
   app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
     request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-      },
+      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
       'request',
     );
+    // the route pattern, never the raw path: label values stay a bounded set
+    ctx.metrics.request(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
 
   installErrorHandler(app, ctx);

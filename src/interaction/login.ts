@@ -1,15 +1,15 @@
+import type { Messages } from '../pages/messages/index.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { pageError } from '../errors/oauth-error.js';
-import { allowsUserKind } from '../domain/trusted-application.js';
 import { loadBoundInteraction } from './load.js';
-import { renderBlocked, renderLogin } from './render.js';
+import { renderLogin } from './render.js';
 import { attemptPassword } from '../authorization/password-attempt.js';
 import { readDeviceCookie } from '../authorization/device-cookie.js';
 import type { ThrottleLimit } from '../domain/throttle.js';
 import { interactionUrl } from '../authorization/sign-in.js';
 import { continueSignIn } from './finish-sign-in.js';
-import { refuseOtherAccount } from './hinted-account.js';
+import { refuseAfterFirstFactor } from './first-factor-checks.js';
 
 export const INVALID_CREDENTIALS = 'Invalid login or password.';
 const MAX_LOGIN_LENGTH = 200;
@@ -35,47 +35,33 @@ export async function submitLogin(
   const login = bound.form.get('login', fail)?.trim();
   const password = bound.form.get('password', fail);
   if (!login || !password) {
-    return renderLogin(ctx, reply, bound, { status: 400, login, error: 'Enter your login and password.' });
+    return renderLogin(ctx, reply, bound, { status: 400, login, error: (m) => m.login.missing });
   }
   if (login.length > MAX_LOGIN_LENGTH) {
-    return renderLogin(ctx, reply, bound, { status: 400, login: '', error: INVALID_CREDENTIALS });
+    return renderLogin(ctx, reply, bound, { status: 400, login: '', error: (m) => m.login.invalid });
   }
   const device = await readDeviceCookie(ctx, request);
   const attempt = await attemptPassword(ctx, { login, password, ip: request.ip, device, clientId: app.clientId });
   if (attempt.kind === 'refused') {
     const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
     reply.header('Retry-After', String(Math.max(1, Math.ceil(attempt.retryAfterMs / 1000))));
-    return renderLogin(ctx, reply, bound, { status: 429, login, error: throttledMessage(attempt.limit, minutes) });
+    return renderLogin(ctx, reply, bound, { status: 429, login, error: (m) => throttledMessage(m, attempt.limit, minutes) });
   }
-  if (attempt.kind === 'failed') return renderLogin(ctx, reply, bound, { status: 401, login, error: INVALID_CREDENTIALS });
+  if (attempt.kind === 'failed') return renderLogin(ctx, reply, bound, { status: 401, login, error: (m) => m.login.invalid });
   const { user } = attempt;
-  if (!user.enabled) {
-    ctx.log.info({ event: 'login_refused', reason: 'user_disabled', clientId: app.clientId, userId: user.id }, 'sign-in refused');
-    return renderBlocked(ctx, reply, bound, 'Your account is disabled. Contact your administrator.');
-  }
-  const otherAccount = refuseOtherAccount(ctx, reply, bound, user);
-  if (otherAccount) return otherAccount;
-  if (!allowsUserKind(app, user.kind)) {
-    ctx.log.info({ event: 'login_refused', reason: 'user_kind', clientId: app.clientId, userId: user.id }, 'sign-in refused');
-    return renderBlocked(
-      ctx,
-      reply,
-      bound,
-      `${app.displayName} does not accept ${user.kind} accounts, so you cannot sign in to it with this account.`,
-    );
-  }
+  const refused = refuseAfterFirstFactor(ctx, reply, bound, user);
+  if (refused) return refused;
   return continueSignIn(ctx, request, reply, bound, user, ['pwd']);
 }
 
 /** What the login page says when a throttle limit refused the attempt (the same for known and unknown logins). */
-function throttledMessage(limit: ThrottleLimit, minutes: number): string {
-  const wait = `${minutes} minute${minutes === 1 ? '' : 's'}`;
+function throttledMessage(m: Messages, limit: ThrottleLimit, minutes: number): string {
   switch (limit) {
     case 'source':
-      return `Too many failed sign-in attempts from your network. Try again in ${wait}.`;
+      return m.login.throttledSource(minutes);
     case 'account':
-      return `Too many failed sign-in attempts for this account. Sign in from a device you have used before, or try again in ${wait}.`;
+      return m.login.throttledAccount(minutes);
     default:
-      return `Too many failed sign-in attempts. Try again in ${wait}, or sign in from a device you have used before.`;
+      return m.login.throttledOther(minutes);
   }
 }

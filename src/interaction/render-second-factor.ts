@@ -10,17 +10,24 @@ import { secondFactorPage } from '../pages/second-factor-page.js';
 import { totpEnrolmentPage } from '../pages/totp-enrolment-page.js';
 import { recoveryCodesPage } from '../pages/recovery-codes-page.js';
 import { interactionPath } from '../authorization/sign-in.js';
+import { passkeyEnrolmentForm, passkeySecondFactorForm, passkeysAvailable } from './passkey-forms.js';
+import { pageText, requestMessages, type PageText } from '../http/page-language.js';
+import type { Messages } from '../pages/messages/index.js';
 
-function send(reply: FastifyReply, status: number, bound: BoundInteraction, body: string): FastifyReply {
-  setPageHeaders(reply, [bound.interaction.request.redirectUri]);
+function send(reply: FastifyReply, status: number, bound: BoundInteraction, body: string, scripts = false): FastifyReply {
+  setPageHeaders(reply, [bound.interaction.request.redirectUri], { scripts });
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
-function cancelForm(ctx: AppContext, bound: BoundInteraction) {
+function messagesOf(reply: FastifyReply, bound: BoundInteraction): Messages {
+  return requestMessages(reply.request, bound.interaction.request.uiLocales);
+}
+
+function cancelForm(ctx: AppContext, bound: BoundInteraction, m: Messages) {
   return html`<form method="post" action="${interactionPath(ctx, bound.interaction.id, 'abort')}" class="secondary">
 <input type="hidden" name="csrf" value="${bound.csrf}">
 <input type="hidden" name="reason" value="cancel">
-<button type="submit" class="link">Cancel and return to ${bound.app.displayName}</button>
+<button type="submit" class="link">${m.common.cancelAndReturn(bound.app.displayName)}</button>
 </form>`;
 }
 
@@ -30,8 +37,10 @@ export function renderSecondFactor(
   reply: FastifyReply,
   bound: BoundInteraction,
   user: User,
-  options: { status?: number; error?: string } = {},
+  options: { status?: number; error?: PageText; passkey?: boolean; passkeyOnly?: boolean } = {},
 ): FastifyReply {
+  const m = messagesOf(reply, bound);
+  const passkey = (options.passkey === true || options.passkeyOnly === true) && passkeysAvailable(ctx);
   return send(
     reply,
     options.status ?? 200,
@@ -44,8 +53,13 @@ export function renderSecondFactor(
       cancelAction: interactionPath(ctx, bound.interaction.id, 'abort'),
       csrf: bound.csrf,
       login: user.login,
-      error: options.error,
+      error: pageText(options.error, m),
+      messages: m,
+      codes: options.passkeyOnly !== true,
+      lead: options.passkeyOnly ? `${bound.app.displayName} asks for a passkey.` : undefined,
+      alternatives: passkey ? passkeySecondFactorForm(ctx, bound) : undefined,
     }),
+    passkey,
   );
 }
 
@@ -55,8 +69,9 @@ export function renderTotpEnrolment(
   reply: FastifyReply,
   bound: BoundInteraction,
   enrolment: TotpEnrolment,
-  options: { status?: number; error?: string } = {},
+  options: { status?: number; error?: PageText } = {},
 ): FastifyReply {
+  const m = messagesOf(reply, bound);
   return send(
     reply,
     options.status ?? 200,
@@ -64,20 +79,23 @@ export function renderTotpEnrolment(
     totpEnrolmentPage({
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
-      lead: `Signing in to ${bound.app.displayName} needs a second factor. Set up an authenticator app to continue.`,
+      lead: m.totp.leadSignIn(bound.app.displayName),
       action: interactionPath(ctx, bound.interaction.id, 'enrol-totp'),
       csrf: bound.csrf,
       credentialId: enrolment.credentialId,
       qrSvg: enrolment.qrSvg,
       secret: enrolment.secret,
-      error: options.error,
-      leave: cancelForm(ctx, bound),
+      error: pageText(options.error, m),
+      leave: passkeysAvailable(ctx) ? html`${passkeyEnrolmentForm(ctx, bound)}${cancelForm(ctx, bound, m)}` : cancelForm(ctx, bound, m),
+      messages: m,
     }),
+    passkeysAvailable(ctx),
   );
 }
 
 /** The new recovery codes, once; "Continue" goes on with the sign-in. */
 export function renderRecoveryCodes(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, codes: readonly string[]): FastifyReply {
+  const m = messagesOf(reply, bound);
   return send(
     reply,
     200,
@@ -88,7 +106,8 @@ export function renderRecoveryCodes(ctx: AppContext, reply: FastifyReply, bound:
       codes,
       action: interactionPath(ctx, bound.interaction.id, 'continue'),
       csrf: bound.csrf,
-      continueLabel: `Continue to ${bound.app.displayName}`,
+      continueLabel: m.common.continueTo(bound.app.displayName),
+      messages: m,
     }),
   );
 }

@@ -8,10 +8,12 @@ import { loginPage } from '../pages/login-page.js';
 import { consentPage } from '../pages/consent-page.js';
 import { blockedPage } from '../pages/blocked-page.js';
 import { interactionPath } from '../authorization/sign-in.js';
+import { passkeySignInForm, passkeysAvailable } from './passkey-forms.js';
+import { pageText, requestMessages, type PageText } from '../http/page-language.js';
 
-function send(reply: FastifyReply, status: number, redirectUri: string, body: string): FastifyReply {
+function send(reply: FastifyReply, status: number, redirectUri: string, body: string, scripts = false): FastifyReply {
   // the redirect that follows a form submission must be allowed by form-action (Chromium enforces it)
-  setPageHeaders(reply, [redirectUri]);
+  setPageHeaders(reply, [redirectUri], { scripts });
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
@@ -19,9 +21,11 @@ export function renderLogin(
   ctx: AppContext,
   reply: FastifyReply,
   bound: BoundInteraction,
-  options: { status?: number; login?: string; error?: string; notice?: string } = {},
+  options: { status?: number; login?: string; error?: PageText; notice?: PageText } = {},
 ): FastifyReply {
   const { interaction, app, csrf } = bound;
+  const passkeys = passkeysAvailable(ctx);
+  const m = requestMessages(reply.request, interaction.request.uiLocales);
   return send(
     reply,
     options.status ?? 200,
@@ -34,9 +38,12 @@ export function renderLogin(
       cancelAction: interactionPath(ctx, interaction.id, 'abort'),
       csrf,
       login: options.login ?? interaction.request.loginHint ?? '',
-      error: options.error,
-      notice: options.notice,
+      error: pageText(options.error, m),
+      notice: pageText(options.notice, m),
+      messages: m,
+      passkey: passkeys ? passkeySignInForm(ctx, bound) : undefined,
     }),
+    passkeys,
   );
 }
 
@@ -55,12 +62,14 @@ export function renderConsent(ctx: AppContext, reply: FastifyReply, bound: Bound
       action: interactionPath(ctx, interaction.id, 'consent'),
       csrf,
       scopes: interaction.request.scope,
+      messages: requestMessages(reply.request, interaction.request.uiLocales),
     }),
   );
 }
 
-export function renderBlocked(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, message: string): FastifyReply {
+export function renderBlocked(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, message: PageText): FastifyReply {
   const { interaction, app, csrf } = bound;
+  const m = requestMessages(reply.request, interaction.request.uiLocales);
   return send(
     reply,
     403,
@@ -69,9 +78,10 @@ export function renderBlocked(ctx: AppContext, reply: FastifyReply, bound: Bound
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
       appName: app.displayName,
-      message,
+      message: pageText(message, m)!,
       action: interactionPath(ctx, interaction.id, 'abort'),
       csrf,
+      messages: m,
     }),
   );
 }

@@ -5,7 +5,7 @@ import { loadBoundInteraction, type BoundInteraction } from './load.js';
 import { currentSession, liveSessionBySid } from '../authorization/sessions.js';
 import { allowsUserKind } from '../domain/trusted-application.js';
 import { renderConsent, renderLogin } from './render.js';
-import { otherAccountRequested } from './hinted-account.js';
+import type { PageText } from '../http/page-language.js';
 import { showSecondFactorStep } from './second-factor.js';
 import type { User } from '../domain/user.js';
 
@@ -17,8 +17,9 @@ export async function showInteraction(
 ): Promise<FastifyReply> {
   const bound = await loadBoundInteraction(ctx, request, request.params.id, false);
   const { interaction } = bound;
-  const between = await showSecondFactorStep(ctx, reply, bound);
-  if (between) return between;
+  await showSecondFactorStep(ctx, reply, bound);
+  // a reply is thenable: what the step returns resolves to undefined once sent, so ask the reply itself
+  if (reply.sent) return reply;
   if (interaction.userId === null || interaction.sessionSid === null) {
     // someone is signed in but must sign in again (prompt=login, max_age, another user, or not allowed here)
     const live = await currentSession(ctx, request);
@@ -33,11 +34,9 @@ export async function showInteraction(
 }
 
 /** Why someone who is signed in sees the login page. */
-function signedInNotice(bound: BoundInteraction, user: User): string {
+function signedInNotice(bound: BoundInteraction, user: User): PageText {
   const hinted = bound.interaction.request.idTokenHintSubject;
-  if (hinted !== null && hinted !== user.id) return `You are signed in as ${user.login}. ${otherAccountRequested(bound.app.displayName)}`;
-  if (!allowsUserKind(bound.app, user.kind)) {
-    return `You are signed in as ${user.login}, who cannot use ${bound.app.displayName}. Sign in with another account.`;
-  }
-  return `You are signed in as ${user.login}. Sign in again to continue.`;
+  if (hinted !== null && hinted !== user.id) return (m) => m.login.signedInOther(user.login, bound.app.displayName);
+  if (!allowsUserKind(bound.app, user.kind)) return (m) => m.login.signedInNotAllowed(user.login, bound.app.displayName);
+  return (m) => m.login.signedInAgain(user.login);
 }

@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
+import { en, type Messages } from './messages/en.js';
 
 /** One feature of the account area (password; later second factors, tokens): a titled part of the page. */
 export interface AccountSection {
@@ -22,20 +23,24 @@ export interface AccountPageOptions {
   sections: AccountSection[];
   /** RP-initiated logout as the account app (a link: no form without a CSRF token on this page) */
   signOutHref: string;
+  /** the page's language (default English) */
+  messages?: Messages;
 }
 
 /** The signed-in user's account page: who they are, then one section per feature. */
 export function accountPage(o: AccountPageOptions): string {
+  const m = o.messages ?? en;
   return layout({
+    lang: m.lang,
     title: o.title,
     instanceName: o.instanceName,
     stylesheet: o.stylesheet,
-    body: html`<h1>Your account</h1>
+    body: html`<h1>${m.account.heading}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <dl class="profile">
-<dt>Login</dt><dd>${o.login}</dd>
-<dt>Name</dt><dd>${o.name}</dd>
-<dt>Email</dt><dd>${o.email ?? '(none)'}</dd>
+<dt>${m.account.login}</dt><dd>${o.login}</dd>
+<dt>${m.account.name}</dt><dd>${o.name}</dd>
+<dt>${m.account.email}</dt><dd>${o.email ?? m.common.none}</dd>
 </dl>
 ${o.sections.map(
   (section) => html`<section id="${section.id}" aria-labelledby="${section.id}-title">
@@ -43,6 +48,6 @@ ${o.sections.map(
 ${section.body}
 </section>
 `,
-)}<p class="sign-out"><a href="${o.signOutHref}">Sign out</a></p>`,
+)}<p class="sign-out"><a href="${o.signOutHref}">${m.account.signOut}</a></p>`,
   });
 }

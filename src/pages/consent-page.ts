@@ -1,6 +1,7 @@
 import { html } from './html.js';
 import { layout } from './layout.js';
-import { describeScope } from '../domain/consent.js';
+import { en, type Messages } from './messages/en.js';
+import { describeScopeIn } from './messages/index.js';
 
 export interface ConsentPageOptions {
   instanceName: string;
@@ -11,23 +12,27 @@ export interface ConsentPageOptions {
   action: string;
   csrf: string;
   scopes: string[];
+  /** the page's language (default English) */
+  messages?: Messages;
 }
 
 /** Asks the user to allow the app the requested scopes, in plain words. */
 export function consentPage(o: ConsentPageOptions): string {
+  const m = o.messages ?? en;
   return layout({
-    title: `Allow ${o.appName}?`,
+    lang: m.lang,
+    title: m.consent.title(o.appName),
     instanceName: o.instanceName,
     stylesheet: o.stylesheet,
-    body: html`<h1>Allow ${o.appName} to access your account?</h1>
-<p class="lead">Signed in as <strong>${o.userName}</strong>. <span class="client-id">(${o.clientId})</span></p>
-<h2>${o.appName} wants to:</h2>
+    body: html`<h1>${m.consent.heading(o.appName)}</h1>
+<p class="lead">${m.consent.signedInAs(o.userName)} <span class="client-id">(${o.clientId})</span></p>
+<h2>${m.consent.wants(o.appName)}</h2>
 <ul class="scopes">
-${o.scopes.map((scope) => html`<li data-scope="${scope}">${describeScope(scope)}</li>\n`)}</ul>
+${o.scopes.map((scope) => html`<li data-scope="${scope}">${describeScopeIn(m, scope)}</li>\n`)}</ul>
 <form method="post" action="${o.action}" class="actions">
 <input type="hidden" name="csrf" value="${o.csrf}">
-<button type="submit" name="decision" value="allow" autofocus>Allow</button>
-<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+<button type="submit" name="decision" value="allow" autofocus>${m.consent.allow}</button>
+<button type="submit" name="decision" value="deny" class="secondary">${m.consent.deny}</button>
 </form>`,
   });
 }

@@ -1,5 +1,6 @@
 import { html } from './html.js';
 import { layout } from './layout.js';
+import { en, type Messages } from './messages/en.js';
 
 export interface ErrorPageOptions {
   instanceName: string;
@@ -7,18 +8,22 @@ export interface ErrorPageOptions {
   code: string;
   description: string;
   requestId?: string;
+  /** the page's language (default English) */
+  messages?: Messages;
 }
 
 /** The page shown when an error must not (or cannot) go back to an app. */
 export function errorPage(options: ErrorPageOptions): string {
+  const m = options.messages ?? en;
   return layout({
-    title: 'Sign-in error',
+    lang: m.lang,
+    title: m.error.title,
     instanceName: options.instanceName,
     stylesheet: options.stylesheet,
-    body: html`<h1>This sign-in request cannot be completed</h1>
-<p class="error-code">Error: <code>${options.code}</code></p>
+    body: html`<h1>${m.error.heading}</h1>
+<p class="error-code">${m.error.code} <code>${options.code}</code></p>
 <p class="error-description">${options.description}</p>
-<p>If you opened this page from an app, tell the app's developer; the request was not sent back to the app.</p>
-${options.requestId ? html`<p class="request-id">Request id: <code>${options.requestId}</code></p>` : ''}`,
+<p>${m.error.explanation}</p>
+${options.requestId ? html`<p class="request-id">${m.error.requestId} <code>${options.requestId}</code></p>` : ''}`,
   });
 }

@@ -1,5 +1,6 @@
 import { html } from './html.js';
 import { layout } from './layout.js';
+import { en, type Messages } from './messages/en.js';
 import { newPasswordFields } from './password-section.js';
 
 export interface PasswordResetPageOptions {
@@ -8,6 +9,8 @@ export interface PasswordResetPageOptions {
   login: string;
   action: string;
   error?: string;
+  /** the page's language (default English) */
+  messages?: Messages;
 }
 
 /**
@@ -15,17 +18,19 @@ export interface PasswordResetPageOptions {
  * in its own URL is what a forged request would have to know.
  */
 export function passwordResetPage(o: PasswordResetPageOptions): string {
+  const m = o.messages ?? en;
   return layout({
-    title: 'Choose a new password',
+    lang: m.lang,
+    title: m.account.resetTitle,
     instanceName: o.instanceName,
     stylesheet: o.stylesheet,
-    body: html`<h1>Choose a new password</h1>
-<p class="lead">For the ${o.instanceName} account <strong>${o.login}</strong>.</p>
+    body: html`<h1>${m.account.resetTitle}</h1>
+<p class="lead">${m.account.resetLead(o.instanceName, o.login)}</p>
 ${o.error ? html`<p class="error" role="alert" id="reset-error">${o.error}</p>` : ''}
 <form method="post" action="${o.action}" class="stack">
 <input type="text" autocomplete="username" value="${o.login}" hidden>
-${newPasswordFields({ error: o.error, errorId: 'reset-error' })}
-<button type="submit">Set the new password</button>
+${newPasswordFields({ error: o.error, errorId: 'reset-error', messages: m })}
+<button type="submit">${m.account.resetSubmit}</button>
 </form>`,
   });
 }

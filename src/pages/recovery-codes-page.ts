@@ -1,5 +1,6 @@
 import { html } from './html.js';
 import { layout } from './layout.js';
+import { en, type Messages } from './messages/en.js';
 
 export interface RecoveryCodesPageOptions {
   instanceName: string;
@@ -9,18 +10,21 @@ export interface RecoveryCodesPageOptions {
   action: string;
   csrf: string;
   continueLabel: string;
+  /** the page's language (default English) */
+  messages?: Messages;
 }
 
 /** The recovery codes, shown exactly once, after a second factor is set up. */
 export function recoveryCodesPage(o: RecoveryCodesPageOptions): string {
+  const m = o.messages ?? en;
   return layout({
-    title: 'Your recovery codes',
+    lang: m.lang,
+    title: m.recoveryCodes.title,
     instanceName: o.instanceName,
     stylesheet: o.stylesheet,
-    body: html`<h1>Save your recovery codes</h1>
-<p class="lead">If you lose your phone, each of these codes signs you in once instead of a code from the app.
-Store them somewhere safe now: they are shown only this once.</p>
-<ul class="codes" aria-label="recovery codes">
+    body: html`<h1>${m.recoveryCodes.heading}</h1>
+<p class="lead">${m.recoveryCodes.lead}</p>
+<ul class="codes" aria-label="${m.recoveryCodes.listLabel}">
 ${o.codes.map((code) => html`<li><code>${code}</code></li>\n`)}
 </ul>
 <form method="post" action="${o.action}" class="stack">

@@ -1,5 +1,6 @@
 import { html, raw } from './html.js';
 import { layout } from './layout.js';
+import { en, type Messages } from './messages/en.js';
 
 export interface SecondFactorPageOptions {
   instanceName: string;
@@ -13,29 +14,36 @@ export interface SecondFactorPageOptions {
   error?: string;
   /** extra ways in, rendered by the caller (e.g. "use a passkey") */
   alternatives?: unknown;
+  /** false when only a passkey will do (the app asked for a phishing-resistant sign-in) */
+  codes?: boolean;
+  lead?: string;
+  /** the page's language (default English) */
+  messages?: Messages;
 }
 
 /** The second step of a sign-in: a code from the user's authenticator app, or a recovery code. */
 export function secondFactorPage(o: SecondFactorPageOptions): string {
+  const m = o.messages ?? en;
   return layout({
-    title: 'Confirm it is you',
+    lang: m.lang,
+    title: m.secondFactor.title,
     instanceName: o.instanceName,
     stylesheet: o.stylesheet,
-    body: html`<h1>Confirm it is you</h1>
-<p class="lead">Signing in to ${o.appName} as <strong>${o.login}</strong>.</p>
+    body: html`<h1>${m.secondFactor.title}</h1>
+<p class="lead">${m.secondFactor.lead(o.appName, o.login)}${o.lead ? html` ${o.lead}` : ''}</p>
 ${o.error ? html`<p class="error" role="alert" id="code-error">${o.error}</p>` : ''}
-<form method="post" action="${o.action}" class="stack">
+${o.codes === false ? '' : html`<form method="post" action="${o.action}" class="stack">
 <input type="hidden" name="csrf" value="${o.csrf}">
-<label for="code">Code from your authenticator app</label>
+<label for="code">${m.secondFactor.codeLabel}</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="20" autofocus aria-describedby="code-help${o.error ? ' code-error' : ''}"${o.error ? raw(' aria-invalid="true"') : ''}>
-<p class="hint" id="code-help">Enter the 6-digit code, or one of your recovery codes if you do not have your phone.</p>
-<button type="submit">Continue</button>
-</form>
+<p class="hint" id="code-help">${m.secondFactor.codeHelp}</p>
+<button type="submit">${m.secondFactor.submit}</button>
+</form>`}
 ${o.alternatives ?? ''}
 <form method="post" action="${o.cancelAction}" class="secondary">
 <input type="hidden" name="csrf" value="${o.csrf}">
 <input type="hidden" name="reason" value="cancel">
-<button type="submit" class="link">Cancel and return to ${o.appName}</button>
+<button type="submit" class="link">${m.common.cancelAndReturn(o.appName)}</button>
 </form>`,
   });
 }

@@ -32,6 +32,7 @@ dl.profile dt{font-weight:600}
 dl.profile dd{margin:0;overflow-wrap:anywhere}
 .sign-out{margin-top:1.5rem;font-weight:600}
 section{border-top:1px solid #d5d9df;margin-top:1.25rem;padding-top:.25rem}
+.links li{margin:.35rem 0}
 .steps li{margin:.5rem 0}
 .qr{display:block;margin:.5rem 0;background:#fff;padding:.5rem;border:1px solid #d0d5dd}
 .secret{font-size:1.05rem;letter-spacing:.05em}

@@ -30,6 +30,7 @@ export async function attemptSecondFactor(ctx: AppContext, user: User, input: st
       level: 'warn',
       message: 'second-factor attempt refused by the throttle; the code was not checked',
     });
+    ctx.metrics.throttled(decision.limit);
     return { kind: 'refused', retryAfterMs: decision.retryAfterMs };
   }
   const via = looksLikeRecoveryCode(input) ? 'recovery_code' : 'totp';

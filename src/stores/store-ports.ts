@@ -11,9 +11,13 @@ import type { RevokedTokensStore } from './revoked-tokens.js';
 import type { ServerSecretsStore } from './server-secrets.js';
 import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
+import type { PasskeysStore } from './passkeys.js';
+import type { PushedRequestsStore } from './pushed-requests.js';
+import type { DpopProofsStore } from './dpop-proofs.js';
 import type { ApisStore } from './apis.js';
 import type { RevocationEventsStore } from './revocation-events.js';
 import type { ReferenceTokensStore } from './reference-tokens.js';
+import type { ClientAssertionsStore } from './client-assertions.js';
 import type { AuditEventsStore } from './audit-events.js';
 
 /** One port per persistent concern. */
@@ -31,9 +35,13 @@ export interface StorePorts {
   readonly serverSecrets: ServerSecretsStore;
   readonly secondFactors: SecondFactorsStore;
   readonly passwordResets: PasswordResetsStore;
+  readonly passkeys: PasskeysStore;
+  readonly pushedRequests: PushedRequestsStore;
+  readonly dpopProofs: DpopProofsStore;
   readonly apis: ApisStore;
   readonly revocationEvents: RevocationEventsStore;
   readonly referenceTokens: ReferenceTokensStore;
+  readonly clientAssertions: ClientAssertionsStore;
   readonly auditEvents: AuditEventsStore;
 }
 
@@ -54,5 +62,10 @@ export interface Store extends StorePorts {
   migrate(): Promise<string[]>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /**
+   * SQLite: a consistent copy of the live database into the new file `destination` (SQLite's online
+   * backup: writers go on meanwhile). PostgreSQL: refused with AdminError `backup_unsupported` (pg_dump).
+   */
+  backup(destination: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { CompactSign } from 'jose';
 import type { AppContext } from '../context.js';
-import { accessTokenClaims, idTokenClaims, type TokenGrant } from '../domain/token-claims.js';
+import { accessTokenClaims, idTokenClaims, serviceAccessTokenClaims, type TokenGrant } from '../domain/token-claims.js';
+import type { User } from '../domain/user.js';
 import { tokenSigningAlgs, type TrustedApplication } from '../domain/trusted-application.js';
 import type { SigningKey } from '../keys/key-ring.js';
 import { randomId } from './opaque.js';
@@ -27,13 +28,15 @@ type MintingApp = Pick<TrustedApplication, 'accessTokenLifetime' | 'accessTokenS
 export async function mintTokens(
   ctx: AppContext,
   grant: TokenGrant,
-  options: { app: MintingApp; nonce: string | null },
+  options: { app: MintingApp; nonce: string | null; dpopJkt?: string | undefined },
 ): Promise<MintedTokens> {
   const lifetime = options.app.accessTokenLifetime;
   const algs = tokenSigningAlgs(options.app, ctx.config.signingAlg);
   const iat = Math.floor(ctx.now() / 1000);
   const jti = randomId();
   const claims = accessTokenClaims(grant, { issuer: ctx.config.issuer, audiences: await tokenAudiences(ctx, grant.scope), jti, iat, lifetime });
+  // RFC 9449 6.1: bound to the key of the DPoP proof
+  if (options.dpopJkt) claims.cnf = { jkt: options.dpopJkt };
   const accessToken = await sign(claims, 'at+jwt', await ctx.keys.current(algs.accessToken));
   let idToken: string | undefined;
   if (grant.scope.includes('openid')) {
@@ -47,6 +50,20 @@ export async function mintTokens(
     idToken = await sign(idClaims, 'JWT', await ctx.keys.current(algs.idToken));
   }
   return { accessToken, jti, accessExpiresAt: claims.exp * 1000, expiresIn: lifetime, idToken };
+}
+
+/** The access token of a service app (client_credentials): no ID token, no refresh token. */
+export async function mintServiceAccessToken(
+  ctx: AppContext,
+  grant: { clientId: string; user: User; scope: readonly string[] },
+  app: MintingApp,
+): Promise<Omit<MintedTokens, 'idToken'>> {
+  const lifetime = app.accessTokenLifetime;
+  const iat = Math.floor(ctx.now() / 1000);
+  const jti = randomId();
+  const claims = serviceAccessTokenClaims(grant, { issuer: ctx.config.issuer, audiences: ctx.config.apiAudiences, jti, iat, lifetime });
+  const accessToken = await sign(claims, 'at+jwt', await ctx.keys.current(tokenSigningAlgs(app, ctx.config.signingAlg).accessToken));
+  return { accessToken, jti, accessExpiresAt: claims.exp * 1000, expiresIn: lifetime };
 }
 
 const encoder = new TextEncoder();

@@ -7,21 +7,23 @@ const BATCH = 500;
 const CODE_REPLAY_WINDOW_MS = 60 * 60_000;
 
 /**
- * Removes expired codes, deny-list entries, dead refresh families and revocation-feed entries past their `until` in bounded batches, on an unref'd
+ * Removes expired codes, deny-list entries, dead refresh families, revocation-feed entries past their `until` and used client-assertion jtis in bounded batches, on an unref'd
  * timer (each node prunes; the deletes are idempotent). Returns a function that stops it.
  */
 export function startPruning(ctx: AppContext): () => void {
   return startPeriodicTask(ctx, 'pruning expired token records', EVERY_MS, () => pruneOnce(ctx));
 }
 
-export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number; revocationEvents: number }> {
+export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number; revocationEvents: number; assertions: number; pushed: number }> {
   const now = ctx.now();
   const codes = await ctx.store.codes.pruneExpired(now - CODE_REPLAY_WINDOW_MS, BATCH);
   const revoked = await ctx.store.revokedTokens.pruneExpired(now, BATCH);
   const families = await ctx.store.refresh.pruneExpired(now, BATCH);
   const revocationEvents = await ctx.store.revocationEvents.pruneExpired(now, BATCH);
-  if (codes + revoked + families + revocationEvents > 0) {
-    ctx.log.debug({ codes, revoked, families, revocationEvents }, 'pruned expired token records');
+  const assertions = await ctx.store.clientAssertions.pruneExpired(now, BATCH);
+  const pushed = (await ctx.store.pushedRequests.pruneExpired(now, BATCH)) + (await ctx.store.dpopProofs.pruneExpired(now, BATCH));
+  if (codes + revoked + families + revocationEvents + assertions + pushed > 0) {
+    ctx.log.debug({ codes, revoked, families, revocationEvents, assertions, pushed }, 'pruned expired token records');
   }
-  return { codes, revoked, families, revocationEvents };
+  return { codes, revoked, families, revocationEvents, assertions, pushed };
 }

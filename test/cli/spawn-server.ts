@@ -13,6 +13,9 @@ export interface SpawnedServer {
   issuer: string;
   /** everything the process wrote so far (JSON log lines on stdout, messages on stderr) */
   output(): string;
+  /** standard output alone (the JSON log lines) and standard error alone (the banner, messages) */
+  stdout(): string;
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -44,13 +47,23 @@ export async function spawnServer(options: {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stdout += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stderr += chunk.toString();
+  });
   const server: SpawnedServer = {
     pid: child.pid!,
     origin,
     issuer,
     output: () => output,
+    stdout: () => stdout,
+    stderr: () => stderr,
     stop: () => stopProcess(child),
   };
   const deadline = Date.now() + 20_000;

@@ -65,11 +65,16 @@ describeEachDatabase('seed "Common Errors": each row reproduced', (database) => 
   });
 
   it('Grant type not allowed: unsupported_grant_type', async () => {
-    for (const grantType of ['client_credentials', 'password']) {
+    for (const grantType of ['password', 'implicit']) {
       const res = await token({ grant_type: grantType, scope: 'read' });
       assert.equal(res.status, 400);
       assert.equal(res.body.error, 'unsupported_grant_type');
     }
+    // a public app is interactive only: it can never use client_credentials (issue 12 C). A confidential
+    // app without a system user is unauthorized_client instead (an administrator could allow it).
+    const fromPublicApp = await postForm(`${server.issuer}/connect/token`, { grant_type: 'client_credentials', client_id: world.spa.clientId });
+    assert.equal(fromPublicApp.status, 400);
+    assert.equal(fromPublicApp.body.error, 'unsupported_grant_type');
   });
 
   it('PKCE failed: invalid_grant "PKCE verification failed"', async () => {
@@ -113,7 +118,8 @@ describeEachDatabase('seed "Common Errors": each row reproduced', (database) => 
     const tokens = await token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
     const rotated = await token({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token });
     assert.equal(rotated.status, 200);
-    // revoked (already rotated)
+    // revoked (already rotated, presented after the reuse grace window)
+    clock.advance(31);
     const reused = await token({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token });
     assert.equal(reused.body.error, 'invalid_grant');
     assert.ok(reused.body.error_description.startsWith('refresh token is expired or invalid'), reused.body.error_description);

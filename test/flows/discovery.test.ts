@@ -37,11 +37,14 @@ describeEachDatabase('discovery and JWKS under a path issuer', (database) => {
     assert.deepEqual(doc.scopes_supported, ['openid', 'profile', 'email', 'offline_access', 'read', 'update']);
     assert.deepEqual(doc.response_types_supported, ['code']);
     assert.deepEqual(doc.response_modes_supported, ['query', 'form_post']);
-    assert.deepEqual(doc.grant_types_supported, ['authorization_code', 'refresh_token']);
+    assert.deepEqual(doc.grant_types_supported, ['authorization_code', 'refresh_token', 'client_credentials']);
     assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
-    assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
-    assert.deepEqual(doc.introspection_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
-    assert.deepEqual(doc.revocation_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
+    assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
+    assert.deepEqual(doc.introspection_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+    assert.deepEqual(doc.revocation_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
+    for (const endpoint of ['token', 'introspection', 'revocation']) {
+      assert.deepEqual(doc[`${endpoint}_endpoint_auth_signing_alg_values_supported`], ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519']);
+    }
     assert.deepEqual(doc.subject_types_supported, ['public']);
     assert.deepEqual(doc.id_token_signing_alg_values_supported, ['RS256', 'ES256', 'EdDSA']);
     assert.deepEqual(doc.access_token_signing_alg_values_supported, ['RS256', 'ES256', 'EdDSA']);
@@ -59,7 +62,7 @@ describeEachDatabase('discovery and JWKS under a path issuer', (database) => {
   it('advertises nothing it does not implement', async () => {
     const doc = (await (await fetch(discoveryUrl())).json()) as Record<string, unknown>;
     for (const absent of ['frontchannel_logout_supported', 'backchannel_logout_supported', 'registration_endpoint',
-      'request_object_signing_alg_values_supported', 'pushed_authorization_request_endpoint',
+      'request_object_signing_alg_values_supported',
       'userinfo_signing_alg_values_supported', 'check_session_iframe']) {
       assert.equal(doc[absent], undefined, `${absent} must not be advertised`);
     }
@@ -70,7 +73,7 @@ describeEachDatabase('discovery and JWKS under a path issuer', (database) => {
   it('puts every advertised URL under the issuer path', async () => {
     const doc = (await (await fetch(discoveryUrl())).json()) as Record<string, unknown>;
     const urls = Object.entries(doc).filter(([key]) => key.endsWith('_endpoint') || key === 'jwks_uri');
-    assert.equal(urls.length, 8); // with the revocation feed (registered APIs)
+    assert.equal(urls.length, 9); // with the revocation feed (registered APIs) and PAR
     for (const [key, value] of urls) {
       assert.ok(String(value).startsWith(`${server.issuer}/`), `${key} = ${String(value)} is under ${server.issuer}`);
     }

@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import { describeEachDatabase } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createTestApp, createTestUser, TEST_PASSWORD } from '../support/fixtures.js';
-import { getAuthorizationCode, pkcePair, TestBrowser } from '../support/browser.js';
+import { getAuthorizationCode, pkcePair, signIn, TestBrowser } from '../support/browser.js';
 import { postForm } from '../support/token-helpers.js';
 import { FAST_ARGON2 } from './authorize-support.js';
 import { AuditService } from '../../src/admin/audit-service.js';
@@ -34,6 +34,7 @@ describeEachDatabase('failure trail: why does my sign-in fail?', (database) => {
     secret = (await createTestApp(ctx(), { clientId: 'web.app', loginRedirectUris: [WEB_CB, 'https://web.example.com/other'], requireConsent: false })).secret!;
     raw.push(secret);
     await createTestApp(ctx(), { clientId: 'spa.app', clientType: 'public', loginRedirectUris: [SPA_CB], scopes: ['read'], requireConsent: false });
+    await createTestApp(ctx(), { clientId: 'consent.app', loginRedirectUris: ['https://consent.example.com/cb'], requireConsent: true });
     await createTestUser(ctx(), { login: 'alice' });
   });
   after(async () => server?.close());
@@ -102,6 +103,11 @@ describeEachDatabase('failure trail: why does my sign-in fail?', (database) => {
     );
     const wrong = pkcePair().verifier;
     raw.push(code, wrong, pkce.verifier);
+    // the sign-in itself is on the trail: the redirect URI used and that PKCE was (what `app lint` reads)
+    const [issued] = (await ctx().store.auditEvents.query({ clientId: 'spa.app', action: 'code_issued' })).events;
+    assert.equal(issued!.details.redirectUri, SPA_CB);
+    assert.equal(issued!.details.pkce, true);
+    assert.equal(issued!.outcome, 'success');
     const res = await token({ grant_type: 'authorization_code', code, redirect_uri: SPA_CB, client_id: 'spa.app', code_verifier: wrong });
     assert.equal(res.status, 400);
     assert.equal(res.body.error, 'invalid_grant');
@@ -120,6 +126,27 @@ describeEachDatabase('failure trail: why does my sign-in fail?', (database) => {
     assert.match(event!.reason!, /^invalid_client: /);
     assert.equal(event!.details.clientAuthentication, 'client_secret_post');
     assert.deepEqual(event!.details.present, ['code', 'client_secret']);
+  });
+
+  it('hostile text in a refused request (NUL, lone surrogate) is stored the same on both databases, never a 5xx', async () => {
+    // percent-encoded as a hostile client sends them: a NUL, and the UTF-8 bytes of a lone surrogate (ED A0 80)
+    for (const sent of ['https%3A%2F%2Fweb.example.com%2Fcb%00x', 'https%3A%2F%2Fweb.example.com%2Fcb%ED%A0%80']) {
+      const res = await fetch(`${server.issuer}/connect/authorize?client_id=web.app&response_type=code&scope=openid&redirect_uri=${sent}`);
+      assert.ok(res.status === 400, `status ${res.status}`);
+    }
+    const [surrogate, nul] = await failures('web.app');
+    assert.equal(nul!.action, 'authorize_refused');
+    assert.ok(nul!.reason!.startsWith('invalid_'));
+    assert.ok(surrogate!.reason!.isWellFormed() && !nul!.reason!.includes('\u0000'));
+  });
+
+  it('an error sent back to the app from a sign-in page (the user denies consent) is on the trail with its redirect URI', async () => {
+    const url = await signIn(new TestBrowser(), server.issuer, { client_id: 'consent.app', redirect_uri: 'https://consent.example.com/cb', response_type: 'code', scope: 'openid read', state: 's' }, { login: 'alice', password: TEST_PASSWORD, consent: 'deny' });
+    assert.equal(url.searchParams.get('error'), 'access_denied');
+    const [event] = await failures('consent.app');
+    assert.equal(event!.action, 'consent_refused');
+    assert.equal(event!.reason, `access_denied: ${url.searchParams.get('error_description')}`);
+    assert.equal(event!.details.redirectUri, 'https://consent.example.com/cb');
   });
 
   it('requests naming no registered app are not stored (nobody can grow the table with made-up client_ids)', async () => {

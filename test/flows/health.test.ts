@@ -16,9 +16,23 @@ describeEachDatabase('health probes', (database) => {
     assert.deepEqual(await res.json(), { status: 'ok' });
   });
 
-  it('GET /readyz answers 200 when the database is reachable', async () => {
+  it('GET /readyz answers 200 when the database is reachable and a signing key is loaded', async () => {
     const res = await fetch(`${server.origin}/readyz`);
     assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { status: 'ready', database: 'ok', keys: 'ok' });
+  });
+
+  it('GET /readyz answers 503 naming the database once the database is gone', async () => {
+    const other = await startTestServer({ databaseUrl: database().url });
+    await other.app.ctx.store.close();
+    try {
+      const res = await fetch(`${other.origin}/readyz`);
+      assert.equal(res.status, 503);
+      assert.deepEqual(await res.json(), { status: 'database unreachable', database: 'unreachable', keys: 'unavailable' });
+      assert.equal((await fetch(`${other.origin}/healthz`)).status, 200, 'alive even so');
+    } finally {
+      await other.app.server.close();
+    }
   });
 
   it('unknown paths answer a JSON 404, not a stack trace', async () => {

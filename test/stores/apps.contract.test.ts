@@ -42,6 +42,19 @@ describeEachDatabase('store contract: apps', (database) => {
     assert.deepEqual(await store().apps.listSecrets('rt-c'), []);
   });
 
+  it('a service app round-trips its system user and its client keys (by value and by URL); update clears them', async () => {
+    const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] };
+    const service = anApp('svc-rt', { systemUserId: 'user-1', jwks, jwksUri: null });
+    const remote = anApp('svc-rt-uri', { systemUserId: null, jwks: null, jwksUri: 'https://svc.example.com/jwks.json' });
+    await store().apps.insert(service, []);
+    await store().apps.insert(remote, []);
+    assert.deepEqual(await store().apps.get('svc-rt'), service);
+    assert.deepEqual(await store().apps.get('svc-rt-uri'), remote);
+    const cleared = { ...service, systemUserId: null, jwks: null, updatedAt: service.updatedAt + 1 };
+    assert.equal(await store().apps.update(cleared), true);
+    assert.deepEqual(await store().apps.get('svc-rt'), cleared);
+  });
+
   it('a client id that is already registered is refused and the first app stays', async () => {
     const first = anApp('dup-app');
     await store().apps.insert(first, [aSecret('dup-app-s', 'dup-app')]);

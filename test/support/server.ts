@@ -32,10 +32,14 @@ export async function startTestServer(options: {
   issuerPath?: string;
   env?: Env;
   now?: () => number;
+  /** the issuer of another node of the same deployment (nodes behind one load balancer share it) */
+  issuer?: string;
+  /** the host name in the issuer (the server listens on 127.0.0.1 either way); `localhost` for passkeys */
+  hostName?: string;
 }): Promise<TestServer> {
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const issuer = `${origin}${options.issuerPath ?? '/id'}`;
+  const origin = `http://${options.hostName ?? '127.0.0.1'}:${port}`;
+  const issuer = options.issuer ?? `${origin}${options.issuerPath ?? '/id'}`;
   const config = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...testKeyEnv(options.databaseUrl, options.env),

@@ -28,6 +28,10 @@ export interface AppRegistrationInput {
   accessTokenSigningAlg: string | null;
   /** whether the app will hold at least one usable secret after this change */
   hasSecret: boolean;
+  /** whether the app will have public keys registered (private_key_jwt) after this change */
+  hasClientKeys?: boolean;
+  /** whether the app will have a system user (a service app, client_credentials) after this change */
+  serviceApp?: boolean;
 }
 
 export interface AppRegistration {
@@ -58,11 +62,25 @@ export function validateAppRegistration(input: AppRegistrationInput): AppRegistr
   if (clientType === 'public' && input.hasSecret) {
     throw publicAppSecret();
   }
-  if (clientType === 'confidential' && !input.hasSecret) {
+  if (clientType === 'public' && input.serviceApp) {
+    throw invalid(
+      'public_app_system_user',
+      'a public app cannot have a system user: service access (client_credentials) needs an app that authenticates; make the app confidential',
+      ['systemUser', 'clientType'],
+    );
+  }
+  if (clientType === 'public' && input.hasClientKeys) {
+    throw invalid(
+      'public_app_keys',
+      'a public app cannot have client keys (private_key_jwt is client authentication, which public apps do not do); make the app confidential',
+      ['jwks', 'jwksUri', 'clientType'],
+    );
+  }
+  if (clientType === 'confidential' && !input.hasSecret && !input.hasClientKeys) {
     throw invalid('secret_required', 'a confidential app must have a secret: give one, or ask for one to be generated', ['secret', 'generateSecret']);
   }
   const loginRedirectUris = checkRedirectUris(input.loginRedirectUris, 'login');
-  if (loginRedirectUris.length === 0) {
+  if (loginRedirectUris.length === 0 && !input.serviceApp) {
     throw invalid('redirect_uri_required', 'at least one login redirect URI is required', ['loginRedirectUris']);
   }
   const logoutRedirectUris = checkRedirectUris(input.logoutRedirectUris, 'logout');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { Env } from '../../config/config.js';
 import { AppService, type AppChanges } from '../../admin/app-service.js';
@@ -5,12 +6,14 @@ import { ACCESS_TOKENS_POLICIES, tokenSigningAlgs, type AccessTokensPolicy, type
 import { isBuiltInClientId } from '../../domain/built-in-apps.js';
 import { SIGNING_ALGS, type SigningAlg } from '../../domain/signing-alg.js';
 import { CliUsageError } from '../cli-error.js';
+import type { Store } from '../../stores/store.js';
 import { withCliContext } from '../cli-context.js';
 import { isoTime, printFields, printJson, printLine, printTable, seconds, yesNo } from '../output.js';
 import { collect, parseDuration } from '../parse.js';
 import { readLineFromStdin } from '../read-secret.js';
 import { registerAppSecretCommands, printSecrets, secretJson } from './app-secret.js';
 import { registerAppFailuresCommand } from './audit.js';
+import { registerAppLintCommand } from './config-file.js';
 
 interface AppOptions {
   name?: string;
@@ -26,11 +29,20 @@ interface AppOptions {
   refreshTokens?: boolean;
   consent?: boolean;
   requireMfa?: boolean;
+  requirePar?: boolean;
+  requireDpop?: boolean;
   accessTokenLifetime?: number;
   refreshTokenLifetime?: number;
   idTokenAlg?: SigningAlgChoice;
   accessTokenAlg?: SigningAlgChoice;
+  refreshReuseGrace?: number | 'default';
   accessTokens?: AccessTokensPolicy;
+  /** a login; false: --no-system-user */
+  systemUser?: string | false;
+  jwksFile?: string;
+  jwksUri?: string;
+  /** false: --no-jwks (commander defaults a lone --no-jwks to true) */
+  jwks?: boolean;
   json?: boolean;
 }
 
@@ -54,12 +66,21 @@ export function appView(app: TrustedApplication): Record<string, unknown> {
     allowRefreshTokens: app.allowRefreshTokens,
     requireConsent: app.requireConsent,
     requireMfa: app.requireMfa,
+    requirePar: app.requirePar,
+    requireDpop: app.requireDpop,
     accessTokenLifetime: app.accessTokenLifetime,
     refreshTokenLifetime: app.refreshTokenLifetime,
     // null: the server's SIGNING_ALG
     idTokenSignedResponseAlg: app.idTokenSignedResponseAlg,
     accessTokenSigningAlg: app.accessTokenSigningAlg,
+    // null: the server's REFRESH_REUSE_GRACE_SECONDS
+    refreshReuseGraceSeconds: app.refreshReuseGraceSeconds,
     accessTokens: app.accessTokens,
+    // the user a service app acts as (client_credentials); null: none
+    systemUserId: app.systemUserId ?? null,
+    // private_key_jwt: the public keys by value, or where they are published
+    jwks: app.jwks ?? null,
+    jwksUri: app.jwksUri ?? null,
     createdAt: isoTime(app.createdAt),
     updatedAt: isoTime(app.updatedAt),
   };
@@ -74,7 +95,25 @@ function algorithmText(chosen: SigningAlg | null, effective: SigningAlg): string
   return chosen === null ? `${effective} (SIGNING_ALG)` : chosen;
 }
 
-function printApp(app: TrustedApplication, serverAlg: SigningAlg): void {
+/** The app's refresh reuse grace window as its readable view shows it. */
+function graceText(value: number | null): string {
+  if (value === null) return 'REFRESH_REUSE_GRACE_SECONDS';
+  return value === 0 ? '0 s (off: a rotated token is never accepted again)' : seconds(value);
+}
+
+/** The system user as the readable view shows it: login and id. */
+function systemUserText(app: TrustedApplication, login: string | undefined): string {
+  if (!app.systemUserId) return '(none: no client_credentials)';
+  return login === undefined ? `${app.systemUserId} (user not found)` : `${login} (${app.systemUserId})`;
+}
+
+function clientKeysText(app: TrustedApplication): string {
+  if (app.jwksUri) return `published at ${app.jwksUri}`;
+  if (app.jwks) return `${app.jwks.keys.length} registered (${app.jwks.keys.map((key) => String(key.kid ?? key.kty)).join(', ')})`;
+  return '(none: no private_key_jwt)';
+}
+
+function printApp(app: TrustedApplication, serverAlg: SigningAlg, systemUserLogin?: string): void {
   const algs = tokenSigningAlgs(app, serverAlg);
   printFields([
     ['ApplicationUri', app.clientId],
@@ -82,18 +121,23 @@ function printApp(app: TrustedApplication, serverAlg: SigningAlg): void {
     ['Type', app.clientType],
     ...(isBuiltInClientId(app.clientId) ? [['Built-in', 'yes (registered by every server at start-up; cannot be changed)'] as [string, string]] : []),
     ['Enabled', yesNo(app.enabled)],
-    ['Login redirect URIs', app.loginRedirectUris.join(' ')],
+    ['Login redirect URIs', app.loginRedirectUris.join(' ') || '(none)'],
     ['Logout redirect URIs', app.logoutRedirectUris.join(' ') || '(none)'],
     ['Scopes', app.scopes.join(' ') || '(protocol scopes only)'],
     ['Users', userKinds(app)],
     ['Refresh tokens', yesNo(app.allowRefreshTokens)],
     ['Consent', app.requireConsent ? 'asked' : 'not asked'],
     ['Second factor', app.requireMfa ? 'required' : 'when the user has one'],
+    ['Pushed requests (PAR)', app.requirePar ? 'required' : 'optional'],
+    ['DPoP', app.requireDpop ? 'required' : 'optional'],
     ['Access-token lifetime', seconds(app.accessTokenLifetime)],
     ['Refresh-token lifetime', seconds(app.refreshTokenLifetime)],
     ['ID-token algorithm', algorithmText(app.idTokenSignedResponseAlg, algs.idToken)],
     ['Access-token algorithm', algorithmText(app.accessTokenSigningAlg, algs.accessToken)],
+    ['Refresh reuse grace', graceText(app.refreshReuseGraceSeconds)],
     ['Reference tokens', { none: 'none', users: 'users (and administrators)', admins: 'administrators only' }[app.accessTokens]],
+    ['System user', systemUserText(app, systemUserLogin)],
+    ['Client keys', clientKeysText(app)],
     ['Created', isoTime(app.createdAt) ?? ''],
     ['Updated', isoTime(app.updatedAt) ?? ''],
   ]);
@@ -126,14 +170,28 @@ function withAppOptions(command: Command, create: boolean): Command {
     .option('--no-consent', 'do not ask for consent (first-party apps)')
     .option('--require-mfa', 'users must use a second factor (TOTP or a passkey) to sign in to this app')
     .option('--no-require-mfa', 'a second factor only when the user has one or the user must (default)')
+    .option('--require-par', 'authorization requests must be pushed to {issuer}/connect/par first (RFC 9126)')
+    .option('--no-require-par', 'pushing authorization requests is optional (default)')
+    .option('--require-dpop', 'token requests must carry a DPoP proof (RFC 9449): every token is bound to the app\'s key')
+    .option('--no-require-dpop', 'DPoP proofs are optional (default)')
     .option('--access-token-lifetime <seconds>', 'access-token lifetime (default 3600)', parseDuration)
     .option('--refresh-token-lifetime <seconds>', 'refresh-token lifetime (default 30 d confidential, 24 h public)', parseDuration)
     .addOption(new Option('--id-token-alg <alg>', 'signs the app\'s ID tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
     .addOption(new Option('--access-token-alg <alg>', 'signs the app\'s access tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
+    .option(
+      '--refresh-reuse-grace <seconds>',
+      'how long a rotated refresh token may be presented again, 0-300 s (0: never; "default": REFRESH_REUSE_GRACE_SECONDS)',
+      parseGrace,
+    )
     .addOption(
       new Option('--access-tokens <who>', 'who may issue long-lived reference tokens for the app: none (default), users (for themselves, and administrators), admins')
         .choices(ACCESS_TOKENS_POLICIES),
     )
+    .option('--system-user <login>', 'service app: allow grant_type=client_credentials, acting as this user (confidential apps)')
+    .option('--no-system-user', 'remove the system user (no more client_credentials)')
+    .option('--jwks-file <path>', 'private_key_jwt: a JSON file with the app\'s public keys (a JWK Set)')
+    .option('--jwks-uri <url>', 'private_key_jwt: where the app publishes its public keys (https)')
+    .option('--no-jwks', 'remove the app\'s public keys (by file or URL)')
     .option('--json', 'print JSON');
 }
 
@@ -162,30 +220,78 @@ async function changesFrom(options: AppOptions, create: boolean): Promise<AppCha
   if (options.refreshTokens !== undefined) changes.allowRefreshTokens = options.refreshTokens;
   if (options.consent !== undefined) changes.requireConsent = options.consent;
   if (options.requireMfa !== undefined) changes.requireMfa = options.requireMfa;
+  if (options.requirePar !== undefined) changes.requirePar = options.requirePar;
+  if (options.requireDpop !== undefined) changes.requireDpop = options.requireDpop;
   if (options.accessTokenLifetime !== undefined) changes.accessTokenLifetime = options.accessTokenLifetime;
   if (options.refreshTokenLifetime !== undefined) changes.refreshTokenLifetime = options.refreshTokenLifetime;
   if (options.idTokenAlg !== undefined) changes.idTokenSignedResponseAlg = chosenAlg(options.idTokenAlg);
   if (options.accessTokenAlg !== undefined) changes.accessTokenSigningAlg = chosenAlg(options.accessTokenAlg);
+  if (options.refreshReuseGrace !== undefined) {
+    changes.refreshReuseGraceSeconds = options.refreshReuseGrace === 'default' ? null : options.refreshReuseGrace;
+  }
   if (options.accessTokens !== undefined) changes.accessTokens = options.accessTokens;
+  if (options.systemUser === false) changes.systemUser = null;
+  else if (options.systemUser !== undefined) changes.systemUser = options.systemUser;
+  if (options.jwks === false) {
+    if (options.jwksFile !== undefined || options.jwksUri !== undefined) {
+      throw new CliUsageError('give either --no-jwks or new keys (--jwks-file, --jwks-uri), not both');
+    }
+    changes.jwks = null;
+    changes.jwksUri = null;
+  }
+  if (options.jwksFile !== undefined) changes.jwks = readJwksFile(options.jwksFile);
+  if (options.jwksUri !== undefined) changes.jwksUri = options.jwksUri;
   return changes;
+}
+
+/** The JWK Set in a file; the service checks its keys. */
+function readJwksFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliUsageError(`cannot read --jwks-file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new CliUsageError(`--jwks-file ${path} is not JSON (expected a JWK Set: {"keys": [...]})`);
+  }
+}
+
+
+/** `--refresh-reuse-grace`: seconds (or a duration), or `default` for REFRESH_REUSE_GRACE_SECONDS (commander turns a null into ''). */
+function parseGrace(value: string): number | 'default' {
+  return value.trim() === 'default' ? 'default' : parseDuration(value);
 }
 
 function chosenAlg(choice: SigningAlgChoice): SigningAlg | null {
   return choice === 'default' ? null : choice;
 }
 
-function printResult(verb: string, app: TrustedApplication, generatedSecret: string | undefined, json: boolean, serverAlg: SigningAlg): void {
+function printResult(
+  verb: string,
+  app: TrustedApplication,
+  generatedSecret: string | undefined,
+  json: boolean,
+  serverAlg: SigningAlg,
+  systemUserLogin?: string,
+): void {
   if (json) {
     printJson(generatedSecret === undefined ? { app: appView(app) } : { app: appView(app), generatedSecret });
     return;
   }
   printLine(`${verb} app ${app.clientId} (${app.clientType}).`);
-  printApp(app, serverAlg);
+  printApp(app, serverAlg, systemUserLogin);
   if (generatedSecret !== undefined) {
     printLine();
     printLine('Client secret (shown only this once; store it now, it cannot be shown again):');
     printLine(generatedSecret);
   }
+}
+
+async function systemUserLogin(ctx: { store: Store }, app: TrustedApplication): Promise<string | undefined> {
+  return app.systemUserId ? (await ctx.store.users.getById(app.systemUserId))?.login : undefined;
 }
 
 export function registerAppCommands(program: Command, env: Env): void {
@@ -202,7 +308,8 @@ export function registerAppCommands(program: Command, env: Env): void {
           clientType: changes.clientType ?? 'confidential',
           loginRedirectUris: changes.loginRedirectUris ?? [],
         });
-        printResult('Created', result.app, result.generatedSecret, options.json === true, ctx.config.signingAlg);
+        const login = await systemUserLogin(ctx, result.app);
+        printResult('Created', result.app, result.generatedSecret, options.json === true, ctx.config.signingAlg, login);
       });
     },
   );
@@ -214,7 +321,8 @@ export function registerAppCommands(program: Command, env: Env): void {
     const changes = await changesFrom(options, false);
     await withCliContext(env, async (ctx) => {
       const result = await new AppService(ctx).update(clientId, changes);
-      printResult('Updated', result.app, result.generatedSecret, options.json === true, ctx.config.signingAlg);
+      const login = await systemUserLogin(ctx, result.app);
+      printResult('Updated', result.app, result.generatedSecret, options.json === true, ctx.config.signingAlg, login);
     });
   });
 
@@ -248,7 +356,7 @@ export function registerAppCommands(program: Command, env: Env): void {
       await withCliContext(env, async (ctx) => {
         const { app: found, secrets } = await new AppService(ctx).show(clientId);
         if (options.json) return printJson({ app: appView(found), secrets: secrets.map(secretJson) });
-        printApp(found, ctx.config.signingAlg);
+        printApp(found, ctx.config.signingAlg, await systemUserLogin(ctx, found));
         if (found.clientType === 'confidential') {
           printLine();
           printLine('Secrets:');
@@ -289,4 +397,5 @@ export function registerAppCommands(program: Command, env: Env): void {
 
   registerAppSecretCommands(app, env);
   registerAppFailuresCommand(app, env);
+  registerAppLintCommand(app, env);
 }

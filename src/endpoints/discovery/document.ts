@@ -1,6 +1,9 @@
 import type { Config } from '../../config/config.js';
 import { ACR_VALUES_SUPPORTED } from '../../domain/authentication-level.js';
+import { SUPPORTED_LOCALES } from '../../pages/messages/index.js';
 import { SIGNING_ALGS, type SigningAlg } from '../../domain/signing-alg.js';
+import { DPOP_SIGNING_ALGS } from '../../tokens/dpop-proof.js';
+import { CLIENT_ASSERTION_SIGNING_ALGS } from '../../tokens/client-assertion.js';
 
 /** Paths of every endpoint, relative to the issuer (the route table registers them under its path). */
 export const ENDPOINT_PATHS = {
@@ -11,6 +14,7 @@ export const ENDPOINT_PATHS = {
   introspection: '/connect/introspect',
   revocationFeed: '/connect/revocations',
   endSession: '/connect/endsession',
+  pushedAuthorizationRequest: '/connect/par',
   discovery: '/.well-known/openid-configuration',
   jwks: '/.well-known/openid-configuration/jwks',
 } as const;
@@ -34,16 +38,22 @@ export function discoveryDocument(config: Pick<Config, 'issuer' | 'signingAlg'>)
     end_session_endpoint: at(ENDPOINT_PATHS.endSession),
     revocation_endpoint: at(ENDPOINT_PATHS.revocation),
     introspection_endpoint: at(ENDPOINT_PATHS.introspection),
+    pushed_authorization_request_endpoint: at(ENDPOINT_PATHS.pushedAuthorizationRequest),
+    // RFC 9126 5: not for every app; an app registered with --require-par must push
+    require_pushed_authorization_requests: false,
     // not standard: the signed revocation feed registered APIs poll (docs/protecting-an-api.md)
     revocation_feed_endpoint: at(ENDPOINT_PATHS.revocationFeed),
     scopes_supported: ['openid', 'profile', 'email', 'offline_access', ...API_SCOPES],
     response_types_supported: ['code'],
     response_modes_supported: ['query', 'form_post'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_SIGNING_ALGS],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_SIGNING_ALGS],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_SIGNING_ALGS],
     subject_types_supported: ['public'],
     // every algorithm the server signs with (an app may choose any; its first key is made on demand)
     id_token_signing_alg_values_supported: signingAlgs(config.signingAlg),
@@ -55,12 +65,16 @@ export function discoveryDocument(config: Pick<Config, 'issuer' | 'signingAlg'>)
       'name', 'preferred_username', 'locale', 'email', 'email_verified',
     ],
     prompt_values_supported: ['none', 'login', 'consent'],
+    // the languages of the sign-in pages, chosen by ui_locales (then Accept-Language)
+    ui_locales_supported: [...SUPPORTED_LOCALES],
     acr_values_supported: [...ACR_VALUES_SUPPORTED],
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     require_request_uri_registration: false,
     authorization_response_iss_parameter_supported: true,
+    // RFC 9449 5.1: DPoP proofs at the token endpoint, userinfo and the resource-server module
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
   };
 }
 

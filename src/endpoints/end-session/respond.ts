@@ -1,3 +1,4 @@
+import { requestMessages } from '../../http/page-language.js';
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { User } from '../../domain/user.js';
@@ -43,7 +44,7 @@ export async function signOut(
   clearSessionCookie(reply, ctx.config);
   return (
     returnToApp(reply, target, state) ??
-    page(reply, signedOutPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config), note: target.note }))
+    page(reply, signedOutPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config), note: target.note, messages: requestMessages(reply.request) }))
   );
 }
 
@@ -74,6 +75,7 @@ export function askToSignOut(
       action: `${ctx.config.issuerPath}${CONFIRM_PATH}`,
       csrf: signOutCsrfToken(sessionCookie),
       fields,
+      messages: requestMessages(reply.request),
     }),
   );
 }
@@ -83,6 +85,6 @@ export function staySignedIn(ctx: AppContext, reply: FastifyReply, target: Logou
   ctx.log.info({ event: 'sign_out_declined', clientId: target.clientId }, 'stayed signed in');
   return (
     returnToApp(reply, target, state) ??
-    page(reply, stillSignedInPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config) }))
+    page(reply, stillSignedInPage({ instanceName: ctx.config.instanceName, stylesheet: stylesheetPath(ctx.config), messages: requestMessages(reply.request) }))
   );
 }

@@ -93,7 +93,9 @@ async function introspect(ctx: AppContext, introspector: Introspector, token: st
       scope: claims.scope,
       client_id: claims.client_id,
       username: user.login,
-      token_type: 'Bearer',
+      token_type: claims.cnf?.jkt ? 'DPoP' : 'Bearer',
+      // RFC 9449 6.2: the key the token is bound to
+      ...(claims.cnf?.jkt ? { cnf: { jkt: claims.cnf.jkt } } : {}),
       exp: claims.exp,
       iat: claims.iat,
       nbf: claims.nbf,

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, TrustedApplicationsTable, ClientSecretsTable } from './schema.js';
-import type { ClientSecret, TrustedApplication } from '../../domain/trusted-application.js';
+import type { ClientSecret, JsonWebKeySet, TrustedApplication } from '../../domain/trusted-application.js';
 import type { AppsStore } from '../apps.js';
 import { isStorableText } from '../../domain/text.js';
 import { isSigningAlg, type SigningAlg } from '../../domain/signing-alg.js';
@@ -179,9 +179,15 @@ function toApp(row: Selectable<TrustedApplicationsTable>): TrustedApplication {
     refreshTokenLifetime: row.refresh_token_lifetime,
     idTokenSignedResponseAlg: storedAlg(row.id_token_signed_response_alg),
     accessTokenSigningAlg: storedAlg(row.access_token_signing_alg),
+    refreshReuseGraceSeconds: row.refresh_reuse_grace_seconds,
     enabled: row.enabled === 1,
     requireMfa: Number(row.require_mfa) === 1,
+    requirePar: Number(row.require_par) === 1,
+    requireDpop: Number(row.require_dpop) === 1,
     accessTokens: isAccessTokensPolicy(row.access_tokens) ? row.access_tokens : 'none',
+    systemUserId: row.system_user_id ?? null,
+    jwks: row.jwks === null || row.jwks === undefined ? null : (JSON.parse(row.jwks) as JsonWebKeySet),
+    jwksUri: row.jwks_uri ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -203,9 +209,15 @@ function fromApp(app: TrustedApplication): TrustedApplicationsTable {
     refresh_token_lifetime: app.refreshTokenLifetime,
     id_token_signed_response_alg: app.idTokenSignedResponseAlg,
     access_token_signing_alg: app.accessTokenSigningAlg,
+    refresh_reuse_grace_seconds: app.refreshReuseGraceSeconds,
     enabled: app.enabled ? 1 : 0,
     require_mfa: app.requireMfa ? 1 : 0,
+    require_par: app.requirePar ? 1 : 0,
+    require_dpop: app.requireDpop ? 1 : 0,
     access_tokens: app.accessTokens,
+    system_user_id: app.systemUserId ?? null,
+    jwks: app.jwks ? JSON.stringify(app.jwks) : null,
+    jwks_uri: app.jwksUri ?? null,
     created_at: app.createdAt,
     updated_at: app.updatedAt,
   };

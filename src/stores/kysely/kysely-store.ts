@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect, Store, StorePorts } from '../store-ports.js';
+import type { StatementObserver } from '../statement-observer.js';
 import { openDatabase, migrateToLatest, pingDatabase } from './open-database.js';
 import { KyselyAppsStore } from './apps-store.js';
 import { KyselyUsersStore } from './users-store.js';
@@ -15,9 +16,13 @@ import { KyselyRevokedTokensStore } from './revoked-tokens-store.js';
 import { KyselyServerSecretsStore } from './server-secrets-store.js';
 import { KyselySecondFactorsStore } from './second-factors-store.js';
 import { KyselyPasswordResetsStore } from './password-resets-store.js';
+import { KyselyPasskeysStore } from './passkeys-store.js';
+import { KyselyPushedRequestsStore } from './pushed-requests-store.js';
+import { KyselyDpopProofsStore } from './dpop-proofs-store.js';
 import { KyselyApisStore } from './apis-store.js';
 import { KyselyRevocationEventsStore } from './revocation-events-store.js';
 import { KyselyReferenceTokensStore } from './reference-tokens-store.js';
+import { KyselyClientAssertionsStore } from './client-assertions-store.js';
 import { KyselyAuditEventsStore } from './audit-events-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
@@ -36,22 +41,27 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     serverSecrets: new KyselyServerSecretsStore(db),
     secondFactors: new KyselySecondFactorsStore(db),
     passwordResets: new KyselyPasswordResetsStore(db),
+    passkeys: new KyselyPasskeysStore(db),
+    pushedRequests: new KyselyPushedRequestsStore(db),
+    dpopProofs: new KyselyDpopProofsStore(db),
     apis: new KyselyApisStore(db),
     revocationEvents: new KyselyRevocationEventsStore(db, dialect),
     referenceTokens: new KyselyReferenceTokensStore(db, dialect),
+    clientAssertions: new KyselyClientAssertionsStore(db),
     auditEvents: new KyselyAuditEventsStore(db),
   };
 }
 
 /** The store over SQLite (`sqlite:<path>`) or PostgreSQL (`postgres://…`). */
-export async function openKyselyStore(databaseUrl: string): Promise<Store> {
-  const { db, dialect, close } = await openDatabase(databaseUrl);
+export async function openKyselyStore(databaseUrl: string, observer?: StatementObserver): Promise<Store> {
+  const { db, dialect, backup, close } = await openDatabase(databaseUrl, observer);
   return {
     dialect,
     ...portsOver(db, dialect),
     withTransaction: (work) => db.transaction().execute((trx) => work(portsOver(trx, dialect))),
     migrate: () => migrateToLatest(db),
     ping: () => pingDatabase(db),
+    backup,
     close,
   };
 }

@@ -8,28 +8,49 @@ import {
   SqliteDialect,
   sql,
   type DatabaseIntrospector,
+  type LogEvent,
   type MigrationProvider,
   type MigrationResult,
 } from 'kysely';
+import { AdminError } from '../../errors/admin-error.js';
 import { CurrentSchemaIntrospector } from './schema-introspector.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from '../migrations/index.js';
 
 import type { Dialect } from '../store-ports.js';
+import type { StatementObserver, StatementOperation } from '../statement-observer.js';
 
 export interface OpenDatabase {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** SQLite's online backup into a new file (see Store.backup) */
+  backup(destination: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Opens the database named by a DATABASE_URL (sqlite:<path> or postgres://...). */
-export async function openDatabase(databaseUrl: string): Promise<OpenDatabase> {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
-  return openPostgres(databaseUrl);
+export async function openDatabase(databaseUrl: string, observer?: StatementObserver): Promise<OpenDatabase> {
+  const log = observer ? statementLog(observer) : undefined;
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), log);
+  return openPostgres(databaseUrl, log);
 }
 
-async function openSqlite(file: string): Promise<OpenDatabase> {
+const OPERATIONS: Record<string, StatementOperation> = {
+  SelectQueryNode: 'select',
+  InsertQueryNode: 'insert',
+  UpdateQueryNode: 'update',
+  DeleteQueryNode: 'delete',
+};
+
+/** Kysely's log hook, timing every statement for the observer (no SQL text or parameters leave here). */
+function statementLog(observer: StatementObserver): (event: LogEvent) => void {
+  return (event) => {
+    const operation = OPERATIONS[event.query.query.kind] ?? 'other';
+    observer.statement(operation, event.queryDurationMillis / 1000, event.level === 'error');
+  };
+}
+
+async function openSqlite(file: string, log?: (event: LogEvent) => void): Promise<OpenDatabase> {
   const { default: SQLite } = await import('better-sqlite3');
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const connection = new SQLite(file);
@@ -38,8 +59,18 @@ async function openSqlite(file: string): Promise<OpenDatabase> {
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
   cachePreparedStatements(connection);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }), ...(log ? { log } : {}) });
+  const backup = async (destination: string) => {
+    // 'wx': the destination must not exist (never overwrite an older backup or a live database)
+    fs.closeSync(fs.openSync(destination, 'wx', 0o600));
+    try {
+      await connection.backup(destination);
+    } catch (error) {
+      fs.rmSync(destination, { force: true });
+      throw error;
+    }
+  };
+  return { db, dialect: 'sqlite', backup, close: () => db.destroy() };
 }
 
 /**
@@ -68,15 +99,22 @@ class CurrentSchemaPostgresDialect extends PostgresDialect {
   }
 }
 
-async function openPostgres(url: string): Promise<OpenDatabase> {
+async function openPostgres(url: string, log?: (event: LogEvent) => void): Promise<OpenDatabase> {
   const { default: pg } = await import('pg');
   // bigint columns hold epoch milliseconds, well inside Number's safe range
   pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // an unreachable or restarted server must not crash the process; queries report the failure
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }), ...(log ? { log } : {}) });
+  const backup = async () => {
+    throw new AdminError(
+      'backup_unsupported',
+      'trustgate backup copies SQLite databases; back up PostgreSQL with its own tools (pg_dump), see docs/operations.md',
+      { kind: 'invalid' },
+    );
+  };
+  return { db, dialect: 'postgres', backup, close: () => db.destroy() };
 }
 
 /**

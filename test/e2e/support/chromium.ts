@@ -37,13 +37,15 @@ export interface TestChromium {
 }
 
 /** One Chromium per test file, with a fresh profile directory that is removed afterwards. */
-export async function launchChromium(): Promise<TestChromium> {
+export async function launchChromium(options: { locale?: string } = {}): Promise<TestChromium> {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trustgate-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_FLAGS,
     viewport: { width: 1000, height: 800 },
+    // the browser's language (navigator.language and Accept-Language)
+    ...(options.locale ? { locale: options.locale } : {}),
   });
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());
