@@ -77,6 +77,8 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     otherSecret = (await createTestApp(ctx, { clientId: 'docs.example/other', requireConsent: false })).secret!;
     disabledSecret = (await createTestApp(ctx, { clientId: 'docs.example/disabled', enabled: false })).secret!;
     await createTestApp(ctx, { clientId: 'docs.example/no-refresh', allowRefreshTokens: false });
+    await createTestApp(ctx, { clientId: 'docs.example/par', requirePar: true });
+    await createTestApp(ctx, { clientId: 'docs.example/dpop', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], requireDpop: true });
     await createTestApp(ctx, { clientId: 'docs.example/spa', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], scopes: ['read'] });
     adminToolSecret = (await createTestApp(ctx, { clientId: 'docs.example/admin-tool', requireConsent: false, adminApi: true })).secret!;
     await createTestUser(ctx, { login: 'alice' });
@@ -195,6 +197,28 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
   const withAssertion = (jwt: string, params: Record<string, string> = {}) =>
     token({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: jwt, ...params });
 
+  /** A DPoP proof for a POST to `htu`, made with `key`. */
+  async function dpopProof(key: { privateKey: CryptoKey; publicKey: CryptoKey }, htu: string): Promise<string> {
+    return new SignJWT({ htm: 'POST', htu, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(key.publicKey) })
+      .setIssuedAt(Math.floor(clock.now() / 1000))
+      .sign(key.privateKey);
+  }
+  /** The public app's tokens, redeemed with a DPoP proof: its refresh token is bound to that key. */
+  async function spaDpopTokens(): Promise<{ refresh_token: string }> {
+    const user = await server.app.ctx.store.users.getByLogin('alice');
+    const { verifier, challenge } = pkcePair();
+    const code = await mintCode(server.app.ctx, {
+      clientId: 'docs.example/spa', userId: user!.id, redirectUri: SPA_CALLBACK, scope: ['openid', 'offline_access', 'read'], codeChallenge: challenge,
+    });
+    const key = await generateKeyPair('ES256', { extractable: true });
+    const res = await postForm(`${server.issuer}/connect/token`, {
+      grant_type: 'authorization_code', code, redirect_uri: SPA_CALLBACK, client_id: 'docs.example/spa', code_verifier: verifier,
+    }, { headers: { dpop: await dpopProof(key, `${server.issuer}/connect/token`) } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { refresh_token: string };
+  }
+
   /** A fresh code for the web app (alice signed in, consent given once), with its PKCE verifier. */
   async function webCode(scope = 'openid offline_access read') {
     const { verifier, challenge } = pkcePair();
@@ -247,7 +271,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ...fromRedirect(await fetch(authorizeUrl(webParams({ scope: 'openid billing' })), { redirect: 'manual' }), WEB_CALLBACK),
       vars: { scope: 'billing' },
     }),
-    A15: async () => fromRedirect(await fetch(authorizeUrl(webParams({ scope: 'openid trustgate:admin' })), { redirect: 'manual' }), WEB_CALLBACK),
+    A18: async () => fromRedirect(await fetch(authorizeUrl(webParams({ scope: 'openid trustgate:admin' })), { redirect: 'manual' }), WEB_CALLBACK),
     A7: async () =>
       fromRedirect(await fetch(authorizeUrl(webParams({ client_id: 'docs.example/no-refresh' })), { redirect: 'manual' }), WEB_CALLBACK),
     A8: async () =>
@@ -335,7 +359,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
         await token({ grant_type: 'authorization_code', code: c.code, redirect_uri: WEB_CALLBACK, code_verifier: c.verifier }, { clientId: 'docs.example/other', secret: otherSecret }),
       );
     },
-    T18: async () => {
+    T23: async () => {
       const { verifier, challenge } = pkcePair();
       const { code } = await getAuthorizationCode(
         alice,
@@ -354,6 +378,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     T15: async () => {
       const { refresh_token } = await webTokens();
       assert.equal((await token({ grant_type: 'refresh_token', refresh_token }, web())).status, 200);
+      clock.advance(31); // after the reuse grace window
       return fromJson(await token({ grant_type: 'refresh_token', refresh_token }, web()));
     },
     T16: async () => {
@@ -366,6 +391,46 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       return fromJson(await token({ grant_type: 'refresh_token', refresh_token, scope: 'read update' }, web()));
     },
 
+    A15: async () => {
+      const pushed = await postForm(`${server.issuer}/connect/par`, webParams(), { basic: web() });
+      assert.equal(pushed.status, 201);
+      const used = authorizeUrl({ client_id: 'docs.example/web', request_uri: pushed.body.request_uri });
+      assert.equal((await fetch(used, { redirect: 'manual' })).status, 303);
+      return fromPage(await fetch(used, { redirect: 'manual' }));
+    },
+    A16: async () => {
+      const pushed = await postForm(`${server.issuer}/connect/par`, webParams(), { basic: web() });
+      return fromPage(await fetch(authorizeUrl({ request_uri: pushed.body.request_uri }), { redirect: 'manual' }));
+    },
+    A17: async () => {
+      const res = await fetch(authorizeUrl(webParams({ client_id: 'docs.example/par' })), { redirect: 'manual' });
+      return { ...fromRedirect(res, WEB_CALLBACK), vars: { client_id: 'docs.example/par' } };
+    },
+    T18: async () =>
+      fromJson(await postForm(`${server.issuer}/connect/par`, webParams({ request_uri: 'urn:ietf:params:oauth:request_uri:x' }), { basic: web() })),
+
+    T19: async () => {
+      const { refresh_token } = await spaDpopTokens();
+      return fromJson(await token({ grant_type: 'refresh_token', refresh_token, client_id: 'docs.example/spa' }));
+    },
+    T20: async () => {
+      const { refresh_token } = await spaDpopTokens();
+      const other = await generateKeyPair('ES256', { extractable: true });
+      return fromJson(await postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token, client_id: 'docs.example/spa' }, {
+        headers: { dpop: await dpopProof(other, `${server.issuer}/connect/token`) },
+      }));
+    },
+    T21: async () => {
+      const key = await generateKeyPair('ES256', { extractable: true });
+      const proof = await dpopProof(key, `${server.issuer}/connect/token`);
+      const send = () => postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/spa' }, { headers: { dpop: proof } });
+      assert.equal((await send()).body.error, 'invalid_grant');
+      return fromJson(await send());
+    },
+    T22: async () => ({
+      ...fromJson(await postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/dpop' })),
+      vars: { client_id: 'docs.example/dpop' },
+    }),
     S1: async () => fromJson(await token({ grant_type: 'client_credentials', client_id: 'docs.example/spa' })),
     S2: async () => ({ ...fromJson(await token({ grant_type: 'client_credentials' }, web())), vars: { client_id: 'docs.example/web' } }),
     S3: async () => ({ ...fromJson(await service('docs.example/service-off')), vars: { client_id: 'docs.example/service-off' } }),

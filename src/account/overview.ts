@@ -9,6 +9,7 @@ import { accountSession, type AccountSession } from './account-session.js';
 import { ACCOUNT_SECTIONS, type SectionFeedback } from './sections.js';
 import { startAccountSignIn } from './start-sign-in.js';
 import { sendPage } from './render.js';
+import { passkeysAvailable } from '../second-factors/passkeys.js';
 
 /** GET /account — the overview; without a live session the browser signs in first (as the account app). */
 export async function showOverview(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -32,7 +33,19 @@ export async function renderOverview(
 ): Promise<FastifyReply> {
   const { user } = account.live;
   const m = accountMessages(reply, user);
-  const view = { ctx, account, feedback: options.feedback, messages: m, ...(options.createdToken ? { createdToken: options.createdToken } : {}) };
+  const [totp, recoveryCodesLeft, passkeys] = await Promise.all([
+    ctx.store.secondFactors.confirmedTotp(user.id),
+    ctx.store.secondFactors.recoveryCodesLeft(user.id),
+    ctx.store.passkeys.listForUser(user.id),
+  ]);
+  const view = {
+    ctx,
+    account,
+    feedback: options.feedback,
+    messages: m,
+    factors: { totp: totp !== undefined, recoveryCodesLeft, passkeys },
+    ...(options.createdToken ? { createdToken: options.createdToken } : {}),
+  };
   const sections = (await Promise.all(ACCOUNT_SECTIONS.map((section) => section(view)))).filter((section) => section !== undefined);
   return sendPage(
     reply,
@@ -49,5 +62,6 @@ export async function renderOverview(
       signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: ACCOUNT_CLIENT_ID })}`,
       messages: m,
     }),
+    { scripts: passkeysAvailable(ctx) },
   );
 }

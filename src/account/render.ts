@@ -9,8 +9,8 @@ import { accountMessagePage, type AccountMessagePageOptions } from '../pages/acc
 import { accountPath } from './paths.js';
 
 /** Sends a page of the account area with the pages' headers (strict CSP, no framing, never cached). */
-export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
-  setPageHeaders(reply);
+export function sendPage(reply: FastifyReply, status: number, body: string, options: { scripts?: boolean } = {}): FastifyReply {
+  setPageHeaders(reply, [], options);
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 

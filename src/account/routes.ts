@@ -6,6 +6,17 @@ import { changePassword } from './password-change.js';
 import { createToken, revokeToken } from './tokens-section.js';
 import { showPasswordReset, submitPasswordReset } from './password-reset.js';
 import { startResetPruning } from './pruner.js';
+import {
+  accountPasskeyOptions,
+  addPasskey,
+  backToAccount,
+  confirmAccountTotp,
+  regenerateRecoveryCodes,
+  removeAccountTotp,
+  removePasskey,
+  renamePasskey,
+  startAccountTotp,
+} from './second-factors.js';
 
 type TokenParams = { Params: { token: string } };
 
@@ -16,6 +27,15 @@ export function registerAccount(app: FastifyInstance, ctx: AppContext): void {
   app.get('/account/callback', page, (request, reply) => accountCallback(ctx, request, reply));
   app.get('/account/reauthenticate', page, (request, reply) => reauthenticate(ctx, request, reply));
   app.post('/account/password', page, (request, reply) => changePassword(ctx, request, reply));
+  app.post('/account/passkeys/options', page, (request, reply) => accountPasskeyOptions(ctx, request, reply));
+  app.post('/account/passkeys', page, (request, reply) => addPasskey(ctx, request, reply));
+  app.post('/account/passkeys/rename', page, (request, reply) => renamePasskey(ctx, request, reply));
+  app.post('/account/passkeys/remove', page, (request, reply) => removePasskey(ctx, request, reply));
+  app.post('/account/totp', page, (request, reply) => startAccountTotp(ctx, request, reply));
+  app.post('/account/totp/confirm', page, (request, reply) => confirmAccountTotp(ctx, request, reply));
+  app.post('/account/totp/remove', page, (request, reply) => removeAccountTotp(ctx, request, reply));
+  app.post('/account/recovery-codes', page, (request, reply) => regenerateRecoveryCodes(ctx, request, reply));
+  app.post('/account/done', page, (_request, reply) => backToAccount(ctx, reply));
   app.post('/account/tokens', page, (request, reply) => createToken(ctx, request, reply));
   app.post('/account/tokens/revoke', page, (request, reply) => revokeToken(ctx, request, reply));
   app.get<TokenParams>('/account/reset/:token', page, (request, reply) => showPasswordReset(ctx, request, reply));

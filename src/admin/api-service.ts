@@ -207,7 +207,7 @@ export function checkAudience(audience: string): string {
 }
 
 /** An API's scopes: the app scope rules, at least one, and none of the protocol scopes. */
-function checkApiScopes(input: string | readonly string[]): string[] {
+export function checkApiScopes(input: string | readonly string[]): string[] {
   const tokens = typeof input === 'string' ? input.split(' ') : [...input];
   const protocol = tokens.find((token) => ['openid', 'profile', 'email', 'offline_access'].includes(token));
   if (protocol) {

@@ -18,6 +18,7 @@ import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { auditChange, isUniqueViolation, type AdminDeps } from './admin-deps.js';
 import { secretInfo, type SecretInfo } from './secret-info.js';
 import { BUILT_IN_CLIENT_PREFIX, isBuiltInClientId } from '../domain/built-in-apps.js';
+import { checkRefreshReuseGrace } from '../checks/registration/lifetimes.js';
 import { checkJwks, checkJwksUri } from '../checks/registration/client-keys.js';
 import { isStorableText } from '../domain/text.js';
 
@@ -31,6 +32,10 @@ export interface AppInput {
   secret?: string;
   /** generate a 256-bit secret, returned once as `generatedSecret` */
   generateSecret?: boolean;
+  /** the description of the secret given or generated with this change */
+  secretDescription?: string | null;
+  /** epoch milliseconds after which the secret given or generated with this change no longer works */
+  secretExpiresAt?: number | null;
   loginRedirectUris: string[];
   logoutRedirectUris: string[];
   /** API scopes, as a list or space-delimited ("read update") */
@@ -47,11 +52,17 @@ export interface AppInput {
   idTokenSignedResponseAlg: string | null;
   /** RS256, ES256 or EdDSA for the app's access tokens; null follows SIGNING_ALG */
   accessTokenSigningAlg: string | null;
+  /** seconds a rotated refresh token may come again (0: none); null follows REFRESH_REUSE_GRACE_SECONDS */
+  refreshReuseGraceSeconds: number | null;
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
   /** the app may request the scope trustgate:admin (an access token for the admin API, for administrators only) */
   adminApi: boolean;
+  /** authorization requests must be pushed first (RFC 9126) */
+  requirePar: boolean;
+  /** token requests must carry a DPoP proof (RFC 9449) */
+  requireDpop: boolean;
   /** who may issue long-lived reference tokens for the app: none (default), users, admins */
   accessTokens: AccessTokensPolicy;
   /** login of the user a service app acts as with client_credentials; null removes it (no service access) */
@@ -91,6 +102,28 @@ export class AppService {
   constructor(private readonly deps: AdminDeps) {}
 
   async create(input: NewAppInput): Promise<AppResult> {
+    const { app, secrets, secretValue } = await this.prepareCreate(input);
+    try {
+      await this.deps.store.apps.insert(app, secrets);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw conflict('app_exists', `an app with ApplicationUri "${app.clientId}" already exists`, ['clientId']);
+      }
+      throw error;
+    }
+    this.deps.clients?.invalidate(app.clientId);
+    await auditChange(this.deps, {
+      action: 'app_created',
+      target: { type: 'app', id: app.clientId },
+      clientId: app.clientId,
+      details: { settings: appSettings(app), secretAdded: secrets.length > 0, secretId: secrets[0]?.id },
+      message: 'app created',
+    });
+    return withGenerated({ app }, input.generateSecret ? secretValue : undefined);
+  }
+
+  /** Every check `create` makes, changing nothing (apply's plan and dry run); the app it would store. */
+  async prepareCreate(input: NewAppInput): Promise<{ app: TrustedApplication; secrets: ClientSecret[]; secretValue: string | undefined }> {
     if (typeof input.clientId === 'string' && isBuiltInClientId(input.clientId)) {
       throw invalid(
         'builtin_app_reserved',
@@ -131,36 +164,51 @@ export class AppService {
     const now = this.deps.now();
     const app: TrustedApplication = {
       ...registration,
+      refreshReuseGraceSeconds: checkRefreshReuseGrace(input.refreshReuseGraceSeconds ?? null),
       enabled: input.enabled ?? true,
       requireMfa: input.requireMfa ?? false,
       adminApi: input.adminApi ?? false,
+      requirePar: input.requirePar ?? false,
+      requireDpop: input.requireDpop ?? false,
       accessTokens: checkAccessTokensPolicy(input.accessTokens ?? 'none'),
       systemUserId,
       ...keys,
       createdAt: now,
       updatedAt: now,
     };
-    const secrets = secretValue === undefined ? [] : [this.newSecret(app.clientId, secretValue, {}, now)];
-    try {
-      await this.deps.store.apps.insert(app, secrets);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw conflict('app_exists', `an app with ApplicationUri "${app.clientId}" already exists`, ['clientId']);
-      }
-      throw error;
-    }
-    this.deps.clients?.invalidate(app.clientId);
-    await auditChange(this.deps, {
-      action: 'app_created',
-      target: { type: 'app', id: app.clientId },
-      clientId: app.clientId,
-      details: { settings: appSettings(app), secretAdded: secrets.length > 0, secretId: secrets[0]?.id },
-      message: 'app created',
-    });
-    return withGenerated({ app }, input.generateSecret ? secretValue : undefined);
+    const secrets = secretValue === undefined ? [] : [this.newSecret(app.clientId, secretValue, secretOptions(input, now), now)];
+    return { app, secrets, secretValue };
   }
 
   async update(clientId: string, changes: AppChanges): Promise<AppResult> {
+    const { current, app, secretValue, now } = await this.prepareUpdate(clientId, changes);
+    const clientType = app.clientType;
+    const addSecret = secretValue !== undefined ? this.newSecret(clientId, secretValue, secretOptions(changes, now), now) : undefined;
+    const updated = await this.deps.store.apps.update(app, {
+      ...(clientType === 'public' ? { revokeSecretsAt: now } : {}),
+      ...(addSecret ? { addSecret } : {}),
+    });
+    if (!updated) throw appNotFound(clientId);
+    this.deps.clients?.invalidate(clientId);
+    await auditChange(this.deps, {
+      action: 'app_updated',
+      target: { type: 'app', id: clientId },
+      clientId,
+      details: {
+        changes: settingChanges(current, app),
+        ...(addSecret ? { secretAdded: true, secretId: addSecret.id } : {}),
+        ...(clientType === 'public' && current.clientType !== 'public' ? { secretsRevoked: true } : {}),
+      },
+      message: 'app updated',
+    });
+    return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
+  }
+
+  /** Every check `update` makes, changing nothing (apply's plan and dry run); the app it would store. */
+  async prepareUpdate(
+    clientId: string,
+    changes: AppChanges,
+  ): Promise<{ current: TrustedApplication; app: TrustedApplication; secretValue: string | undefined; now: number }> {
     const current = await this.requireChangeable(clientId);
     const clientType = changes.clientType ?? current.clientType;
     const secretValue = this.secretToAdd({ ...changes, clientType });
@@ -197,34 +245,21 @@ export class AppService {
     });
     const app: TrustedApplication = {
       ...registration,
+      refreshReuseGraceSeconds: checkRefreshReuseGrace(
+        changes.refreshReuseGraceSeconds === undefined ? current.refreshReuseGraceSeconds : changes.refreshReuseGraceSeconds,
+      ),
       enabled: changes.enabled ?? current.enabled,
       requireMfa: changes.requireMfa ?? current.requireMfa,
       adminApi: changes.adminApi ?? current.adminApi ?? false,
+      requirePar: changes.requirePar ?? current.requirePar,
+      requireDpop: changes.requireDpop ?? current.requireDpop,
       accessTokens: checkAccessTokensPolicy(changes.accessTokens ?? current.accessTokens),
       systemUserId,
       ...keys,
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };
-    const addSecret = secretValue !== undefined ? this.newSecret(clientId, secretValue, {}, now) : undefined;
-    const updated = await this.deps.store.apps.update(app, {
-      ...(clientType === 'public' ? { revokeSecretsAt: now } : {}),
-      ...(addSecret ? { addSecret } : {}),
-    });
-    if (!updated) throw appNotFound(clientId);
-    this.deps.clients?.invalidate(clientId);
-    await auditChange(this.deps, {
-      action: 'app_updated',
-      target: { type: 'app', id: clientId },
-      clientId,
-      details: {
-        changes: settingChanges(current, app),
-        ...(addSecret ? { secretAdded: true, secretId: addSecret.id } : {}),
-        ...(clientType === 'public' && current.clientType !== 'public' ? { secretsRevoked: true } : {}),
-      },
-      message: 'app updated',
-    });
-    return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
+    return { current, app, secretValue, now };
   }
 
   async enable(clientId: string): Promise<TrustedApplication> {
@@ -452,6 +487,9 @@ export const APP_SETTINGS = [
   'refreshTokenLifetime',
   'idTokenSignedResponseAlg',
   'accessTokenSigningAlg',
+  'refreshReuseGraceSeconds',
+  'requirePar',
+  'requireDpop',
   'accessTokens',
   'systemUserId',
   'jwks',
@@ -469,6 +507,19 @@ function settingChanges(before: TrustedApplication, after: TrustedApplication): 
     if (JSON.stringify(before[name]) !== JSON.stringify(after[name])) changes[name] = { from: before[name], to: after[name] };
   }
   return changes;
+}
+
+/** The description and expiry of the secret given with a create or update (an expiry must be in the future). */
+function secretOptions(input: { secretDescription?: string | null; secretExpiresAt?: number | null }, now: number) {
+  if (input.secretExpiresAt !== undefined && input.secretExpiresAt !== null) {
+    if (!Number.isFinite(input.secretExpiresAt) || input.secretExpiresAt <= now) {
+      throw invalid('secret_expiry_past', 'the secret expiry must be in the future', ['expiresAt']);
+    }
+  }
+  return {
+    ...(input.secretDescription !== undefined ? { description: input.secretDescription } : {}),
+    ...(input.secretExpiresAt !== undefined ? { expiresAt: input.secretExpiresAt } : {}),
+  };
 }
 
 function withGenerated(result: AppResult, generated: string | undefined): AppResult {

@@ -1,11 +1,14 @@
 import { parse, stringify } from 'yaml';
-import { invalid } from '../errors/admin-error.js';
+import { AdminError, invalid } from '../errors/admin-error.js';
+import { checkClientSecret } from '../checks/registration/secret.js';
 import { isSecretActive, type AccessTokensPolicy, type TrustedApplication } from '../domain/trusted-application.js';
 import { isBuiltInClientId } from '../domain/built-in-apps.js';
 import { parseDurationSeconds } from '../domain/duration.js';
 import { sha256 } from '../tokens/opaque.js';
 import type { AdminDeps } from './admin-deps.js';
 import { APP_SETTINGS, AppService, type AppChanges, type NewAppInput } from './app-service.js';
+import { ApiService, checkApiScopes, checkAudience } from './api-service.js';
+import { checkDisplayName } from '../checks/registration/display-name.js';
 
 /**
  * Declarative configuration (`trustgate export` / `trustgate apply -f`): the apps and their settings as
@@ -49,21 +52,37 @@ export interface AppSpec {
   accessTokenSigningAlg?: string | null;
   /** none | users | admins (long-lived reference tokens) */
   accessTokens?: AccessTokensPolicy;
+  /** authorization requests must be pushed (RFC 9126) */
+  requirePar?: boolean;
+  /** token requests must carry a DPoP proof (RFC 9449) */
+  requireDpop?: boolean;
+  secrets?: SecretSpec[];
+}
+
+/** A registered API (protected resource): its audience, name and the scopes it owns. */
+export interface ApiSpec {
+  audience: string;
+  displayName?: string;
+  scopes?: string[];
   secrets?: SecretSpec[];
 }
 
 export interface ConfigDocument {
   version: number;
+  apis?: ApiSpec[];
   apps: AppSpec[];
 }
 
 /** The settings a file carries, in the order they are written. */
 type Setting = Exclude<(typeof APP_SETTINGS)[number], (typeof NOT_IN_FILES)[number]>;
-/** Service-app settings (a user id, client keys) are not carried by files yet: set them with the CLI or the admin API. */
-const NOT_IN_FILES = ['systemUserId', 'jwks', 'jwksUri'] as const;
+/**
+ * Service-app settings (a user id, client keys) and the refresh reuse grace window (a number or null for
+ * the server's default) are not carried by files yet: set them with the CLI or the admin API.
+ */
+const NOT_IN_FILES = ['systemUserId', 'jwks', 'jwksUri', 'refreshReuseGraceSeconds'] as const;
 const SETTINGS = APP_SETTINGS.filter((name): name is Setting => !(NOT_IN_FILES as readonly string[]).includes(name));
 
-const BOOLEANS = new Set<Setting>(['enabled', 'allowInternalUsers', 'allowCommunityUsers', 'allowRefreshTokens', 'requireConsent', 'requireMfa', 'adminApi']);
+const BOOLEANS = new Set<Setting>(['enabled', 'allowInternalUsers', 'allowCommunityUsers', 'allowRefreshTokens', 'requireConsent', 'requireMfa', 'requirePar', 'requireDpop', 'adminApi']);
 const LISTS = new Set<Setting>(['loginRedirectUris', 'logoutRedirectUris', 'scopes']);
 const LIFETIMES = new Set<Setting>(['accessTokenLifetime', 'refreshTokenLifetime']);
 const ALGS = new Set<Setting>(['idTokenSignedResponseAlg', 'accessTokenSigningAlg']);
@@ -73,7 +92,11 @@ export type ConfigChange =
   | { kind: 'create'; clientId: string; settings: Partial<Record<Setting, unknown>>; secrets: string[] }
   | { kind: 'update'; clientId: string; changes: { field: Setting; from: unknown; to: unknown }[] }
   | { kind: 'add_secret'; clientId: string; secret: string }
-  | { kind: 'unchanged'; clientId: string };
+  | { kind: 'unchanged'; clientId: string }
+  | { kind: 'create_api'; audience: string; displayName: string; scopes: string[]; secrets: string[] }
+  | { kind: 'update_api'; audience: string; changes: { field: 'displayName' | 'scopes'; from: unknown; to: unknown }[] }
+  | { kind: 'add_api_secret'; audience: string; secret: string }
+  | { kind: 'unchanged_api'; audience: string };
 
 /** How the applying side reads a referenced secret: its value, or why it cannot. */
 export type SecretResolver = (ref: SecretRef) => Promise<{ value: string } | { problem: string }>;
@@ -92,7 +115,7 @@ export function parseConfigText(text: string): ConfigDocument {
     throw invalid('config_not_yaml', `the file is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, ['file']);
   }
   if (!isRecord(raw)) throw invalid('config_shape', 'the file must be a mapping with "version" and "apps"', ['file']);
-  unknownKeys(raw, ['version', 'apps'], '');
+  unknownKeys(raw, ['version', 'apis', 'apps'], '');
   if (raw.version !== CONFIG_VERSION) {
     throw invalid('config_version', `version must be ${CONFIG_VERSION}, got ${JSON.stringify(raw.version ?? null)}`, ['version']);
   }
@@ -105,7 +128,37 @@ export function parseConfigText(text: string): ConfigDocument {
     seen.add(spec.clientId);
     return spec;
   });
-  return { version: CONFIG_VERSION, apps: specs };
+  const apis = raw.apis ?? [];
+  if (!Array.isArray(apis)) throw invalid('config_shape', '"apis" must be a list', ['apis']);
+  const audiences = new Set<string>();
+  const apiSpecs = apis.map((entry, i) => {
+    const spec = parseApiSpec(entry, `apis[${i}]`);
+    if (audiences.has(spec.audience)) throw invalid('config_duplicate_api', `the API "${spec.audience}" appears twice`, [`apis[${i}].audience`]);
+    audiences.add(spec.audience);
+    return spec;
+  });
+  return { version: CONFIG_VERSION, ...(apiSpecs.length > 0 ? { apis: apiSpecs } : {}), apps: specs };
+}
+
+function parseApiSpec(entry: unknown, at: string): ApiSpec {
+  if (!isRecord(entry)) throw invalid('config_shape', `${at} must be a mapping of API settings`, [at]);
+  unknownKeys(entry, ['audience', 'displayName', 'scopes', 'secrets'], at);
+  if (typeof entry.audience !== 'string' || entry.audience === '') throw invalid('config_shape', `${at}.audience must be the API's audience`, [`${at}.audience`]);
+  const spec: ApiSpec = { audience: entry.audience };
+  if (entry.displayName !== undefined) {
+    if (typeof entry.displayName !== 'string') throw invalid('config_shape', `${at}.displayName must be text`, [`${at}.displayName`]);
+    spec.displayName = entry.displayName;
+  }
+  if (entry.scopes !== undefined) {
+    const list = typeof entry.scopes === 'string' ? entry.scopes.split(/\s+/).filter((scope) => scope !== '') : entry.scopes;
+    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) throw invalid('config_shape', `${at}.scopes must be a list of strings`, [`${at}.scopes`]);
+    spec.scopes = list;
+  }
+  if (entry.secrets !== undefined) {
+    if (!Array.isArray(entry.secrets)) throw invalid('config_shape', `${at}.secrets must be a list`, [`${at}.secrets`]);
+    spec.secrets = entry.secrets.map((secret, j) => parseSecretSpec(secret, `${at}.secrets[${j}]`));
+  }
+  return spec;
 }
 
 function parseAppSpec(entry: unknown, at: string): AppSpec {
@@ -192,8 +245,11 @@ export class ConfigFileService {
   async export(): Promise<ConfigDocument> {
     const apps = (await this.deps.store.apps.list()).filter((app) => !isBuiltInClientId(app.clientId));
     apps.sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
+    const apis = await this.deps.store.apis.list();
+    apis.sort((a, b) => (a.audience < b.audience ? -1 : a.audience > b.audience ? 1 : 0));
     return {
       version: CONFIG_VERSION,
+      ...(apis.length > 0 ? { apis: apis.map((api) => ({ audience: api.audience, displayName: api.displayName, scopes: api.scopes })) } : {}),
       apps: apps.map((app) => {
         const spec: Record<string, unknown> = { clientId: app.clientId };
         for (const name of SETTINGS) spec[name] = app[name];
@@ -205,9 +261,9 @@ export class ConfigFileService {
   /**
    * Brings the apps to what the document says: creates missing apps, updates settings that differ, adds
    * referenced secrets the app does not hold yet, in file order, through AppService (every registration
-   * rule applies, every change is audited with the deps' actor). Every secret is resolved before anything
-   * changes; an app the rules refuse stops the apply there (the apps before it stay applied). With
-   * `dryRun` nothing changes. Returns the changes (also when nothing changed: all `unchanged`).
+   * rule applies, every change is audited with the deps' actor). Every secret is resolved and every
+   * app checked against the rules (AppService.prepareCreate/prepareUpdate) before anything changes, so a
+   * refused file changes nothing and a dry run reports the same refusals. With `dryRun` nothing changes. Returns the changes (also when nothing changed: all `unchanged`).
    */
   async apply(doc: ConfigDocument, resolve: SecretResolver, options: { dryRun?: boolean } = {}): Promise<ConfigChange[]> {
     const now = this.deps.now();
@@ -234,16 +290,43 @@ export class ConfigFileService {
     }
 
     const changes: ConfigChange[] = [];
+    const actions: (() => Promise<unknown>)[] = [];
+    // registered APIs first: the apps' scopes may belong to them
+    await this.planApis(doc.apis ?? [], resolve, now, changes, actions);
     const service = new AppService(this.deps);
-    for (const { spec, current, secrets } of planned) {
+    for (const [i, { spec, current, secrets }] of planned.entries()) {
+      const within = <T>(check: () => T): T => {
+        try {
+          return check();
+        } catch (error) {
+          if (error instanceof AdminError) {
+            throw new AdminError(error.reason, `apps[${i}] (${spec.clientId}): ${error.message}`, { kind: error.code, fields: error.fields.map((field) => `apps[${i}].${field}`) });
+          }
+          throw error;
+        }
+      };
+      const withinAsync = async <T>(check: () => Promise<T>): Promise<T> => {
+        try {
+          return await check();
+        } catch (error) {
+          return within(() => {
+            throw error;
+          });
+        }
+      };
       if (!current) {
         const settings: Partial<Record<Setting, unknown>> = {};
         for (const name of SETTINGS) if (spec[name] !== undefined) settings[name] = spec[name];
-        changes.push({ kind: 'create', clientId: spec.clientId, settings, secrets: secrets.map((s) => describeSecretRef(s.spec.secretFrom)) });
-        if (options.dryRun) continue;
         const [first, ...rest] = secrets;
-        await service.create({ ...(settings as Partial<NewAppInput>), clientId: spec.clientId, ...(first ? { secret: first.value } : {}) } as NewAppInput);
-        for (const secret of rest) await service.addSecret(spec.clientId, secretInput(secret));
+        const input = { ...(settings as Partial<NewAppInput>), clientId: spec.clientId, ...(first ? firstSecret(first) : {}) } as NewAppInput;
+        // every rule of `app create` (and of the further secrets) before anything changes
+        await withinAsync(() => service.prepareCreate(input));
+        for (const secret of rest) within(() => checkExtraSecret(secret, now));
+        changes.push({ kind: 'create', clientId: spec.clientId, settings, secrets: secrets.map((secret) => describeSecretRef(secret.spec.secretFrom)) });
+        actions.push(async () => {
+          await service.create(input);
+          for (const secret of rest) await service.addSecret(spec.clientId, secretInput(secret));
+        });
         continue;
       }
       const diff: { field: Setting; from: unknown; to: unknown }[] = [];
@@ -256,19 +339,125 @@ export class ConfigFileService {
         changes.push({ kind: 'unchanged', clientId: spec.clientId });
         continue;
       }
-      if (diff.length > 0) changes.push({ kind: 'update', clientId: spec.clientId, changes: diff });
-      for (const secret of toAdd) changes.push({ kind: 'add_secret', clientId: spec.clientId, secret: describeSecretRef(secret.spec.secretFrom) });
-      if (options.dryRun) continue;
-      if (diff.length > 0) {
-        const update: Record<string, unknown> = {};
-        for (const { field, to } of diff) update[field] = to;
-        // a public app becoming confidential gets its first secret with the change
-        const first = current.clientType === 'public' && update.clientType === 'confidential' ? toAdd.shift() : undefined;
-        await service.update(spec.clientId, { ...(update as AppChanges), ...(first ? { secret: first.value } : {}) });
+      const update: Record<string, unknown> = {};
+      for (const { field, to } of diff) update[field] = to;
+      // a public app becoming confidential gets its first secret with the change
+      const first = current.clientType === 'public' && update.clientType === 'confidential' ? toAdd.shift() : undefined;
+      const changesToMake = { ...(update as AppChanges), ...(first ? firstSecret(first) : {}) };
+      if (diff.length > 0) await withinAsync(() => service.prepareUpdate(spec.clientId, changesToMake));
+      const finalType = (update.clientType as string | undefined) ?? current.clientType;
+      for (const secret of toAdd) {
+        if (finalType === 'public') within(() => { throw invalid('public_app_secret', `"${spec.clientId}" is a public app and cannot have a secret`, ['secrets']); });
+        within(() => checkExtraSecret(secret, now));
       }
-      for (const secret of toAdd) await service.addSecret(spec.clientId, secretInput(secret));
+      if (diff.length > 0) changes.push({ kind: 'update', clientId: spec.clientId, changes: diff });
+      for (const secret of [...(first ? [first] : []), ...toAdd]) {
+        changes.push({ kind: 'add_secret', clientId: spec.clientId, secret: describeSecretRef(secret.spec.secretFrom) });
+      }
+      actions.push(async () => {
+        if (diff.length > 0) await service.update(spec.clientId, changesToMake);
+        for (const secret of toAdd) await service.addSecret(spec.clientId, secretInput(secret));
+      });
     }
+    if (!options.dryRun) for (const action of actions) await action();
     return changes;
+  }
+
+  private async planApis(
+    specs: readonly ApiSpec[],
+    resolve: SecretResolver,
+    now: number,
+    changes: ConfigChange[],
+    actions: (() => Promise<unknown>)[],
+  ): Promise<void> {
+    const apis = new ApiService(this.deps);
+    for (const [i, spec] of specs.entries()) {
+      const where = `apis[${i}]`;
+      const secrets = await resolveSecrets(spec.secrets ?? [], where, resolve);
+      const current = await this.deps.store.apis.get(spec.audience);
+      const scopes = spec.scopes === undefined ? undefined : at(where, spec.audience, () => checkApiScopes(spec.scopes!));
+      for (const secret of secrets) at(where, spec.audience, () => checkExtraSecret(secret, now));
+      if (!current) {
+        at(where, spec.audience, () => checkAudience(spec.audience));
+        if (spec.displayName === undefined) throw invalid('config_shape', `${where}: a new API needs displayName`, [`${where}.displayName`]);
+        at(where, spec.audience, () => checkDisplayName(spec.displayName!, 'API name'));
+        const [first, ...rest] = secrets;
+        if (!first) throw invalid('config_shape', `${where} (${spec.audience}): a new API authenticates with a secret: reference one in secrets`, [`${where}.secrets`]);
+        changes.push({ kind: 'create_api', audience: spec.audience, displayName: spec.displayName, scopes: scopes ?? [], secrets: secrets.map((s) => describeSecretRef(s.spec.secretFrom)) });
+        actions.push(async () => {
+          await apis.create({ audience: spec.audience, displayName: spec.displayName!, scopes: scopes ?? [], secret: first.value });
+          // the API is created with the first secret (ApiService.create keeps no description or expiry for it)
+          for (const secret of rest) await apis.addSecret(spec.audience, secretInput(secret));
+        });
+        continue;
+      }
+      const diff: { field: 'displayName' | 'scopes'; from: unknown; to: unknown }[] = [];
+      if (spec.displayName !== undefined && spec.displayName !== current.displayName) {
+        at(where, spec.audience, () => checkDisplayName(spec.displayName!, 'API name'));
+        diff.push({ field: 'displayName', from: current.displayName, to: spec.displayName });
+      }
+      if (scopes !== undefined && JSON.stringify([...scopes].sort()) !== JSON.stringify([...current.scopes].sort())) {
+        diff.push({ field: 'scopes', from: current.scopes, to: scopes });
+      }
+      const held = new Set((await this.deps.store.apis.listSecrets(spec.audience)).filter((s) => isSecretActive(s, now)).map((s) => s.secretHash));
+      const toAdd = secrets.filter((secret) => !held.has(sha256(secret.value)));
+      if (diff.length === 0 && toAdd.length === 0) {
+        changes.push({ kind: 'unchanged_api', audience: spec.audience });
+        continue;
+      }
+      if (diff.length > 0) changes.push({ kind: 'update_api', audience: spec.audience, changes: diff });
+      for (const secret of toAdd) changes.push({ kind: 'add_api_secret', audience: spec.audience, secret: describeSecretRef(secret.spec.secretFrom) });
+      actions.push(async () => {
+        if (diff.length > 0) {
+          await apis.update(spec.audience, {
+            ...(diff.some((d) => d.field === 'displayName') ? { displayName: spec.displayName! } : {}),
+            ...(diff.some((d) => d.field === 'scopes') ? { scopes: scopes! } : {}),
+          });
+        }
+        for (const secret of toAdd) await apis.addSecret(spec.audience, secretInput(secret));
+      });
+    }
+  }
+}
+
+/** The rules `app secret add` applies to a secret given by value, checked before anything changes. */
+async function resolveSecrets(specs: readonly SecretSpec[], where: string, resolve: SecretResolver): Promise<{ value: string; spec: SecretSpec }[]> {
+  const out = [];
+  for (const [j, spec] of specs.entries()) {
+    const resolved = await resolve(spec.secretFrom);
+    if ('problem' in resolved) {
+      throw invalid('config_secret_unresolved', `${where}.secrets[${j}]: ${describeSecretRef(spec.secretFrom)}: ${resolved.problem}`, [`${where}.secrets[${j}].secretFrom`]);
+    }
+    out.push({ value: resolved.value, spec });
+  }
+  return out;
+}
+
+function checkExtraSecret(secret: { value: string; spec: SecretSpec }, now: number): void {
+  checkClientSecret(secret.value);
+  if (secret.spec.expiresAt !== undefined && Date.parse(secret.spec.expiresAt) <= now) {
+    throw invalid('secret_expiry_past', 'the secret expiry must be in the future', ['expiresAt']);
+  }
+}
+
+/** The secret an app is created with (or becomes confidential with), with its description and expiry. */
+function firstSecret(secret: { value: string; spec: SecretSpec }) {
+  return {
+    secret: secret.value,
+    ...(secret.spec.description !== undefined ? { secretDescription: secret.spec.description } : {}),
+    ...(secret.spec.expiresAt !== undefined ? { secretExpiresAt: Date.parse(secret.spec.expiresAt) } : {}),
+  };
+}
+
+/** Rewords a refusal for the place in the file it comes from: `apis[0] (erp-api): …`, fields `apis[0].scopes`. */
+function at<T>(where: string, name: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof AdminError) {
+      throw new AdminError(error.reason, `${where} (${name}): ${error.message}`, { kind: error.code, fields: error.fields.map((field) => `${where}.${field}`) });
+    }
+    throw error;
   }
 }
 

@@ -1,6 +1,7 @@
 import { conflict, invalid, notFound } from '../errors/admin-error.js';
 import { hashPassword } from '../domain/password.js';
 import { passwordProblem, type PasswordOwner } from '../checks/password-policy.js';
+import { passkeyMethod } from '../domain/passkey.js';
 import type { UserKind } from '../domain/trusted-application.js';
 import { loginKey, type User } from '../domain/user.js';
 import type { RevocationReason } from '../domain/refresh-family.js';
@@ -208,15 +209,21 @@ export class UserService {
   /** What second factors the user has (never their secrets). */
   async secondFactors(loginOrId: string): Promise<{ user: User } & SecondFactorSummary> {
     const user = await this.require(loginOrId);
-    const [totp, recoveryCodesLeft] = await Promise.all([
+    const [totp, recoveryCodesLeft, passkeys] = await Promise.all([
       this.deps.store.secondFactors.confirmedTotp(user.id),
       this.deps.store.secondFactors.recoveryCodesLeft(user.id),
+      this.deps.store.passkeys.listForUser(user.id),
     ]);
-    return { user, totp: totp !== undefined, recoveryCodesLeft };
+    return {
+      user,
+      totp: totp !== undefined,
+      recoveryCodesLeft,
+      passkeys: passkeys.map((p) => ({ name: p.name, method: passkeyMethod(p.backedUp), createdAt: p.createdAt, lastUsedAt: p.lastUsedAt })),
+    };
   }
 
   /**
-   * Removes every second factor of the user (a lost phone): their sessions end and refresh tokens are
+   * Removes every second factor of the user (TOTP app, recovery codes, passkeys: a lost phone): their sessions end and refresh tokens are
    * revoked too, so whoever holds the old device is signed out; at the next sign-in the user enrols again
    * if a second factor is required.
    */

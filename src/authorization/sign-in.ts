@@ -121,7 +121,8 @@ async function issuedBrowserSecret(ctx: AppContext, request: FastifyRequest, now
   return randomToken(32);
 }
 
-export type InteractionAction = 'login' | 'consent' | 'abort' | 'second-factor' | 'enrol-totp' | 'continue';
+export type InteractionAction =
+  | 'login' | 'consent' | 'abort' | 'second-factor' | 'enrol-totp' | 'continue' | 'passkey' | 'passkey-options' | 'enrol-passkey';
 
 export function interactionUrl(ctx: AppContext, id: string, action?: InteractionAction): string {
   return `${ctx.config.issuer}/connect/interaction/${id}${action ? `/${action}` : ''}`;

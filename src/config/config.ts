@@ -4,6 +4,7 @@ import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from '../domain/throttle
 import { parseTrustProxy } from './trust-proxy.js';
 import { DEFAULT_SIGNING_ALG, isSigningAlg, signingAlgList, type SigningAlg } from '../domain/signing-alg.js';
 import { parseDurationSeconds } from '../domain/duration.js';
+import { DEFAULT_REFRESH_REUSE_GRACE_SECONDS, MAX_REFRESH_REUSE_GRACE_SECONDS } from '../domain/trusted-application.js';
 
 export interface Argon2Parameters {
   /** memory cost in KiB */
@@ -34,6 +35,8 @@ export interface Config {
   signingAlg: SigningAlg;
   /** how often signing keys rotate on their own; null: never (only `trustgate keys rotate`) */
   keyRotationIntervalSeconds: number | null;
+  /** REFRESH_REUSE_GRACE_SECONDS: how long a rotated refresh token may come again (0: never) */
+  refreshReuseGraceSeconds: number;
   /** audiences put into access tokens */
   apiAudiences: string[];
   authorizationCodeLifetimeSeconds: number;
@@ -192,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowPlaintextKeys: flag(env, 'ALLOW_PLAINTEXT_KEYS'),
     signingAlg: signingAlg(env),
     keyRotationIntervalSeconds: keyRotationInterval(env),
+    refreshReuseGraceSeconds: integer(env, 'REFRESH_REUSE_GRACE_SECONDS', DEFAULT_REFRESH_REUSE_GRACE_SECONDS, 0, MAX_REFRESH_REUSE_GRACE_SECONDS),
     apiAudiences,
     authorizationCodeLifetimeSeconds: integer(env, 'AUTHORIZATION_CODE_LIFETIME', 60, 1, 600),
     interactionLifetimeSeconds: integer(env, 'INTERACTION_LIFETIME', 600, 30, 3600),

@@ -49,6 +49,9 @@ export function accountApp(config: Pick<Config, 'issuer' | 'instanceName'>, now:
     // signed like every app that made no choice: with SIGNING_ALG
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,
+    refreshReuseGraceSeconds: null,
+    requirePar: false,
+    requireDpop: false,
     createdAt: now,
     updatedAt: now,
   };

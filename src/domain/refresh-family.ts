@@ -19,6 +19,8 @@ export interface RefreshFamily {
   expiresAt: number;
   revokedAt: number | null;
   revokedReason: string | null;
+  /** the DPoP key (JWK SHA-256 thumbprint) the refresh tokens are bound to (public apps); null: not bound */
+  dpopJkt: string | null;
 }
 
 export interface RefreshTokenRecord {
@@ -30,6 +32,11 @@ export interface RefreshTokenRecord {
   consumedAt: number | null;
   accessJti: string | null;
   accessExpiresAt: number | null;
+  /**
+   * Until when (epoch ms) this token, once rotated, may be presented again and still succeed (the reuse
+   * grace window); null: never — not rotated yet, retired as a sibling, or closed by a later rotation.
+   */
+  graceUntil: number | null;
 }
 
 /** Why a family was revoked (kept in refresh_families.revoked_reason). */
@@ -48,6 +55,8 @@ export type RevocationReason =
 
 export type RefreshDecision =
   | { kind: 'usable' }
+  /** rotated moments ago and presented again within its grace window: a sibling successor may be issued */
+  | { kind: 'grace' }
   /** an already rotated token came back: the family must be revoked */
   | { kind: 'reuse' }
   | { kind: 'refused'; reason: string };
@@ -57,7 +66,8 @@ export const REFRESH_REFUSED = 'refresh token is expired or invalid';
 
 /**
  * Judges a presented refresh token. The token belongs to `clientId`'s family only; a revoked or expired
- * family refuses every token; a consumed (rotated) token is a reuse.
+ * family refuses every token; a consumed (rotated) token is a reuse, unless its grace window is still
+ * open (the store makes the final, atomic decision).
  */
 export function judgeRefreshToken(
   token: RefreshTokenRecord | undefined,
@@ -69,8 +79,15 @@ export function judgeRefreshToken(
   if (family.clientId !== clientId) return { kind: 'refused', reason: 'the refresh token was issued to another client' };
   if (family.revokedAt !== null) return { kind: 'refused', reason: 'the refresh token was revoked' };
   if (now >= family.expiresAt) return { kind: 'refused', reason: 'the refresh token expired; sign the user in again' };
-  if (token.consumedAt !== null) return { kind: 'reuse' };
+  if (token.consumedAt !== null) {
+    return token.graceUntil !== null && now < token.graceUntil ? { kind: 'grace' } : { kind: 'reuse' };
+  }
   return { kind: 'usable' };
+}
+
+/** Until when a token rotated at `at` may be presented again (null: no window). */
+export function graceUntil(at: number, graceSeconds: number): number | null {
+  return graceSeconds > 0 ? at + graceSeconds * 1000 : null;
 }
 
 /** When a new family ends: its lifetime counts from the sign-in that created it, never from a refresh. */

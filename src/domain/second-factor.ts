@@ -15,4 +15,6 @@ export interface TotpCredential {
 export interface SecondFactorSummary {
   totp: boolean;
   recoveryCodesLeft: number;
+  /** the user's passkeys: their names and what they prove, never a key */
+  passkeys: { name: string; method: 'hwk' | 'swk'; createdAt: number; lastUsedAt: number | null }[];
 }

@@ -21,6 +21,8 @@ export interface AccessTokenClaims {
   /** the level the sign-in reached (domain/authentication-level.ts) */
   acr: string;
   user_kind: string;
+  /** RFC 9449 6.1: the token is bound to the DPoP key with this JWK SHA-256 thumbprint */
+  cnf?: { jkt: string };
 }
 
 /** The grant an access token (and ID token) is minted from. */

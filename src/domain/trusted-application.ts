@@ -28,6 +28,8 @@ export interface TrustedApplication {
   idTokenSignedResponseAlg: SigningAlg | null;
   /** signs the app's access tokens; null: SIGNING_ALG */
   accessTokenSigningAlg: SigningAlg | null;
+  /** the refresh-token reuse grace window in seconds (0: none); null: REFRESH_REUSE_GRACE_SECONDS */
+  refreshReuseGraceSeconds: number | null;
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
@@ -36,6 +38,10 @@ export interface TrustedApplication {
    * administrator allowed, and the built-in console. Absent: false.
    */
   adminApi?: boolean;
+  /** the app's authorization requests must be pushed first (RFC 9126, {issuer}/connect/par) */
+  requirePar: boolean;
+  /** the app's token requests must carry a DPoP proof (RFC 9449): its tokens are always key-bound */
+  requireDpop: boolean;
   /** who may issue long-lived reference tokens for the app */
   accessTokens: AccessTokensPolicy;
   /**
@@ -79,6 +85,13 @@ export const DEFAULT_REFRESH_TOKEN_LIFETIME: Record<ClientType, number> = {
 
 /** The scope of an access token for the admin API (`{issuer}/admin/api/v1`). Never a registered API scope. */
 export const ADMIN_SCOPE = 'trustgate:admin';
+/**
+ * The reuse grace window's default: long enough for tabs refreshing at once (milliseconds apart) and for a
+ * client's retry after a lost response (HTTP clients time out after 10–30 s), short enough that a token
+ * leaked after its use is worthless half a minute later (docs/refresh-tokens.md).
+ */
+export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 30;
+export const MAX_REFRESH_REUSE_GRACE_SECONDS = 300;
 
 /** Protocol scopes every app may request (offline_access also needs allowRefreshTokens). */
 export const PROTOCOL_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;

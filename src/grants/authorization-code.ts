@@ -12,7 +12,7 @@ import { mintTokens } from '../tokens/mint.js';
 import { grantProblem } from './subject-checks.js';
 import type { CodesStore } from '../stores/codes.js';
 import { revokeIssuedFromCode } from './replay.js';
-import type { GrantHandler, TokenResponse } from './grant.js';
+import type { GrantHandler, TokenRequestProof, TokenResponse } from './grant.js';
 
 export interface ValidatedCodeRequest {
   readonly client: AuthenticatedClient;
@@ -22,6 +22,8 @@ export interface ValidatedCodeRequest {
   /** when the user authorized the app (the family's lifetime counts from here) */
   readonly authorizedAt: number;
   readonly withRefreshToken: boolean;
+  /** the DPoP key the tokens are bound to (RFC 9449); undefined: bearer tokens */
+  readonly dpopJkt: string | undefined;
 }
 
 const MAX_CODE_LENGTH = 512;
@@ -33,7 +35,7 @@ class LostClaim extends Error {}
 export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
   type: 'authorization_code',
 
-  async validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams): Promise<ValidatedCodeRequest> {
+  async validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams, proof: TokenRequestProof = {}): Promise<ValidatedCodeRequest> {
     const code = form.get('code');
     if (code === undefined) throw invalidRequest('code is required');
     const redirectUri = form.get('redirect_uri');
@@ -72,12 +74,13 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
       nonce: record.nonce,
       authorizedAt: record.createdAt,
       withRefreshToken: record.scope.includes('offline_access') && client.app.allowRefreshTokens,
+      dpopJkt: proof.dpopJkt,
     });
   },
 
   async issue(ctx: AppContext, request: ValidatedCodeRequest): Promise<TokenResponse> {
     const { app } = request.client;
-    const minted = await mintTokens(ctx, request.grant, { app, nonce: request.nonce });
+    const minted = await mintTokens(ctx, request.grant, { app, nonce: request.nonce, dpopJkt: request.dpopJkt });
     const now = ctx.now();
     const refreshToken = request.withRefreshToken ? randomToken(32) : undefined;
     const family: RefreshFamily | undefined = refreshToken
@@ -94,6 +97,9 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
           expiresAt: familyExpiresAt(request.authorizedAt, app.refreshTokenLifetime),
           revokedAt: null,
           revokedReason: null,
+          // RFC 9449 5: a public app's refresh tokens are bound to its DPoP key (a confidential app's are
+          // bound to its client authentication already)
+          dpopJkt: app.clientType === 'public' ? request.dpopJkt ?? null : null,
         }
       : undefined;
 
@@ -109,6 +115,7 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
             scope: family.scope,
             createdAt: now,
             consumedAt: null,
+            graceUntil: null,
             accessJti: minted.jti,
             accessExpiresAt: minted.accessExpiresAt,
           });
@@ -127,7 +134,7 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
 
     const response: TokenResponse = {
       access_token: minted.accessToken,
-      token_type: 'Bearer',
+      token_type: request.dpopJkt ? 'DPoP' : 'Bearer',
       expires_in: minted.expiresIn,
       scope: request.grant.scope.join(' '),
     };

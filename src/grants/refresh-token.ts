@@ -2,18 +2,22 @@ import type { AppContext } from '../context.js';
 import type { AuthenticatedClient } from '../checks/client-auth.js';
 import type { FormParams } from '../context.js';
 import type { TokenGrant } from '../domain/token-claims.js';
-import { judgeRefreshToken, REFRESH_REFUSED, type RefreshTokenRecord } from '../domain/refresh-family.js';
+import { graceUntil, judgeRefreshToken, REFRESH_REFUSED, type RefreshTokenRecord } from '../domain/refresh-family.js';
 import { invalidGrant, invalidRequest, invalidScope } from '../errors/oauth-error.js';
 import { randomToken, sha256 } from '../tokens/opaque.js';
 import { mintTokens } from '../tokens/mint.js';
 import { grantProblem, parseScopeParameter } from './subject-checks.js';
 import { revokeFamily } from './replay.js';
-import type { GrantHandler, TokenResponse } from './grant.js';
+import type { GrantHandler, TokenRequestProof, TokenResponse } from './grant.js';
 
 export interface ValidatedRefreshRequest {
   readonly client: AuthenticatedClient;
   readonly presentedHash: string;
   readonly familyId: string;
+  /** 'grace': the token was rotated moments ago and comes again within its window (a sibling successor) */
+  readonly mode: 'rotate' | 'grace';
+  /** the DPoP key the new tokens are bound to; undefined: bearer tokens */
+  readonly dpopJkt: string | undefined;
   /** the presented token's scope: its successor carries the same (RFC 6749 6) */
   readonly tokenScope: string[];
   /** the scope of the new access token (equal to or narrower than tokenScope) */
@@ -28,12 +32,18 @@ class LostClaim extends Error {}
 /**
  * grant_type=refresh_token (RFC 6749 6) with rotation and reuse detection (RFC 9700 4.14.2): every
  * refresh returns a new refresh token and consumes the presented one; a consumed token presented again
- * revokes the whole family.
+ * revokes the whole family — unless it comes within the reuse grace window after its rotation (two tabs,
+ * a lost response): then it yields a sibling successor, and the next rotation of any of the siblings
+ * retires the others (docs/refresh-tokens.md).
  */
+export function refreshReuseGraceSeconds(ctx: AppContext, app: { refreshReuseGraceSeconds: number | null }): number {
+  return app.refreshReuseGraceSeconds ?? ctx.config.refreshReuseGraceSeconds;
+}
+
 export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
   type: 'refresh_token',
 
-  async validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams): Promise<ValidatedRefreshRequest> {
+  async validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams, proof: TokenRequestProof = {}): Promise<ValidatedRefreshRequest> {
     const presented = form.get('refresh_token');
     if (presented === undefined) throw invalidRequest('refresh_token is required');
     const rawScope = form.get('scope');
@@ -51,6 +61,15 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       throw refused('the refresh token was already used; every token of this sign-in is now revoked, sign the user in again');
     }
 
+    // RFC 9449 5.0: a DPoP-bound refresh token works only with a proof made with its key (a thief who
+    // copied the token without the key gets nothing; the family is left alone)
+    if (family.dpopJkt !== null && proof.dpopJkt !== family.dpopJkt) {
+      throw refused(
+        proof.dpopJkt === undefined
+          ? 'the refresh token is bound to a DPoP key: send a DPoP proof made with that key'
+          : 'the DPoP proof was made with another key than the one the refresh token is bound to',
+      );
+    }
     if (!client.app.allowRefreshTokens) throw refused('the app no longer allows refresh tokens');
     const user = await ctx.store.users.getById(family.userId);
     const problem = grantProblem(client.app, user, token.scope);
@@ -68,6 +87,8 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       client,
       presentedHash,
       familyId: family.id,
+      mode: decision.kind === 'grace' ? 'grace' : 'rotate',
+      dpopJkt: proof.dpopJkt,
       tokenScope: token.scope,
       grant: Object.freeze({
         clientId: client.app.clientId,
@@ -83,7 +104,7 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
   async issue(ctx: AppContext, request: ValidatedRefreshRequest): Promise<TokenResponse> {
     const { app } = request.client;
     // OpenID Connect Core 12.2: a refreshed ID token carries no nonce
-    const minted = await mintTokens(ctx, request.grant, { app, nonce: null });
+    const minted = await mintTokens(ctx, request.grant, { app, nonce: null, dpopJkt: request.dpopJkt });
     const now = ctx.now();
     const refreshToken = randomToken(32);
     const next: RefreshTokenRecord = {
@@ -94,19 +115,26 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       consumedAt: null,
       accessJti: minted.jti,
       accessExpiresAt: minted.accessExpiresAt,
+      graceUntil: null,
     };
     try {
-      if (!(await ctx.store.refresh.rotate(request.presentedHash, next, now))) throw new LostClaim();
+      // a concurrent request may have rotated the token since it was judged: then its window decides
+      const accepted =
+        (request.mode === 'rotate' &&
+          (await ctx.store.refresh.rotate(request.presentedHash, next, now, graceUntil(now, refreshReuseGraceSeconds(ctx, app))))) ||
+        (await ctx.store.refresh.reissueWithinGrace(request.presentedHash, next, now));
+      if (!accepted) throw new LostClaim();
     } catch (error) {
       if (!(error instanceof LostClaim)) throw error;
-      // another request rotated this token first (or the family was just revoked): a reuse
+      // another request rotated this token first and it has no open grace window (or the family was just
+      // revoked): a reuse
       await revokeFamily(ctx, request.familyId, 'reuse');
       throw refused('the refresh token was already used; every token of this sign-in is now revoked, sign the user in again');
     }
 
     const response: TokenResponse = {
       access_token: minted.accessToken,
-      token_type: 'Bearer',
+      token_type: request.dpopJkt ? 'DPoP' : 'Bearer',
       expires_in: minted.expiresIn,
       scope: request.grant.scope.join(' '),
       refresh_token: refreshToken,

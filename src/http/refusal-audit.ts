@@ -8,7 +8,7 @@ import { isStorableText } from '../domain/text.js';
 /** Parameters whose values are safe on the failure trail (never a code, secret, token, verifier or hint). */
 const SAFE_PARAMS = ['response_type', 'response_mode', 'scope', 'redirect_uri', 'post_logout_redirect_uri', 'grant_type', 'code_challenge_method', 'prompt', 'max_age', 'token_type_hint'] as const;
 /** Parameters that are only said to be present or absent. */
-const PRESENCE_PARAMS = ['code', 'code_verifier', 'code_challenge', 'state', 'nonce', 'client_secret', 'client_assertion', 'refresh_token', 'id_token_hint', 'token'] as const;
+const PRESENCE_PARAMS = ['code', 'code_verifier', 'code_challenge', 'state', 'nonce', 'client_secret', 'client_assertion', 'refresh_token', 'id_token_hint', 'token', 'request_uri'] as const;
 
 /**
  * The one hook behind the failure trail: a refused protocol request that names a registered app (its

@@ -11,6 +11,7 @@ import { registerUserinfo } from '../endpoints/userinfo/route.js';
 import { registerRevocation } from '../endpoints/revocation/route.js';
 import { registerIntrospection } from '../endpoints/introspection/route.js';
 import { registerAccount } from '../account/routes.js';
+import { registerPar } from '../endpoints/par/route.js';
 import { registerIssuerRoot } from '../endpoints/issuer-root/route.js';
 import { registerAssets } from './assets.js';
 import { registerAdminApi } from '../admin-api/routes.js';
@@ -32,6 +33,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerInteraction(issuer, ctx);
       registerEndSession(issuer, ctx);
       registerToken(issuer, ctx);
+      registerPar(issuer, ctx);
       registerUserinfo(issuer, ctx);
       registerRevocation(issuer, ctx);
       registerIntrospection(issuer, ctx);

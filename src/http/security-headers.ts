@@ -18,11 +18,13 @@ export function setBaseHeaders(reply: FastifyReply, hsts: string | undefined): v
 }
 
 /** Headers for server-rendered pages: strict CSP, no framing, never cached. */
-export function setPageHeaders(reply: FastifyReply, formActions: string[] = []): void {
+export function setPageHeaders(reply: FastifyReply, formActions: string[] = [], options: { scripts?: boolean } = {}): void {
   const formAction = ["'self'", ...formActions.map(cspSource)].join(' ');
+  // pages with passkeys run the two same-origin scripts under {issuer}/assets and fetch their options; no inline script, ever
+  const scripts = options.scripts ? "; script-src 'self'; connect-src 'self'" : '';
   reply.header(
     'Content-Security-Policy',
-    `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; style-src 'self'; img-src 'self' data:${scripts}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
   );
   reply.header('X-Frame-Options', 'DENY');
   reply.header('Cache-Control', 'no-store');

@@ -2,15 +2,14 @@ import type { Messages } from '../pages/messages/index.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { pageError } from '../errors/oauth-error.js';
-import { allowsUserKind } from '../domain/trusted-application.js';
 import { loadBoundInteraction } from './load.js';
-import { renderBlocked, renderLogin } from './render.js';
+import { renderLogin } from './render.js';
 import { attemptPassword } from '../authorization/password-attempt.js';
 import { readDeviceCookie } from '../authorization/device-cookie.js';
 import type { ThrottleLimit } from '../domain/throttle.js';
 import { interactionUrl } from '../authorization/sign-in.js';
 import { continueSignIn } from './finish-sign-in.js';
-import { refuseOtherAccount } from './hinted-account.js';
+import { refuseAfterFirstFactor } from './first-factor-checks.js';
 
 export const INVALID_CREDENTIALS = 'Invalid login or password.';
 const MAX_LOGIN_LENGTH = 200;
@@ -50,21 +49,8 @@ export async function submitLogin(
   }
   if (attempt.kind === 'failed') return renderLogin(ctx, reply, bound, { status: 401, login, error: (m) => m.login.invalid });
   const { user } = attempt;
-  if (!user.enabled) {
-    ctx.log.info({ event: 'login_refused', reason: 'user_disabled', clientId: app.clientId, userId: user.id }, 'sign-in refused');
-    return renderBlocked(ctx, reply, bound, (m) => m.blocked.disabled);
-  }
-  const otherAccount = refuseOtherAccount(ctx, reply, bound, user);
-  if (otherAccount) return otherAccount;
-  if (!allowsUserKind(app, user.kind)) {
-    ctx.log.info({ event: 'login_refused', reason: 'user_kind', clientId: app.clientId, userId: user.id }, 'sign-in refused');
-    return renderBlocked(
-      ctx,
-      reply,
-      bound,
-      (m) => m.blocked.userKind(app.displayName, user.kind),
-    );
-  }
+  const refused = refuseAfterFirstFactor(ctx, reply, bound, user);
+  if (refused) return refused;
   return continueSignIn(ctx, request, reply, bound, user, ['pwd']);
 }
 

@@ -10,11 +10,12 @@ import { secondFactorPage } from '../pages/second-factor-page.js';
 import { totpEnrolmentPage } from '../pages/totp-enrolment-page.js';
 import { recoveryCodesPage } from '../pages/recovery-codes-page.js';
 import { interactionPath } from '../authorization/sign-in.js';
+import { passkeyEnrolmentForm, passkeySecondFactorForm, passkeysAvailable } from './passkey-forms.js';
 import { pageText, requestMessages, type PageText } from '../http/page-language.js';
 import type { Messages } from '../pages/messages/index.js';
 
-function send(reply: FastifyReply, status: number, bound: BoundInteraction, body: string): FastifyReply {
-  setPageHeaders(reply, [bound.interaction.request.redirectUri]);
+function send(reply: FastifyReply, status: number, bound: BoundInteraction, body: string, scripts = false): FastifyReply {
+  setPageHeaders(reply, [bound.interaction.request.redirectUri], { scripts });
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
@@ -36,9 +37,10 @@ export function renderSecondFactor(
   reply: FastifyReply,
   bound: BoundInteraction,
   user: User,
-  options: { status?: number; error?: PageText } = {},
+  options: { status?: number; error?: PageText; passkey?: boolean; passkeyOnly?: boolean } = {},
 ): FastifyReply {
   const m = messagesOf(reply, bound);
+  const passkey = (options.passkey === true || options.passkeyOnly === true) && passkeysAvailable(ctx);
   return send(
     reply,
     options.status ?? 200,
@@ -53,7 +55,11 @@ export function renderSecondFactor(
       login: user.login,
       error: pageText(options.error, m),
       messages: m,
+      codes: options.passkeyOnly !== true,
+      lead: options.passkeyOnly ? `${bound.app.displayName} asks for a passkey.` : undefined,
+      alternatives: passkey ? passkeySecondFactorForm(ctx, bound) : undefined,
     }),
+    passkey,
   );
 }
 
@@ -80,9 +86,10 @@ export function renderTotpEnrolment(
       qrSvg: enrolment.qrSvg,
       secret: enrolment.secret,
       error: pageText(options.error, m),
-      leave: cancelForm(ctx, bound, m),
+      leave: passkeysAvailable(ctx) ? html`${passkeyEnrolmentForm(ctx, bound)}${cancelForm(ctx, bound, m)}` : cancelForm(ctx, bound, m),
       messages: m,
     }),
+    passkeysAvailable(ctx),
   );
 }
 

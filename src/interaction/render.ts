@@ -8,11 +8,12 @@ import { loginPage } from '../pages/login-page.js';
 import { consentPage } from '../pages/consent-page.js';
 import { blockedPage } from '../pages/blocked-page.js';
 import { interactionPath } from '../authorization/sign-in.js';
+import { passkeySignInForm, passkeysAvailable } from './passkey-forms.js';
 import { pageText, requestMessages, type PageText } from '../http/page-language.js';
 
-function send(reply: FastifyReply, status: number, redirectUri: string, body: string): FastifyReply {
+function send(reply: FastifyReply, status: number, redirectUri: string, body: string, scripts = false): FastifyReply {
   // the redirect that follows a form submission must be allowed by form-action (Chromium enforces it)
-  setPageHeaders(reply, [redirectUri]);
+  setPageHeaders(reply, [redirectUri], { scripts });
   return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
@@ -23,6 +24,7 @@ export function renderLogin(
   options: { status?: number; login?: string; error?: PageText; notice?: PageText } = {},
 ): FastifyReply {
   const { interaction, app, csrf } = bound;
+  const passkeys = passkeysAvailable(ctx);
   const m = requestMessages(reply.request, interaction.request.uiLocales);
   return send(
     reply,
@@ -39,7 +41,9 @@ export function renderLogin(
       error: pageText(options.error, m),
       notice: pageText(options.notice, m),
       messages: m,
+      passkey: passkeys ? passkeySignInForm(ctx, bound) : undefined,
     }),
+    passkeys,
   );
 }
 

@@ -12,6 +12,7 @@ import { issueRecoveryCodes } from '../second-factors/recovery-codes.js';
 import { loadBoundInteraction, type BoundInteraction } from './load.js';
 import { renderRecoveryCodes, renderSecondFactor, renderTotpEnrolment } from './render-second-factor.js';
 import { continueSignIn, establishSession, nextStep } from './finish-sign-in.js';
+import { passkeysAvailable } from './passkey-forms.js';
 
 type InteractionRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -22,7 +23,7 @@ const METHODS: readonly string[] = ['pwd', 'otp', 'hwk', 'swk'];
  * Who is between factors in this interaction: the user who passed the first factor, or the signed-in
  * user stepping up (then their session must still be live). Undefined when nobody is.
  */
-async function pendingUser(ctx: AppContext, bound: BoundInteraction): Promise<{ user: User; methods: AuthMethod[] } | undefined> {
+export async function pendingUser(ctx: AppContext, bound: BoundInteraction): Promise<{ user: User; methods: AuthMethod[] } | undefined> {
   const { interaction } = bound;
   if (interaction.pendingUserId === null || interaction.userId !== null) return undefined;
   const user = await ctx.store.users.getById(interaction.pendingUserId);
@@ -39,10 +40,12 @@ async function pendingUser(ctx: AppContext, bound: BoundInteraction): Promise<{ 
 export async function showSecondFactorStep(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction): Promise<FastifyReply | undefined> {
   const pending = await pendingUser(ctx, bound);
   if (!pending) return undefined;
+  const passkeys = await ctx.store.passkeys.countForUser(pending.user.id);
   if (levelFor(bound.app, bound.interaction.request, pending.user) === ACR.phr) {
+    if (passkeys > 0 && passkeysAvailable(ctx)) return renderSecondFactor(ctx, reply, bound, pending.user, { passkeyOnly: true });
     return renderBlocked(ctx, reply, bound, `${bound.app.displayName} asks for a passkey, and this account has none it can use here.`);
   }
-  if (pending.user.hasSecondFactor) return renderSecondFactor(ctx, reply, bound, pending.user);
+  if (pending.user.hasSecondFactor) return renderSecondFactor(ctx, reply, bound, pending.user, { passkey: passkeys > 0 });
   return renderTotpEnrolment(ctx, reply, bound, await startTotpEnrolment(ctx, pending.user));
 }
 
@@ -57,7 +60,9 @@ export async function submitSecondFactor(ctx: AppContext, request: InteractionRe
   const bound = await loadBoundInteraction(ctx, request, request.params.id, true);
   const { user, methods } = await requirePending(ctx, bound);
   const code = bound.form.get('code', (d) => pageError(d))?.trim();
-  if (!code) return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: (m) => m.secondFactor.missing });
+  // the page again keeps offering the user's passkeys
+  const passkey = (await ctx.store.passkeys.countForUser(user.id)) > 0;
+  if (!code) return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: (m) => m.secondFactor.missing, passkey });
   const attempt = await attemptSecondFactor(ctx, user, code, bound.app.clientId);
   if (attempt.kind === 'refused') {
     const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
@@ -65,10 +70,11 @@ export async function submitSecondFactor(ctx: AppContext, request: InteractionRe
     return renderSecondFactor(ctx, reply, bound, user, {
       status: 429,
       error: (m) => m.secondFactor.throttled(minutes),
+      passkey,
     });
   }
   if (attempt.kind === 'failed') {
-    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: (m) => m.secondFactor.wrong });
+    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: (m) => m.secondFactor.wrong, passkey });
   }
   return continueSignIn(ctx, request, reply, bound, user, amrOf([...methods, 'otp']));
 }

@@ -17,8 +17,9 @@ export async function showInteraction(
 ): Promise<FastifyReply> {
   const bound = await loadBoundInteraction(ctx, request, request.params.id, false);
   const { interaction } = bound;
-  const between = await showSecondFactorStep(ctx, reply, bound);
-  if (between) return between;
+  await showSecondFactorStep(ctx, reply, bound);
+  // a reply is thenable: what the step returns resolves to undefined once sent, so ask the reply itself
+  if (reply.sent) return reply;
   if (interaction.userId === null || interaction.sessionSid === null) {
     // someone is signed in but must sign in again (prompt=login, max_age, another user, or not allowed here)
     const live = await currentSession(ctx, request);

@@ -13,6 +13,8 @@ export interface LoginPageOptions {
   /** shown above the form (e.g. "Invalid login or password.") */
   error?: string;
   notice?: string;
+  /** "Sign in with a passkey" (a form the passkey script shows), when passkeys can work here */
+  passkey?: unknown;
   /** the page's language (default English) */
   messages?: Messages;
 }
@@ -37,6 +39,7 @@ ${o.error ? html`<p class="error" role="alert" id="login-error">${o.error}</p>` 
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${o.login ? ' autofocus' : ''}${o.error ? raw(' aria-describedby="login-error" aria-invalid="true"') : ''}>
 <button type="submit">${m.login.submit}</button>
 </form>
+${o.passkey ?? ''}
 <form method="post" action="${o.cancelAction}" class="secondary">
 <input type="hidden" name="csrf" value="${o.csrf}">
 <input type="hidden" name="reason" value="cancel">

@@ -14,6 +14,9 @@ export interface SecondFactorPageOptions {
   error?: string;
   /** extra ways in, rendered by the caller (e.g. "use a passkey") */
   alternatives?: unknown;
+  /** false when only a passkey will do (the app asked for a phishing-resistant sign-in) */
+  codes?: boolean;
+  lead?: string;
   /** the page's language (default English) */
   messages?: Messages;
 }
@@ -27,15 +30,15 @@ export function secondFactorPage(o: SecondFactorPageOptions): string {
     instanceName: o.instanceName,
     stylesheet: o.stylesheet,
     body: html`<h1>${m.secondFactor.title}</h1>
-<p class="lead">${m.secondFactor.lead(o.appName, o.login)}</p>
+<p class="lead">${m.secondFactor.lead(o.appName, o.login)}${o.lead ? html` ${o.lead}` : ''}</p>
 ${o.error ? html`<p class="error" role="alert" id="code-error">${o.error}</p>` : ''}
-<form method="post" action="${o.action}" class="stack">
+${o.codes === false ? '' : html`<form method="post" action="${o.action}" class="stack">
 <input type="hidden" name="csrf" value="${o.csrf}">
 <label for="code">${m.secondFactor.codeLabel}</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="20" autofocus aria-describedby="code-help${o.error ? ' code-error' : ''}"${o.error ? raw(' aria-invalid="true"') : ''}>
 <p class="hint" id="code-help">${m.secondFactor.codeHelp}</p>
 <button type="submit">${m.secondFactor.submit}</button>
-</form>
+</form>`}
 ${o.alternatives ?? ''}
 <form method="post" action="${o.cancelAction}" class="secondary">
 <input type="hidden" name="csrf" value="${o.csrf}">

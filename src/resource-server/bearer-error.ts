@@ -2,7 +2,7 @@
  * RFC 6750 section 3 errors. `status` and the `WWW-Authenticate` challenge are ready to send;
  * `description` is safe to show to the calling app's developer (never contains the token).
  */
-export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable' | 'invalid_dpop_proof';
 
 /** Marks BearerErrors, so `instanceof` also holds across two copies of this module (e.g. src and dist). */
 const BRAND = Symbol.for('trustgate.resource-server.BearerError');

@@ -1,12 +1,18 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { BearerError } from './bearer-error.js';
 import { extractBearerToken } from './bearer-header.js';
+import { checkDpopBinding, extractDpopToken, SeenProofs } from './dpop.js';
 import type { AccessToken, AccessTokenVerifier } from './verifier.js';
 
 export interface BearerAuthOptions {
   verifier: AccessTokenVerifier;
   /** the protection space named in WWW-Authenticate challenges (RFC 6750 3), e.g. "erp-api" */
   realm: string;
+  /**
+   * The API's public origin (e.g. "https://erp.example.com"), for the `htu` of DPoP proofs (RFC 9449);
+   * default: the request's protocol and Host header.
+   */
+  publicOrigin?: string;
 }
 
 export interface BearerAuth {
@@ -30,16 +36,24 @@ export function accessTokenOf(request: FastifyRequest): AccessToken {
  * contains the token.
  */
 export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
+  const seen = new SeenProofs();
   return {
     requireScope(...scopes) {
       return async function bearerPreHandler(request: FastifyRequest, reply: FastifyReply) {
         try {
-          const token = extractBearerToken({
+          const dpopToken = extractDpopToken(request.headers.authorization);
+          const token = dpopToken ?? extractBearerToken({
             authorization: request.headers.authorization,
             queryHasAccessToken: hasAccessTokenField(request.query),
             bodyHasAccessToken: hasAccessTokenField(request.body),
           });
-          verified.set(request, await options.verifier.verify(token, { scopes }));
+          const accessToken = await options.verifier.verify(token, { scopes });
+          const origin = options.publicOrigin ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`;
+          await checkDpopBinding({
+            token: accessToken, raw: token, scheme: dpopToken ? 'DPoP' : 'Bearer', proof: request.headers.dpop,
+            method: request.method, htu: `${origin}${request.url.split('?')[0]!.split('#')[0]}`, now: Date.now(), seen,
+          });
+          verified.set(request, accessToken);
         } catch (error) {
           if (!(error instanceof BearerError)) throw error;
           if (error.status === 503) {

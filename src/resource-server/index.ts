@@ -25,3 +25,10 @@ export {
 } from './revocation.js';
 export { INACTIVE_DESCRIPTION } from './introspection.js';
 export { createBearerAuth, accessTokenOf, type BearerAuth, type BearerAuthOptions } from './fastify.js';
+export {
+  requireAcr,
+  acrSatisfies,
+  insufficientUserAuthenticationChallenge,
+  TRUSTGATE_ACR_LEVELS,
+  type RequireAcrOptions,
+} from './acr.js';

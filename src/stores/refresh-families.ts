@@ -7,9 +7,18 @@ export interface RefreshFamiliesStore {
   find(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamily } | undefined>;
   /**
    * Rotation, atomically: claims the presented token (only while unconsumed and its family, `next.familyId`,
-   * is not revoked) and inserts its successor. False, with nothing written, when another request won.
+   * is not revoked), records until when it may be presented again (`graceUntil`, null: never), retires every
+   * other live token of the family (siblings issued within a grace window), closes every earlier grace
+   * window of the family, and inserts the successor — after it, the successor is the family's only live
+   * token. False, with nothing written, when another request won. A family's rotations run one at a time.
    */
-  rotate(presentedHash: string, next: RefreshTokenRecord, at: number): Promise<boolean>;
+  rotate(presentedHash: string, next: RefreshTokenRecord, at: number, graceUntil?: number | null): Promise<boolean>;
+  /**
+   * The reuse grace window, atomically: when the presented token of `next.familyId` (a live family) was
+   * rotated and its window (`graceUntil`, set by `rotate`) is still open at `at`, inserts `next` as a
+   * sibling of the family's live token(s). False, with nothing written, otherwise.
+   */
+  reissueWithinGrace(presentedHash: string, next: RefreshTokenRecord, at: number): Promise<boolean>;
   /**
    * Revokes a family: no token of it refreshes again, and every unexpired access token issued in it goes
    * onto the deny list. Idempotent and atomic.

@@ -24,6 +24,6 @@ export interface SecondFactorsStore {
   /** Uses one recovery code: true for exactly one caller, once. */
   useRecoveryCode(userId: string, codeHash: string, now: number): Promise<boolean>;
   recoveryCodesLeft(userId: string): Promise<number>;
-  /** Removes every second factor of the user (TOTP and recovery codes); returns how many records went. */
+  /** Removes every second factor of the user (TOTP, recovery codes and passkeys); returns how many records went. */
   removeAll(userId: string): Promise<number>;
 }

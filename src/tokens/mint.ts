@@ -28,13 +28,15 @@ type MintingApp = Pick<TrustedApplication, 'accessTokenLifetime' | 'accessTokenS
 export async function mintTokens(
   ctx: AppContext,
   grant: TokenGrant,
-  options: { app: MintingApp; nonce: string | null },
+  options: { app: MintingApp; nonce: string | null; dpopJkt?: string | undefined },
 ): Promise<MintedTokens> {
   const lifetime = options.app.accessTokenLifetime;
   const algs = tokenSigningAlgs(options.app, ctx.config.signingAlg);
   const iat = Math.floor(ctx.now() / 1000);
   const jti = randomId();
   const claims = accessTokenClaims(grant, { issuer: ctx.config.issuer, audiences: await tokenAudiences(ctx, grant.scope), jti, iat, lifetime });
+  // RFC 9449 6.1: bound to the key of the DPoP proof
+  if (options.dpopJkt) claims.cnf = { jkt: options.dpopJkt };
   const accessToken = await sign(claims, 'at+jwt', await ctx.keys.current(algs.accessToken));
   let idToken: string | undefined;
   if (grant.scope.includes('openid')) {

@@ -14,15 +14,16 @@ export function startPruning(ctx: AppContext): () => void {
   return startPeriodicTask(ctx, 'pruning expired token records', EVERY_MS, () => pruneOnce(ctx));
 }
 
-export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number; revocationEvents: number; assertions: number }> {
+export async function pruneOnce(ctx: AppContext): Promise<{ codes: number; revoked: number; families: number; revocationEvents: number; assertions: number; pushed: number }> {
   const now = ctx.now();
   const codes = await ctx.store.codes.pruneExpired(now - CODE_REPLAY_WINDOW_MS, BATCH);
   const revoked = await ctx.store.revokedTokens.pruneExpired(now, BATCH);
   const families = await ctx.store.refresh.pruneExpired(now, BATCH);
   const revocationEvents = await ctx.store.revocationEvents.pruneExpired(now, BATCH);
   const assertions = await ctx.store.clientAssertions.pruneExpired(now, BATCH);
-  if (codes + revoked + families + revocationEvents + assertions > 0) {
-    ctx.log.debug({ codes, revoked, families, revocationEvents, assertions }, 'pruned expired token records');
+  const pushed = (await ctx.store.pushedRequests.pruneExpired(now, BATCH)) + (await ctx.store.dpopProofs.pruneExpired(now, BATCH));
+  if (codes + revoked + families + revocationEvents + assertions + pushed > 0) {
+    ctx.log.debug({ codes, revoked, families, revocationEvents, assertions, pushed }, 'pruned expired token records');
   }
-  return { codes, revoked, families, revocationEvents, assertions };
+  return { codes, revoked, families, revocationEvents, assertions, pushed };
 }

@@ -47,6 +47,10 @@ describeEachDatabase('CLI: trustgate api', (database) => {
     succeeded(shown);
     assert.match(shown.stdout, /^Audience: +https:\/\/erp\.example\.com\/api\nName: +ERP API\nScopes: +erp\.read erp\.write\n/);
     assert.ok(!shown.stdout.includes(created.generatedSecret));
+    const trail = json<Array<{ action: string; actor: string; target: unknown }>>(await cli('audit', '--action', 'api_created', '--json'));
+    assert.equal(trail.length, 1);
+    assert.match(trail[0]!.actor, /^cli:/);
+    assert.ok(!JSON.stringify(trail).includes(created.generatedSecret));
   });
 
   it('api create --secret-stdin reads the secret; too short is refused', async () => {

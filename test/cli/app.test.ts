@@ -251,6 +251,38 @@ describeEachDatabase('CLI: trustgate app', (database) => {
     succeeded(await cli('app', 'delete', 'algs.example/app'));
   });
 
+  it('--refresh-reuse-grace sets the app\'s refresh reuse grace window; `default` follows REFRESH_REUSE_GRACE_SECONDS', async () => {
+    const created = json<{ app: AppJson & { refreshReuseGraceSeconds: number | null } }>(
+      await cli(
+        'app', 'create', 'grace.example/app', '--name', 'Grace', '--type', 'public', '--redirect-uri', 'https://grace.example.com/cb',
+        '--refresh-reuse-grace', '10', '--json',
+      ),
+    );
+    assert.equal(created.app.refreshReuseGraceSeconds, 10);
+    assert.match((await cli('app', 'show', 'grace.example/app')).stdout, /\nRefresh reuse grace: +10 s/);
+    const off = json<{ app: { refreshReuseGraceSeconds: number | null } }>(await cli('app', 'update', 'grace.example/app', '--refresh-reuse-grace', '0', '--json'));
+    assert.equal(off.app.refreshReuseGraceSeconds, 0);
+    const back = json<{ app: { refreshReuseGraceSeconds: number | null } }>(await cli('app', 'update', 'grace.example/app', '--refresh-reuse-grace', 'default', '--json'));
+    assert.equal(back.app.refreshReuseGraceSeconds, null);
+    assert.match((await cli('app', 'show', 'grace.example/app')).stdout, /\nRefresh reuse grace: +REFRESH_REUSE_GRACE_SECONDS\n/);
+    failedWith(
+      await cli('app', 'update', 'grace.example/app', '--refresh-reuse-grace', '301'),
+      'trustgate: the refresh-token reuse grace window must be a whole number of seconds between 0 and 300, got 301',
+    );
+    succeeded(await cli('app', 'delete', 'grace.example/app'));
+  });
+
+  it('--require-par and --require-dpop are shown and can be switched off again', async () => {
+    const created = json<{ app: { requirePar: boolean; requireDpop: boolean } }>(
+      await cli('app', 'create', 'strict.example/app', '--name', 'Strict', '--type', 'public', '--redirect-uri', 'https://strict.example.com/cb', '--require-par', '--require-dpop', '--json'),
+    );
+    assert.deepEqual([created.app.requirePar, created.app.requireDpop], [true, true]);
+    assert.match((await cli('app', 'show', 'strict.example/app')).stdout, /\nPushed requests \(PAR\): +required\nDPoP: +required\n/);
+    const relaxed = json<{ app: { requirePar: boolean; requireDpop: boolean } }>(await cli('app', 'update', 'strict.example/app', '--no-require-par', '--no-require-dpop', '--json'));
+    assert.deepEqual([relaxed.app.requirePar, relaxed.app.requireDpop], [false, false]);
+    succeeded(await cli('app', 'delete', 'strict.example/app'));
+  });
+
   it('app disable and enable flip the kill switch', async () => {
     const disabled = await cli('app', 'disable', 'my.trusted.app/first');
     succeeded(disabled);

@@ -58,7 +58,7 @@ describeEachDatabase('CLI: trustgate export, apply and app lint', (database) => 
       clientType: 'confidential',
       loginRedirectUris: ['https://new.example.com/cb'],
       scopes: 'read',
-      secrets: [{ secretFrom: { env: 'NEW_APP_SECRET' } }],
+      secrets: [{ secretFrom: { env: 'NEW_APP_SECRET' }, description: 'initial' }],
     });
     const file = path.join(dir, 'changed.yaml');
     writeFileSync(file, stringify(doc));
@@ -92,7 +92,7 @@ describeEachDatabase('CLI: trustgate export, apply and app lint', (database) => 
     const store = await openStore(env.DATABASE_URL!);
     try {
       assert.equal((await store.apps.get('spa.app'))!.displayName, 'Customer SPA');
-      assert.ok((await store.apps.listSecrets('new.app')).some((s) => s.secretHash === sha256(NEW_SECRET)));
+      assert.ok((await store.apps.listSecrets('new.app')).some((s) => s.secretHash === sha256(NEW_SECRET) && s.description === 'initial'));
       const web = await store.apps.listSecrets('web.app');
       assert.ok(web.some((s) => s.secretHash === sha256(FILE_SECRET) && s.description === 'rotated'));
       assert.ok(web.some((s) => s.secretHash === sha256(webSecret) && s.revokedAt === null), 'secrets not in the file stay');
@@ -107,6 +107,23 @@ describeEachDatabase('CLI: trustgate export, apply and app lint', (database) => 
     succeeded(again);
     assert.equal(again.stdout, '= app spa.app unchanged\n= app web.app unchanged\n= app new.app unchanged\nNo changes.\n');
     assert.equal(await auditCount(), before);
+  });
+
+  it('registered APIs are in the file too: created with a referenced secret, exported, changed, and a second apply is a no-op', async () => {
+    const file = path.join(dir, 'apis.yaml');
+    writeFileSync(file, 'version: 1\napis:\n  - audience: erp-api\n    displayName: ERP API\n    scopes: [erp.read]\n    secrets:\n      - secretFrom: { env: API_SECRET }\napps: []\n');
+    const apiEnv = { ...env, API_SECRET: 'an-api-secret-from-the-environment-0123456' };
+    const created = await runCli(['apply', '-f', file], { env: apiEnv });
+    succeeded(created);
+    assert.equal(created.stdout, '+ create API erp-api\n    displayName: "ERP API"\n    scopes: ["erp.read"]\n    secret from environment variable API_SECRET\nApplied: 1 created, 0 updated, 0 secrets added, 0 unchanged.\n');
+    const exported = parse((await cli('export')).stdout) as { apis: unknown[] };
+    assert.deepEqual(exported.apis, [{ audience: 'erp-api', displayName: 'ERP API', scopes: ['erp.read'] }]);
+    assert.equal((await runCli(['apply', '-f', file], { env: apiEnv })).stdout, '= API erp-api unchanged\nNo changes.\n');
+    writeFileSync(file, 'version: 1\napis:\n  - audience: erp-api\n    scopes: [erp.read, erp.write]\napps: []\n');
+    const changed = await cli('apply', '-f', file);
+    succeeded(changed);
+    assert.equal(changed.stdout, '~ update API erp-api\n    scopes: ["erp.read"] → ["erp.read","erp.write"]\nApplied: 0 created, 1 updated, 0 secrets added, 0 unchanged.\n');
+    assert.equal((await cli('apply', '-f', file)).stdout, '= API erp-api unchanged\nNo changes.\n');
   });
 
   it('refuses secrets written into the file, unresolvable references and unknown fields, changing nothing', async () => {
@@ -126,6 +143,12 @@ describeEachDatabase('CLI: trustgate export, apply and app lint', (database) => 
     failedWith(await cli('apply', '-f', write('unknown.yaml', 'version: 1\napps:\n  - clientId: web.app\n    colour: blue\n')), /^trustgate: unknown field apps\[0\]\.colour/);
     failedWith(await cli('apply', '-f', write('builtin.yaml', 'version: 1\napps:\n  - clientId: urn:trustgate:account\n    displayName: Mine\n')), /built into Trustgate/);
     failedWith(await cli('apply', '-f', write('bad.yaml', 'version: [1\n')), /^trustgate: the file is not valid YAML/);
+    // a valid change before a refused app: the whole file is checked first, so nothing changes (dry run or not)
+    const refused = write('refused.yaml', 'version: 1\napps:\n  - clientId: spa.app\n    displayName: Renamed\n  - clientId: broken.app\n    displayName: Broken\n    clientType: public\n    loginRedirectUris: [not-a-uri]\n');
+    for (const extra of [['--dry-run'], []]) {
+      const result = await cli('apply', '-f', refused, ...extra);
+      failedWith(result, /^trustgate: apps\[1\] \(broken\.app\): /);
+    }
     assert.equal((await cli('export')).stdout, exportedBefore);
   });
 

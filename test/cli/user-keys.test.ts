@@ -193,12 +193,16 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
     succeeded(required);
     assert.equal(required.stdout, 'jane must use a second factor at every sign-in.\n');
     assert.deepEqual(json<{ login: string; required: boolean; totp: boolean; recoveryCodesLeft: number }>(await cli('user', 'mfa', 'show', 'jane', '--json')), {
-      login: 'jane', required: true, totp: false, recoveryCodesLeft: 0,
+      login: 'jane', required: true, totp: false, recoveryCodesLeft: 0, passkeys: [],
     });
     const store = await openStore(env.DATABASE_URL!);
     try {
       const jane = (await store.users.getByLogin('jane'))!;
       await store.secondFactors.replaceRecoveryCodes(jane.id, ['a', 'b'], Date.now());
+      await store.passkeys.add({
+        id: 'cred-jane', userId: jane.id, publicKey: 'pk', counter: 0, transports: ['usb'], backedUp: false, name: 'YubiKey',
+        createdAt: Date.UTC(2026, 0, 2), lastUsedAt: null,
+      });
       await store.sessions.insert({
         idHash: 'mfa-reset-session', sid: 'sid-mfa', userId: jane.id, authTime: 1, amr: ['pwd'], createdAt: Date.now(),
         lastSeenAt: Date.now(), expiresAt: Date.now() + 3_600_000, endedAt: null,
@@ -207,12 +211,17 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
       await store.close();
     }
     assert.match((await cli('user', 'mfa', 'show', 'jane')).stdout, /Recovery codes left: +2/);
+    assert.match((await cli('user', 'mfa', 'show', 'jane')).stdout, /Passkeys: +YubiKey \(hwk\)/);
+    assert.deepEqual(json<{ passkeys: unknown[] }>(await cli('user', 'mfa', 'show', 'jane', '--json')).passkeys, [
+      { name: 'YubiKey', method: 'hwk', createdAt: '2026-01-02T00:00:00.000Z', lastUsedAt: null },
+    ]);
     const reset = await cli('user', 'mfa', 'reset', 'jane');
     succeeded(reset);
-    assert.equal(reset.stdout, 'Removed the second factors of jane (2 records); their sessions ended.\n');
+    assert.equal(reset.stdout, 'Removed the second factors of jane (3 records); their sessions ended.\n');
     const after = await openStore(env.DATABASE_URL!);
     try {
       assert.notEqual((await after.sessions.get('mfa-reset-session'))!.endedAt, null, 'the session ended');
+      assert.deepEqual(await after.passkeys.listForUser((await after.users.getByLogin('jane'))!.id), [], 'the passkeys are gone');
     } finally {
       await after.close();
     }

@@ -22,10 +22,11 @@ export interface SignInServer extends TestServer {
  * users, read update), spa.app (public, community and internal users, loopback redirect),
  * alice (internal), carol (community), and no-consent.app (consent not required).
  */
-export async function startSignInServer(databaseUrl: string, env: Record<string, string> = {}): Promise<SignInServer> {
+export async function startSignInServer(databaseUrl: string, env: Record<string, string> = {}, options: { hostName?: string } = {}): Promise<SignInServer> {
   let offset = 0;
   const server = await startTestServer({
     databaseUrl,
+    hostName: options.hostName,
     env: { ...FAST_ARGON2, INSTANCE_NAME: 'Acme ERP', ...env },
     now: () => Date.now() + offset,
   });

@@ -118,7 +118,8 @@ describeEachDatabase('seed "Common Errors": each row reproduced', (database) => 
     const tokens = await token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
     const rotated = await token({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token });
     assert.equal(rotated.status, 200);
-    // revoked (already rotated)
+    // revoked (already rotated, presented after the reuse grace window)
+    clock.advance(31);
     const reused = await token({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token });
     assert.equal(reused.body.error, 'invalid_grant');
     assert.ok(reused.body.error_description.startsWith('refresh token is expired or invalid'), reused.body.error_description);

@@ -7,6 +7,7 @@ import { postForm, setupTokenWorld, type TokenWorld } from '../support/token-hel
 import { TestBrowser, getAuthorizationCode, pkcePair } from '../support/browser.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp, type RunningApp } from '../../src/app.js';
+import { AppService } from '../../src/admin/app-service.js';
 import { MAIN } from '../cli/spawn-server.js';
 import { ROOT } from '../support/build.js';
 
@@ -115,7 +116,29 @@ describe('concurrency across two server processes sharing PostgreSQL', { skip: p
     }
   });
 
-  it('two simultaneous refreshes of one token on two nodes: exactly one wins, and the family is revoked', async () => {
+  it('two simultaneous refreshes of one token on two nodes: both succeed within the reuse grace window, and the family goes on from one token', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const { code, verifier } = await signInAt(nodeA!);
+      const tokens = await postForm(`${nodeB!.base}/connect/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier }, auth());
+      assert.equal(tokens.status, 200);
+      const params = { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token };
+      const results = await Promise.all([
+        postForm(`${nodeA!.base}/connect/token`, params, auth()),
+        postForm(`${nodeB!.base}/connect/token`, params, auth()),
+      ]);
+      assert.deepEqual(results.map((r) => r.status), [200, 200], `round ${round}: ${JSON.stringify(results.map((r) => r.body))}`);
+      assert.notEqual(results[0]!.body.refresh_token, results[1]!.body.refresh_token);
+      // either tab's token refreshes on; the other sibling is retired by that rotation
+      const next = await postForm(`${nodeB!.base}/connect/token`, { grant_type: 'refresh_token', refresh_token: results[round % 2]!.body.refresh_token }, auth());
+      assert.equal(next.status, 200, JSON.stringify(next.body));
+      const sibling = await postForm(`${nodeA!.base}/connect/token`, { grant_type: 'refresh_token', refresh_token: results[(round + 1) % 2]!.body.refresh_token }, auth());
+      assert.equal(sibling.body.error, 'invalid_grant', 'a retired sibling is a reuse');
+    }
+  });
+
+  it('with the app\'s window switched off (refreshReuseGraceSeconds 0): exactly one wins, and the family is revoked', async () => {
+    await new AppService(seeder.ctx).update(world.web.clientId, { refreshReuseGraceSeconds: 0 });
+    try {
     for (let round = 0; round < ROUNDS; round++) {
       const { code, verifier } = await signInAt(nodeA!);
       const tokens = await postForm(`${nodeB!.base}/connect/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier }, auth());
@@ -133,6 +156,9 @@ describe('concurrency across two server processes sharing PostgreSQL', { skip: p
       // the loser presented a rotated token: reuse, so the winner's new token is revoked too
       const next = await postForm(`${nodeA!.base}/connect/token`, { grant_type: 'refresh_token', refresh_token: winners[0]!.body.refresh_token }, auth());
       assert.equal(next.body.error, 'invalid_grant');
+    }
+    } finally {
+      await new AppService(seeder.ctx).update(world.web.clientId, { refreshReuseGraceSeconds: null });
     }
   });
 });
@@ -168,7 +194,23 @@ describeEachDatabase('concurrency within one node', (database) => {
     });
   }
 
-  it('eight simultaneous refreshes of one token: exactly one wins', async () => {
+  it('eight simultaneous refreshes of one token: all succeed within the reuse grace window (REFRESH_REUSE_GRACE_SECONDS default)', async () => {
+    const { verifier, challenge } = pkcePair();
+    const { code } = await getAuthorizationCode(new TestBrowser(), server.issuer, {
+      response_type: 'code', client_id: world.other.clientId, redirect_uri: CALLBACK, scope: 'openid offline_access read',
+      state: 's', code_challenge: challenge, code_challenge_method: 'S256',
+    }, { login: world.user.login, password: world.user.password });
+    const auth = { basic: { clientId: world.other.clientId, secret: world.other.secret } };
+    const tokens = await postForm(`${server.issuer}/connect/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier }, auth);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token }, auth)),
+    );
+    assert.deepEqual(results.map((r) => r.status), Array(8).fill(200), JSON.stringify(results.map((r) => r.body)));
+    assert.equal(new Set(results.map((r) => r.body.refresh_token)).size, 8);
+  });
+
+  it('eight simultaneous refreshes of one token, window switched off for the app: exactly one wins', async () => {
+    await new AppService(server.app.ctx).update(world.web.clientId, { refreshReuseGraceSeconds: 0 });
     const { verifier, challenge } = pkcePair();
     const { code } = await getAuthorizationCode(new TestBrowser(), server.issuer, {
       response_type: 'code', client_id: world.web.clientId, redirect_uri: CALLBACK, scope: 'openid offline_access read',

@@ -62,7 +62,7 @@ describeEachDatabase('discovery and JWKS under a path issuer', (database) => {
   it('advertises nothing it does not implement', async () => {
     const doc = (await (await fetch(discoveryUrl())).json()) as Record<string, unknown>;
     for (const absent of ['frontchannel_logout_supported', 'backchannel_logout_supported', 'registration_endpoint',
-      'request_object_signing_alg_values_supported', 'pushed_authorization_request_endpoint',
+      'request_object_signing_alg_values_supported',
       'userinfo_signing_alg_values_supported', 'check_session_iframe']) {
       assert.equal(doc[absent], undefined, `${absent} must not be advertised`);
     }
@@ -73,7 +73,7 @@ describeEachDatabase('discovery and JWKS under a path issuer', (database) => {
   it('puts every advertised URL under the issuer path', async () => {
     const doc = (await (await fetch(discoveryUrl())).json()) as Record<string, unknown>;
     const urls = Object.entries(doc).filter(([key]) => key.endsWith('_endpoint') || key === 'jwks_uri');
-    assert.equal(urls.length, 8); // with the revocation feed (registered APIs)
+    assert.equal(urls.length, 9); // with the revocation feed (registered APIs) and PAR
     for (const [key, value] of urls) {
       assert.ok(String(value).startsWith(`${server.issuer}/`), `${key} = ${String(value)} is under ${server.issuer}`);
     }

@@ -144,6 +144,11 @@ describeEachDatabase('reference tokens: issue, introspect, use at an API, revoke
     const bobs = await tokens().list({ user: 'bob' });
     assert.equal(bobs.length, 1);
     assert.equal(bobs[0]!.createdBy, 'user');
+    const audited = await ctx().store.auditEvents.query({ action: 'reference_token_created', userId: bobs[0]!.userId });
+    assert.equal(audited.events.length, 1);
+    assert.equal(audited.events[0]!.actor, `user:${bobs[0]!.userId}`, 'the user made it, on the account page');
+    assert.equal(audited.events[0]!.targetId, bobs[0]!.id);
+    assert.ok(!JSON.stringify(audited.events).includes(value), 'the token value is not in the trail');
     // alice cannot revoke bob's token with her own session (it is not hers)
     const aliceBrowser = new TestBrowser();
     const alicePage = await signInToAccount(server, aliceBrowser, 'alice', PASSWORD);

@@ -99,7 +99,8 @@ describeEachDatabase('interop: oidc-client-ts SPA in Chromium', (database) => {
     const res = await fetch(`${env.api.url}/api/me`, { headers: { authorization: `Bearer ${renewed.access_token}` } });
     assert.equal(res.status, 200);
 
-    // the superseded refresh token no longer works
+    // the superseded refresh token no longer works once the reuse grace window (30 s) is over
+    env.clock.advance(31);
     const reuse = await fetch(`${env.server.issuer}/connect/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
 import { describeEachDatabase } from '../support/databases.js';
 import { aFamily, aToken, race, startSecondNode, useStores, wins } from './support.js';
 
@@ -153,5 +153,107 @@ describeEachDatabase('store contract: refresh families', (database) => {
       await store().refresh.insertFamily(aFamily(`reborn-${i}`), aToken(`old-${i}-0`, `reborn-${i}`));
     }
     assert.equal(await stored(['old-1-0', 'old-1-1', 'old-2-0', 'old-2-1', 'old-3-0', 'old-3-1']), 6);
+  });
+  describe('reuse grace window', () => {
+    const T0 = 1_700_000_100_000;
+    const live = async (family: string, hashes: readonly string[]) => {
+      const found = await Promise.all(hashes.map((hash) => store().refresh.find(hash)));
+      return found.filter((f) => f && f.family.id === family && f.token.consumedAt === null).map((f) => f!.token.tokenHash);
+    };
+
+    it('rotate records graceUntil; within it reissueWithinGrace adds siblings, at its end nothing', async () => {
+      await store().refresh.insertFamily(aFamily('g'), aToken('g-0', 'g'));
+      assert.equal(await store().refresh.rotate('g-0', aToken('g-1', 'g'), T0, T0 + 30_000), true);
+      assert.deepEqual((await store().refresh.find('g-0'))!.token, aToken('g-0', 'g', { consumedAt: T0, graceUntil: T0 + 30_000 }));
+      assert.equal(await store().refresh.reissueWithinGrace('g-0', aToken('g-1b', 'g'), T0 + 29_999), true);
+      assert.equal(await store().refresh.reissueWithinGrace('g-0', aToken('g-1c', 'g'), T0 + 30_000), false, 'the window is half-open');
+      assert.equal(await store().refresh.find('g-1c'), undefined, 'nothing written');
+      assert.deepEqual(await live('g', ['g-0', 'g-1', 'g-1b', 'g-1c']), ['g-1', 'g-1b']);
+      // an unrotated token, another family's successor, a token without a window: nothing
+      assert.equal(await store().refresh.reissueWithinGrace('g-1', aToken('g-x', 'g'), T0 + 1), false);
+      await store().refresh.insertFamily(aFamily('g-other'), aToken('g-other-0', 'g-other'));
+      assert.equal(await store().refresh.reissueWithinGrace('g-0', aToken('g-y', 'g-other'), T0 + 1), false);
+      assert.equal(await stored(['g-x', 'g-y']), 0);
+    });
+
+    it('rotating any sibling retires the others and closes every earlier window: one live token again', async () => {
+      await store().refresh.insertFamily(aFamily('s'), aToken('s-0', 's'));
+      await store().refresh.rotate('s-0', aToken('s-1', 's'), T0, T0 + 30_000);
+      await store().refresh.reissueWithinGrace('s-0', aToken('s-1b', 's'), T0 + 1);
+      assert.equal(await store().refresh.rotate('s-1b', aToken('s-2', 's'), T0 + 2, T0 + 30_002), true);
+      assert.deepEqual(await live('s', ['s-0', 's-1', 's-1b', 's-2']), ['s-2']);
+      const retired = (await store().refresh.find('s-1'))!.token;
+      assert.deepEqual([retired.consumedAt, retired.graceUntil], [T0 + 2, null], 'a retired sibling has no window');
+      assert.equal((await store().refresh.find('s-0'))!.token.graceUntil, null, 's-0\'s window closed by the later rotation');
+      assert.equal(await store().refresh.reissueWithinGrace('s-0', aToken('s-late', 's'), T0 + 3), false);
+      assert.equal(await store().refresh.reissueWithinGrace('s-1', aToken('s-late2', 's'), T0 + 3), false);
+      assert.equal(await store().refresh.reissueWithinGrace('s-1b', aToken('s-2b', 's'), T0 + 3), true, 's-1b\'s own window is open');
+      assert.equal(await store().refresh.rotate('s-1', aToken('s-never', 's'), T0 + 3, T0 + 30_003), false, 'a retired sibling is consumed');
+    });
+
+    it('a revoked family re-issues nothing, even within a window', async () => {
+      await store().refresh.insertFamily(aFamily('gr'), aToken('gr-0', 'gr'));
+      await store().refresh.rotate('gr-0', aToken('gr-1', 'gr'), T0, T0 + 30_000);
+      await store().refresh.revokeFamily('gr', T0 + 1, 'reuse');
+      assert.equal(await store().refresh.reissueWithinGrace('gr-0', aToken('gr-2', 'gr'), T0 + 2), false);
+      assert.equal(await store().refresh.find('gr-2'), undefined);
+    });
+
+    it('two nodes: a rotation raced by re-issues and a sibling\'s rotation leaves exactly one live token', async () => {
+      const node = await startSecondNode(database().url);
+      try {
+        for (let round = 0; round < 3; round++) {
+          const f = `gn-${round}`;
+          await store().refresh.insertFamily(aFamily(f), aToken(`${f}-0`, f));
+          // everyone presents the same token at once: one rotation wins, the rest arrive within its window
+          const theirs = Array.from({ length: 5 }, (_, i) => aToken(`${f}-theirs-${i}`, f));
+          const mine = Array.from({ length: 5 }, (_, i) => aToken(`${f}-mine-${i}`, f));
+          const [theirRotations, myRotations] = await Promise.all([
+            node.rotate(`${f}-0`, theirs, T0, T0 + 30_000),
+            race(5, (i) => store().refresh.rotate(`${f}-0`, mine[i]!, T0, T0 + 30_000)),
+          ]);
+          assert.deepEqual(theirRotations.filter((r) => typeof r === 'string'), [], 'no rotation failed');
+          assert.equal(wins([...theirRotations, ...myRotations].map((r) => r === true)), 1, `round ${round}: one rotation`);
+          const graceTheirs = Array.from({ length: 5 }, (_, i) => aToken(`${f}-gt-${i}`, f));
+          const graceMine = Array.from({ length: 5 }, (_, i) => aToken(`${f}-gm-${i}`, f));
+          const [theirGrace, myGrace] = await Promise.all([
+            node.reissue(`${f}-0`, graceTheirs, T0 + 5),
+            race(5, (i) => store().refresh.reissueWithinGrace(`${f}-0`, graceMine[i]!, T0 + 5)),
+          ]);
+          assert.deepEqual([...theirGrace, ...myGrace], Array(10).fill(true), 'every re-issue within the window');
+          // two siblings rotate at once on two nodes: the family goes on from exactly one of them
+          const siblings = [...graceTheirs, ...graceMine].map((t) => t.tokenHash);
+          const [a, b] = await Promise.all([
+            node.rotate(siblings[0]!, [aToken(`${f}-next-a`, f)], T0 + 6, T0 + 30_006),
+            store().refresh.rotate(siblings[9]!, aToken(`${f}-next-b`, f), T0 + 6, T0 + 30_006),
+          ]);
+          assert.equal([a[0], b].filter((r) => r === true).length, 1, `round ${round}: one sibling rotation`);
+          const all = [`${f}-0`, ...[...theirs, ...mine].map((t) => t.tokenHash), ...siblings, `${f}-next-a`, `${f}-next-b`];
+          assert.equal((await live(f, all)).length, 1, `round ${round}: one live token`);
+        }
+      } finally {
+        await node.close();
+      }
+    });
+
+    it('two nodes, after the window: of 20 presentations of a rotated token none is accepted', async () => {
+      const node = await startSecondNode(database().url);
+      try {
+        await store().refresh.insertFamily(aFamily('late'), aToken('late-0', 'late'));
+        await store().refresh.rotate('late-0', aToken('late-1', 'late'), T0, T0 + 30_000);
+        const theirs = Array.from({ length: 10 }, (_, i) => aToken(`late-t-${i}`, 'late'));
+        const mine = Array.from({ length: 10 }, (_, i) => aToken(`late-m-${i}`, 'late'));
+        const [theirResults, myResults] = await Promise.all([
+          Promise.all([node.reissue('late-0', theirs.slice(0, 5), T0 + 30_000), node.rotate('late-0', theirs.slice(5), T0 + 30_000, T0 + 60_000)]),
+          race(10, (i) => (i % 2 === 0
+            ? store().refresh.reissueWithinGrace('late-0', mine[i]!, T0 + 30_000)
+            : store().refresh.rotate('late-0', mine[i]!, T0 + 30_000, T0 + 60_000))),
+        ]);
+        assert.deepEqual([...theirResults.flat(), ...myResults], Array(20).fill(false));
+        assert.equal(await stored([...theirs, ...mine].map((t) => t.tokenHash)), 0);
+      } finally {
+        await node.close();
+      }
+    });
   });
 });

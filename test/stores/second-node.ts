@@ -8,7 +8,7 @@ import { openStore } from '../../src/stores/store.js';
 import type { RefreshTokenRecord } from '../../src/domain/refresh-family.js';
 
 export type NodeRequest =
-  | { op: 'rotate'; presentedHash: string; successors: RefreshTokenRecord[]; at: number }
+  | { op: 'rotate' | 'reissue'; presentedHash: string; successors: RefreshTokenRecord[]; at: number; graceUntil?: number | null }
   | { op: 'close' };
 
 /** One entry per call: its result, or the message of the error it threw. */
@@ -29,7 +29,11 @@ process.on('message', (request: NodeRequest) => {
       return;
     }
     const settled = await Promise.allSettled(
-      request.successors.map((next) => store.refresh.rotate(request.presentedHash, next, request.at)),
+      request.successors.map((next) =>
+        request.op === 'reissue'
+          ? store.refresh.reissueWithinGrace(request.presentedHash, next, request.at)
+          : store.refresh.rotate(request.presentedHash, next, request.at, request.graceUntil ?? null),
+      ),
     );
     reply({ results: settled.map((s) => (s.status === 'fulfilled' ? s.value : String(s.reason))) });
   })();

@@ -49,7 +49,9 @@ function ready(store: Store | undefined): Store {
 /** A second node: another process with its own store on the same database (see second-node.ts). */
 export interface SecondNode {
   /** Starts the rotations at once over there; resolves with each result (or error message). */
-  rotate(presentedHash: string, successors: RefreshTokenRecord[], at: number): Promise<(boolean | string)[]>;
+  rotate(presentedHash: string, successors: RefreshTokenRecord[], at: number, graceUntil?: number | null): Promise<(boolean | string)[]>;
+  /** Starts the grace re-issues at once over there. */
+  reissue(presentedHash: string, successors: RefreshTokenRecord[], at: number): Promise<(boolean | string)[]>;
   close(): Promise<void>;
 }
 
@@ -63,14 +65,16 @@ export async function startSecondNode(url: string): Promise<SecondNode> {
   const send = (request: NodeRequest): void => void child.send(request);
   const first = await Promise.race([next(), exited.then(() => Promise.reject(new Error('the second node exited')))]);
   if (!('ready' in first)) throw new Error('the second node did not start');
+  const batch = async (request: NodeRequest): Promise<(boolean | string)[]> => {
+    const answer = next();
+    send(request);
+    const reply = await answer;
+    if (!('results' in reply)) throw new Error('unexpected answer from the second node');
+    return reply.results;
+  };
   return {
-    rotate: async (presentedHash, successors, at) => {
-      const answer = next();
-      send({ op: 'rotate', presentedHash, successors, at });
-      const reply = await answer;
-      if (!('results' in reply)) throw new Error('unexpected answer from the second node');
-      return reply.results;
-    },
+    rotate: (presentedHash, successors, at, graceUntil) => batch({ op: 'rotate', presentedHash, successors, at, graceUntil }),
+    reissue: (presentedHash, successors, at) => batch({ op: 'reissue', presentedHash, successors, at }),
     close: async () => {
       send({ op: 'close' });
       await exited;
@@ -107,6 +111,9 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,
     adminApi: false,
+    refreshReuseGraceSeconds: null,
+    requirePar: false,
+    requireDpop: false,
     accessTokens: 'none',
     systemUserId: null,
     jwks: null,
@@ -185,6 +192,7 @@ export function aFamily(id: string, fields: Partial<RefreshFamily> = {}): Refres
     expiresAt: 1_702_592_000_000,
     revokedAt: null,
     revokedReason: null,
+    dpopJkt: null,
     ...fields,
   };
 }
@@ -198,6 +206,7 @@ export function aToken(tokenHash: string, familyId: string, fields: Partial<Refr
     consumedAt: null,
     accessJti: `jti-${tokenHash}`,
     accessExpiresAt: 1_700_000_003_600_000,
+    graceUntil: null,
     ...fields,
   };
 }

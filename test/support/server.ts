@@ -34,9 +34,11 @@ export async function startTestServer(options: {
   now?: () => number;
   /** the issuer of another node of the same deployment (nodes behind one load balancer share it) */
   issuer?: string;
+  /** the host name in the issuer (the server listens on 127.0.0.1 either way); `localhost` for passkeys */
+  hostName?: string;
 }): Promise<TestServer> {
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${options.hostName ?? '127.0.0.1'}:${port}`;
   const issuer = options.issuer ?? `${origin}${options.issuerPath ?? '/id'}`;
   const config = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -30,10 +30,13 @@ interface AppOptions {
   consent?: boolean;
   requireMfa?: boolean;
   adminApi?: boolean;
+  requirePar?: boolean;
+  requireDpop?: boolean;
   accessTokenLifetime?: number;
   refreshTokenLifetime?: number;
   idTokenAlg?: SigningAlgChoice;
   accessTokenAlg?: SigningAlgChoice;
+  refreshReuseGrace?: number | 'default';
   accessTokens?: AccessTokensPolicy;
   /** a login; false: --no-system-user */
   systemUser?: string | false;
@@ -65,11 +68,15 @@ export function appView(app: TrustedApplication): Record<string, unknown> {
     requireConsent: app.requireConsent,
     requireMfa: app.requireMfa,
     adminApi: app.adminApi === true,
+    requirePar: app.requirePar,
+    requireDpop: app.requireDpop,
     accessTokenLifetime: app.accessTokenLifetime,
     refreshTokenLifetime: app.refreshTokenLifetime,
     // null: the server's SIGNING_ALG
     idTokenSignedResponseAlg: app.idTokenSignedResponseAlg,
     accessTokenSigningAlg: app.accessTokenSigningAlg,
+    // null: the server's REFRESH_REUSE_GRACE_SECONDS
+    refreshReuseGraceSeconds: app.refreshReuseGraceSeconds,
     accessTokens: app.accessTokens,
     // the user a service app acts as (client_credentials); null: none
     systemUserId: app.systemUserId ?? null,
@@ -88,6 +95,12 @@ function userKinds(app: TrustedApplication): string {
 /** An algorithm as the app's readable view shows it: its own choice, or the server's default. */
 function algorithmText(chosen: SigningAlg | null, effective: SigningAlg): string {
   return chosen === null ? `${effective} (SIGNING_ALG)` : chosen;
+}
+
+/** The app's refresh reuse grace window as its readable view shows it. */
+function graceText(value: number | null): string {
+  if (value === null) return 'REFRESH_REUSE_GRACE_SECONDS';
+  return value === 0 ? '0 s (off: a rotated token is never accepted again)' : seconds(value);
 }
 
 /** The system user as the readable view shows it: login and id. */
@@ -118,10 +131,13 @@ function printApp(app: TrustedApplication, serverAlg: SigningAlg, systemUserLogi
     ['Consent', app.requireConsent ? 'asked' : 'not asked'],
     ['Second factor', app.requireMfa ? 'required' : 'when the user has one'],
     ['Admin API', app.adminApi ? 'may request trustgate:admin' : 'no'],
+    ['Pushed requests (PAR)', app.requirePar ? 'required' : 'optional'],
+    ['DPoP', app.requireDpop ? 'required' : 'optional'],
     ['Access-token lifetime', seconds(app.accessTokenLifetime)],
     ['Refresh-token lifetime', seconds(app.refreshTokenLifetime)],
     ['ID-token algorithm', algorithmText(app.idTokenSignedResponseAlg, algs.idToken)],
     ['Access-token algorithm', algorithmText(app.accessTokenSigningAlg, algs.accessToken)],
+    ['Refresh reuse grace', graceText(app.refreshReuseGraceSeconds)],
     ['Reference tokens', { none: 'none', users: 'users (and administrators)', admins: 'administrators only' }[app.accessTokens]],
     ['System user', systemUserText(app, systemUserLogin)],
     ['Client keys', clientKeysText(app)],
@@ -159,10 +175,19 @@ function withAppOptions(command: Command, create: boolean): Command {
     .option('--no-require-mfa', 'a second factor only when the user has one or the user must (default)')
     .option('--admin-api', 'the app may request the scope trustgate:admin (an access token for the admin API; only administrators get one)')
     .option('--no-admin-api', 'the app may not request trustgate:admin (default)')
+    .option('--require-par', 'authorization requests must be pushed to {issuer}/connect/par first (RFC 9126)')
+    .option('--no-require-par', 'pushing authorization requests is optional (default)')
+    .option('--require-dpop', 'token requests must carry a DPoP proof (RFC 9449): every token is bound to the app\'s key')
+    .option('--no-require-dpop', 'DPoP proofs are optional (default)')
     .option('--access-token-lifetime <seconds>', 'access-token lifetime (default 3600)', parseDuration)
     .option('--refresh-token-lifetime <seconds>', 'refresh-token lifetime (default 30 d confidential, 24 h public)', parseDuration)
     .addOption(new Option('--id-token-alg <alg>', 'signs the app\'s ID tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
     .addOption(new Option('--access-token-alg <alg>', 'signs the app\'s access tokens (default: SIGNING_ALG)').choices(SIGNING_ALG_CHOICES))
+    .option(
+      '--refresh-reuse-grace <seconds>',
+      'how long a rotated refresh token may be presented again, 0-300 s (0: never; "default": REFRESH_REUSE_GRACE_SECONDS)',
+      parseGrace,
+    )
     .addOption(
       new Option('--access-tokens <who>', 'who may issue long-lived reference tokens for the app: none (default), users (for themselves, and administrators), admins')
         .choices(ACCESS_TOKENS_POLICIES),
@@ -201,10 +226,15 @@ async function changesFrom(options: AppOptions, create: boolean): Promise<AppCha
   if (options.consent !== undefined) changes.requireConsent = options.consent;
   if (options.requireMfa !== undefined) changes.requireMfa = options.requireMfa;
   if (options.adminApi !== undefined) changes.adminApi = options.adminApi;
+  if (options.requirePar !== undefined) changes.requirePar = options.requirePar;
+  if (options.requireDpop !== undefined) changes.requireDpop = options.requireDpop;
   if (options.accessTokenLifetime !== undefined) changes.accessTokenLifetime = options.accessTokenLifetime;
   if (options.refreshTokenLifetime !== undefined) changes.refreshTokenLifetime = options.refreshTokenLifetime;
   if (options.idTokenAlg !== undefined) changes.idTokenSignedResponseAlg = chosenAlg(options.idTokenAlg);
   if (options.accessTokenAlg !== undefined) changes.accessTokenSigningAlg = chosenAlg(options.accessTokenAlg);
+  if (options.refreshReuseGrace !== undefined) {
+    changes.refreshReuseGraceSeconds = options.refreshReuseGrace === 'default' ? null : options.refreshReuseGrace;
+  }
   if (options.accessTokens !== undefined) changes.accessTokens = options.accessTokens;
   if (options.systemUser === false) changes.systemUser = null;
   else if (options.systemUser !== undefined) changes.systemUser = options.systemUser;
@@ -233,6 +263,12 @@ function readJwksFile(path: string): unknown {
   } catch {
     throw new CliUsageError(`--jwks-file ${path} is not JSON (expected a JWK Set: {"keys": [...]})`);
   }
+}
+
+
+/** `--refresh-reuse-grace`: seconds (or a duration), or `default` for REFRESH_REUSE_GRACE_SECONDS (commander turns a null into ''). */
+function parseGrace(value: string): number | 'default' {
+  return value.trim() === 'default' ? 'default' : parseDuration(value);
 }
 
 function chosenAlg(choice: SigningAlgChoice): SigningAlg | null {

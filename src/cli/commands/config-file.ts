@@ -37,17 +37,34 @@ function printChanges(changes: ConfigChange[], dryRun: boolean): void {
       case 'unchanged':
         printLine(`= app ${change.clientId} unchanged`);
         break;
+      case 'create_api':
+        printLine(`+ create API ${change.audience}`);
+        printLine(`    displayName: ${show(change.displayName)}`);
+        printLine(`    scopes: ${show(change.scopes)}`);
+        for (const secret of change.secrets) printLine(`    secret from ${secret}`);
+        break;
+      case 'update_api':
+        printLine(`~ update API ${change.audience}`);
+        for (const { field, from, to } of change.changes) printLine(`    ${field}: ${show(from)} → ${show(to)}`);
+        break;
+      case 'add_api_secret':
+        printLine(`+ add secret to API ${change.audience} from ${change.secret}`);
+        break;
+      case 'unchanged_api':
+        printLine(`= API ${change.audience} unchanged`);
+        break;
     }
   }
   const count = (kind: ConfigChange['kind']) => changes.filter((change) => change.kind === kind).length;
-  const created = count('create');
-  const updated = new Set(changes.filter((c) => c.kind === 'update').map((c) => c.clientId)).size;
-  const secrets = count('add_secret');
+  const created = count('create') + count('create_api');
+  const updated = count('update') + count('update_api');
+  const secrets = count('add_secret') + count('add_api_secret');
   if (created + updated + secrets === 0) {
     printLine('No changes.');
     return;
   }
-  const summary = `${created} created, ${updated} updated, ${secrets} secret${secrets === 1 ? '' : 's'} added, ${count('unchanged')} unchanged`;
+  const unchanged = count('unchanged') + count('unchanged_api');
+  const summary = `${created} created, ${updated} updated, ${secrets} secret${secrets === 1 ? '' : 's'} added, ${unchanged} unchanged`;
   printLine(dryRun ? `Dry run: would apply ${summary}; nothing was changed.` : `Applied: ${summary}.`);
 }
 

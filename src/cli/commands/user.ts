@@ -185,12 +185,16 @@ export function registerUserCommands(program: Command, env: Env): void {
     .action(async (login: string, options: { json?: boolean }) => {
       await withCliContext(env, async (ctx) => {
         const { user: found, ...factors } = await new UserService(ctx).secondFactors(login);
-        if (options.json) return printJson({ login: found.login, required: found.requireMfa, ...factors });
+        if (options.json) {
+          const passkeys = factors.passkeys.map((p) => ({ ...p, createdAt: isoTime(p.createdAt), lastUsedAt: p.lastUsedAt === null ? null : isoTime(p.lastUsedAt) }));
+          return printJson({ login: found.login, required: found.requireMfa, ...factors, passkeys });
+        }
         printFields([
           ['Login', found.login],
           ['Required', yesNo(found.requireMfa)],
           ['TOTP app', factors.totp ? 'enrolled' : 'none'],
           ['Recovery codes left', String(factors.recoveryCodesLeft)],
+          ['Passkeys', factors.passkeys.length === 0 ? 'none' : factors.passkeys.map((p) => `${p.name} (${p.method})`).join(', ')],
         ]);
       });
     });

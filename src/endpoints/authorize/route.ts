@@ -5,6 +5,7 @@ import { SingleParams } from '../../http/single-params.js';
 import { resolveTarget, validateAuthorizeRequest, type TrustedTarget } from './validate.js';
 import { redirectError } from '../../authorization/redirect-error.js';
 import { startSignIn } from '../../authorization/sign-in.js';
+import { resolvePushedRequest } from '../../authorization/pushed-request.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 
 /** /connect/authorize (GET and POST): OpenID Connect Core 3.1.2, RFC 6749 4.1, RFC 7636, RFC 9207. */
@@ -21,8 +22,10 @@ async function authorize(
   ctx: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
-  params: SingleParams,
+  sent: SingleParams,
 ): Promise<FastifyReply> {
+  // a pushed request (RFC 9126): its parameters replace what was sent
+  const { params, pushed } = await resolvePushedRequest(ctx, sent);
   let target: TrustedTarget;
   try {
     target = await resolveTarget(ctx, params);
@@ -32,7 +35,7 @@ async function authorize(
     throw error;
   }
   try {
-    const validated = await validateAuthorizeRequest(ctx, target, params);
+    const validated = await validateAuthorizeRequest(ctx, target, params, { pushed });
     return await startSignIn(ctx, request, reply, target.app, validated);
   } catch (error) {
     if (error instanceof OAuthError && error.redirectable && error.status < 500) {

@@ -88,8 +88,14 @@ export async function validateAuthorizeRequest(
   ctx: AppContext,
   target: TrustedTarget,
   params: SingleParams,
+  options: { pushed?: boolean } = {},
 ): Promise<AuthorizationRequest> {
   const { app } = target;
+  if (app.requirePar && !options.pushed) {
+    throw invalidRequest(
+      `the app "${app.clientId}" must push its authorization requests: POST them to the pushed_authorization_request_endpoint ({issuer}/connect/par) and send only client_id and request_uri here`,
+    );
+  }
   const repeated = params.firstRepeated();
   if (repeated !== undefined) throw invalidRequest(`the parameter ${repeated.slice(0, 40)} must not be repeated`);
   for (const [name, code] of Object.entries(UNSUPPORTED)) {

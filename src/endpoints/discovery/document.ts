@@ -2,6 +2,7 @@ import type { Config } from '../../config/config.js';
 import { ACR_VALUES_SUPPORTED } from '../../domain/authentication-level.js';
 import { SUPPORTED_LOCALES } from '../../pages/messages/index.js';
 import { SIGNING_ALGS, type SigningAlg } from '../../domain/signing-alg.js';
+import { DPOP_SIGNING_ALGS } from '../../tokens/dpop-proof.js';
 import { CLIENT_ASSERTION_SIGNING_ALGS } from '../../tokens/client-assertion.js';
 
 /** Paths of every endpoint, relative to the issuer (the route table registers them under its path). */
@@ -13,6 +14,7 @@ export const ENDPOINT_PATHS = {
   introspection: '/connect/introspect',
   revocationFeed: '/connect/revocations',
   endSession: '/connect/endsession',
+  pushedAuthorizationRequest: '/connect/par',
   discovery: '/.well-known/openid-configuration',
   jwks: '/.well-known/openid-configuration/jwks',
 } as const;
@@ -36,6 +38,9 @@ export function discoveryDocument(config: Pick<Config, 'issuer' | 'signingAlg'>)
     end_session_endpoint: at(ENDPOINT_PATHS.endSession),
     revocation_endpoint: at(ENDPOINT_PATHS.revocation),
     introspection_endpoint: at(ENDPOINT_PATHS.introspection),
+    pushed_authorization_request_endpoint: at(ENDPOINT_PATHS.pushedAuthorizationRequest),
+    // RFC 9126 5: not for every app; an app registered with --require-par must push
+    require_pushed_authorization_requests: false,
     // not standard: the signed revocation feed registered APIs poll (docs/protecting-an-api.md)
     revocation_feed_endpoint: at(ENDPOINT_PATHS.revocationFeed),
     scopes_supported: ['openid', 'profile', 'email', 'offline_access', ...API_SCOPES],
@@ -68,6 +73,8 @@ export function discoveryDocument(config: Pick<Config, 'issuer' | 'signingAlg'>)
     request_uri_parameter_supported: false,
     require_request_uri_registration: false,
     authorization_response_iss_parameter_supported: true,
+    // RFC 9449 5.1: DPoP proofs at the token endpoint, userinfo and the resource-server module
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
   };
 }
 

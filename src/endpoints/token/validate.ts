@@ -3,6 +3,7 @@ import type { AuthenticatedClient } from '../../checks/client-auth.js';
 import { invalidRequest, unsupportedGrantType } from '../../errors/oauth-error.js';
 import { authorizationCodeGrant, type ValidatedCodeRequest } from '../../grants/authorization-code.js';
 import { refreshTokenGrant, type ValidatedRefreshRequest } from '../../grants/refresh-token.js';
+import type { TokenRequestProof } from '../../grants/grant.js';
 import { clientCredentialsGrant, type ValidatedClientCredentialsRequest } from '../../grants/client-credentials.js';
 
 /** A token request that passed every check, typed by its grant: what respond.ts issues tokens for. */
@@ -27,10 +28,14 @@ export async function validateTokenRequest(
   ctx: AppContext,
   form: FormParams,
   authenticate: () => Promise<AuthenticatedClient>,
+  proof: TokenRequestProof = {},
 ): Promise<ValidatedTokenRequest> {
   const grantType = form.get('grant_type');
   if (grantType === undefined) throw invalidRequest('grant_type is required');
   const client = await authenticate();
+  if (client.app.requireDpop && proof.dpopJkt === undefined) {
+    throw invalidRequest(`the app "${client.app.clientId}" must prove possession of a key: send a DPoP proof in the DPoP header (RFC 9449)`);
+  }
   if (!isGrantType(grantType)) {
     throw unsupportedGrantType(
       `grant_type "${grantType.replace(/[^\x20-\x7e]/g, '?').slice(0, 100)}" is not supported; interactive apps use authorization_code and refresh_token`,
@@ -38,9 +43,9 @@ export async function validateTokenRequest(
   }
   switch (grantType) {
     case 'authorization_code':
-      return Object.freeze({ grantType, request: await authorizationCodeGrant.validate(ctx, client, form) });
+      return Object.freeze({ grantType, request: await authorizationCodeGrant.validate(ctx, client, form, proof) });
     case 'refresh_token':
-      return Object.freeze({ grantType, request: await refreshTokenGrant.validate(ctx, client, form) });
+      return Object.freeze({ grantType, request: await refreshTokenGrant.validate(ctx, client, form, proof) });
     case 'client_credentials':
       return Object.freeze({ grantType, request: await clientCredentialsGrant.validate(ctx, client, form) });
   }

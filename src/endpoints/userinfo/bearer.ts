@@ -7,6 +7,12 @@ import { readForm } from '../../http/form.js';
  * are refused (they end up in logs and histories); two methods at once are invalid_request.
  */
 export function readBearerToken(request: FastifyRequest, issuer: string): string {
+  return readAccessToken(request, issuer).token;
+}
+
+/** The access token and its scheme: `Bearer` (header or body), or `DPoP` (header, RFC 9449 7.1). */
+export function readAccessToken(request: FastifyRequest, issuer: string): { token: string; scheme: 'Bearer' | 'DPoP' } {
+  let scheme: 'Bearer' | 'DPoP' = 'Bearer';
   const query = request.query as Record<string, unknown> | undefined;
   if (query && Object.hasOwn(query, 'access_token')) {
     throw invalidRequest('send the access token in the Authorization header, never in the URL');
@@ -14,14 +20,15 @@ export function readBearerToken(request: FastifyRequest, issuer: string): string
   const header = request.headers.authorization;
   let fromHeader: string | undefined;
   if (header !== undefined) {
-    const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+    const match = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
     if (!match) {
       throw new OAuthError('invalid_token', 'the Authorization header must be "Bearer <access token>"', {
         status: 401,
         wwwAuthenticate: `Bearer realm="${issuer}", error="invalid_token", error_description="the Authorization header must be 'Bearer <access token>'"`,
       });
     }
-    fromHeader = match[1];
+    fromHeader = match[2];
+    if (match[1]!.toLowerCase() === 'dpop') scheme = 'DPoP';
   }
   let fromBody: string | undefined;
   const isForm = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(String(request.headers['content-type'] ?? ''));
@@ -41,5 +48,5 @@ export function readBearerToken(request: FastifyRequest, issuer: string): string
       wwwAuthenticate: `Bearer realm="${issuer}"`,
     });
   }
-  return token;
+  return { token, scheme };
 }

@@ -6,12 +6,14 @@ import { accessTokenVerifier, AccessTokenRejected } from '../../tokens/access-to
 import { userClaims } from '../../domain/token-claims.js';
 import { corsHeaders, registerPreflight } from '../../http/cors.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
-import { readBearerToken } from './bearer.js';
+import { readAccessToken } from './bearer.js';
+import { invalidDpopProof, readDpopProof } from '../../http/dpop.js';
+import { OAuthError } from '../../errors/oauth-error.js';
 
 /** GET and POST {issuer}/connect/userinfo (OpenID Connect Core 5.3, RFC 6750 bearer). */
 export function registerUserinfo(app: FastifyInstance, ctx: AppContext): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const token = readBearerToken(request, ctx.config.issuer);
+    const { token, scheme } = readAccessToken(request, ctx.config.issuer);
     let claims;
     try {
       claims = await accessTokenVerifier(ctx).verify(token);
@@ -19,6 +21,7 @@ export function registerUserinfo(app: FastifyInstance, ctx: AppContext): void {
       if (error instanceof AccessTokenRejected) throw invalidToken(error.message);
       throw error;
     }
+    await checkPossession(ctx, request, token, scheme, claims.cnf?.jkt);
     const scope = claims.scope.split(' ');
     if (!scope.includes('openid')) throw insufficientScope('openid');
     const [user, client] = await Promise.all([ctx.store.users.getById(claims.sub), ctx.clients.get(claims.client_id)]);
@@ -31,4 +34,32 @@ export function registerUserinfo(app: FastifyInstance, ctx: AppContext): void {
   app.post('/connect/userinfo', { onRequest: corsHeaders }, handler);
   registerPreflight(app, '/connect/userinfo', 'GET, POST');
   registerMethodNotAllowed(app, '/connect/userinfo', ['GET', 'POST']);
+}
+
+/**
+ * RFC 9449 7: a DPoP-bound access token (cnf.jkt) is accepted only as `Authorization: DPoP` with a proof
+ * for this request, made with the bound key, whose ath is the token's hash; a bearer token only as Bearer.
+ */
+async function checkPossession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  token: string,
+  scheme: 'Bearer' | 'DPoP',
+  boundTo: string | undefined,
+): Promise<void> {
+  const challenge = (error: string, description: string) =>
+    new OAuthError('invalid_token', description, {
+      status: 401,
+      wwwAuthenticate: `DPoP algs="ES256 EdDSA RS256 PS256", error="${error}", error_description="${description.replace(/"/g, "'")}"`,
+    });
+  if (boundTo === undefined) {
+    if (scheme === 'DPoP') throw challenge('invalid_token', 'the access token is not bound to a DPoP key: send it as "Authorization: Bearer <token>"');
+    return;
+  }
+  if (scheme !== 'DPoP') {
+    throw challenge('invalid_token', 'the access token is bound to a DPoP key: send it as "Authorization: DPoP <token>" with a DPoP proof');
+  }
+  const proof = await readDpopProof(ctx, request, `${ctx.config.issuer}/connect/userinfo`, { accessToken: token, resource: true });
+  if (!proof) throw invalidDpopProof('a DPoP proof is required with a DPoP-bound access token', true);
+  if (proof.jkt !== boundTo) throw invalidDpopProof('the DPoP proof was made with another key than the one the access token is bound to', true);
 }

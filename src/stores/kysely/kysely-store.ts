@@ -16,6 +16,9 @@ import { KyselyRevokedTokensStore } from './revoked-tokens-store.js';
 import { KyselyServerSecretsStore } from './server-secrets-store.js';
 import { KyselySecondFactorsStore } from './second-factors-store.js';
 import { KyselyPasswordResetsStore } from './password-resets-store.js';
+import { KyselyPasskeysStore } from './passkeys-store.js';
+import { KyselyPushedRequestsStore } from './pushed-requests-store.js';
+import { KyselyDpopProofsStore } from './dpop-proofs-store.js';
 import { KyselyApisStore } from './apis-store.js';
 import { KyselyRevocationEventsStore } from './revocation-events-store.js';
 import { KyselyReferenceTokensStore } from './reference-tokens-store.js';
@@ -38,6 +41,9 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     serverSecrets: new KyselyServerSecretsStore(db),
     secondFactors: new KyselySecondFactorsStore(db),
     passwordResets: new KyselyPasswordResetsStore(db),
+    passkeys: new KyselyPasskeysStore(db),
+    pushedRequests: new KyselyPushedRequestsStore(db),
+    dpopProofs: new KyselyDpopProofsStore(db),
     apis: new KyselyApisStore(db),
     revocationEvents: new KyselyRevocationEventsStore(db, dialect),
     referenceTokens: new KyselyReferenceTokensStore(db, dialect),

@@ -32,9 +32,9 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
       .innerJoin('refresh_families as f', 'f.id', 't.family_id')
       .select([
         't.token_hash', 't.family_id', 't.scope as token_scope', 't.created_at as token_created_at', 't.consumed_at',
-        't.access_jti', 't.access_expires_at',
+        't.access_jti', 't.access_expires_at', 't.grace_until',
         'f.id', 'f.client_id', 'f.user_id', 'f.scope', 'f.sid', 'f.auth_time', 'f.amr', 'f.nonce', 'f.created_at',
-        'f.expires_at', 'f.revoked_at', 'f.revoked_reason',
+        'f.expires_at', 'f.revoked_at', 'f.revoked_reason', 'f.dpop_jkt',
       ])
       .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst();
@@ -48,6 +48,7 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
         consumed_at: row.consumed_at,
         access_jti: row.access_jti,
         access_expires_at: row.access_expires_at,
+        grace_until: row.grace_until,
       }),
       family: toFamily(row),
     };
@@ -55,23 +56,55 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
 
   /**
    * Rotation: claims the presented token (only while unconsumed and its family, `next.familyId`, is not
-   * revoked) and inserts its successor, in one transaction; false when another request won the claim.
+   * revoked), retires the family's other live tokens, closes earlier grace windows and inserts the
+   * successor, in one transaction; false when another request won the claim. The family row is updated
+   * first: on PostgreSQL its row lock makes a family's rotations (and grace re-issues) run one at a time,
+   * so each sees what the one before it committed.
    */
-  async rotate(presentedHash: string, next: RefreshTokenRecord, at: number): Promise<boolean> {
+  async rotate(presentedHash: string, next: RefreshTokenRecord, at: number, graceUntil: number | null = null): Promise<boolean> {
     return atomic(this.db, async (trx) => {
-      const live = trx
-        .selectFrom('refresh_families')
-        .select('id')
-        .where('id', '=', next.familyId)
-        .where('revoked_at', 'is', null);
+      if (!(await lockLiveFamily(trx, next.familyId, at))) return false;
       const claimed = await trx
         .updateTable('refresh_tokens')
-        .set({ consumed_at: at })
+        .set({ consumed_at: at, grace_until: graceUntil })
         .where('token_hash', '=', presentedHash)
+        .where('family_id', '=', next.familyId)
         .where('consumed_at', 'is', null)
-        .where('family_id', 'in', live)
         .executeTakeFirst();
       if (affected(claimed) !== 1) return false;
+      // siblings issued within a grace window: the chain goes on from the presented one only
+      await trx
+        .updateTable('refresh_tokens')
+        .set({ consumed_at: at })
+        .where('family_id', '=', next.familyId)
+        .where('consumed_at', 'is', null)
+        .execute();
+      // the presented token's own window is the only open one: older tokens are reuses from now on
+      await trx
+        .updateTable('refresh_tokens')
+        .set({ grace_until: null })
+        .where('family_id', '=', next.familyId)
+        .where('token_hash', '!=', presentedHash)
+        .where('grace_until', 'is not', null)
+        .execute();
+      await trx.insertInto('refresh_tokens').values(fromToken(next)).execute();
+      return true;
+    });
+  }
+
+  async reissueWithinGrace(presentedHash: string, next: RefreshTokenRecord, at: number): Promise<boolean> {
+    return atomic(this.db, async (trx) => {
+      if (!(await lockLiveFamily(trx, next.familyId, at))) return false;
+      // read under the family's lock: no rotation of this family can commit in between
+      const open = await trx
+        .selectFrom('refresh_tokens')
+        .select('token_hash')
+        .where('token_hash', '=', presentedHash)
+        .where('family_id', '=', next.familyId)
+        .where('consumed_at', 'is not', null)
+        .where('grace_until', '>', at)
+        .executeTakeFirst();
+      if (!open) return false;
       await trx.insertInto('refresh_tokens').values(fromToken(next)).execute();
       return true;
     });
@@ -146,7 +179,18 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
   }
 }
 
-function toFamily(row: Selectable<RefreshFamiliesTable>): RefreshFamily {
+/** Takes the family's row lock (PostgreSQL) while it is live; false when it is revoked or unknown. */
+async function lockLiveFamily(trx: Kysely<Database>, familyId: string, at: number): Promise<boolean> {
+  const locked = await trx
+    .updateTable('refresh_families')
+    .set({ rotated_at: at })
+    .where('id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return affected(locked) === 1;
+}
+
+function toFamily(row: Omit<Selectable<RefreshFamiliesTable>, 'rotated_at'>): RefreshFamily {
   return {
     id: row.id,
     clientId: row.client_id,
@@ -160,6 +204,7 @@ function toFamily(row: Selectable<RefreshFamiliesTable>): RefreshFamily {
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
+    dpopJkt: row.dpop_jkt,
   };
 }
 
@@ -177,6 +222,8 @@ function fromFamily(family: RefreshFamily): RefreshFamiliesTable {
     expires_at: family.expiresAt,
     revoked_at: family.revokedAt,
     revoked_reason: family.revokedReason,
+    rotated_at: null,
+    dpop_jkt: family.dpopJkt,
   };
 }
 
@@ -189,6 +236,7 @@ function toToken(row: Selectable<RefreshTokensTable>): RefreshTokenRecord {
     consumedAt: row.consumed_at,
     accessJti: row.access_jti,
     accessExpiresAt: row.access_expires_at,
+    graceUntil: row.grace_until,
   };
 }
 
@@ -201,6 +249,7 @@ function fromToken(token: RefreshTokenRecord): RefreshTokensTable {
     consumed_at: token.consumedAt,
     access_jti: token.accessJti,
     access_expires_at: token.accessExpiresAt,
+    grace_until: token.graceUntil,
   };
 }
 

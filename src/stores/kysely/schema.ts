@@ -17,6 +17,9 @@ export interface TrustedApplicationsTable {
   refresh_token_lifetime: number; // seconds
   id_token_signed_response_alg: string | null; // null: SIGNING_ALG
   access_token_signing_alg: string | null; // null: SIGNING_ALG
+  refresh_reuse_grace_seconds: number | null; // null: REFRESH_REUSE_GRACE_SECONDS
+  require_par: number;
+  require_dpop: number;
   enabled: number;
   require_mfa: number;
   /** 1: the app may request the scope trustgate:admin (migration 012) */
@@ -136,6 +139,10 @@ export interface RefreshFamiliesTable {
   expires_at: number; // absolute: original sign-in + lifetime
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** the last rotation (every rotation updates the family row first: one rotation at a time per family) */
+  rotated_at: number | null;
+  /** the DPoP key (JWK thumbprint) the family's refresh tokens are bound to; null: not bound */
+  dpop_jkt: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -147,6 +154,22 @@ export interface RefreshTokensTable {
   /** jti and expiry of the access token issued alongside this refresh token */
   access_jti: string | null;
   access_expires_at: number | null;
+  /** until when this rotated token may be presented again (reuse grace window); null: never */
+  grace_until: number | null;
+}
+
+export interface PushedAuthorizationRequestsTable {
+  uri_hash: string; // SHA-256 of the request_uri
+  client_id: string;
+  params: string; // JSON Record<string, string>
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface DpopProofsTable {
+  proof_hash: string; // SHA-256 of the proof's jkt and jti
+  expires_at: number;
 }
 
 export interface ConsentsTable {
@@ -180,6 +203,26 @@ export interface RecoveryCodesTable {
   user_id: string;
   created_at: number;
   used_at: number | null;
+}
+
+export interface PasskeyCredentialsTable {
+  id: string; // the WebAuthn credential id, base64url
+  user_id: string;
+  public_key: string; // COSE public key, base64url
+  counter: number;
+  transports: string; // JSON array
+  backed_up: number; // 0 / 1
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface PasskeyChallengesTable {
+  challenge_hash: string; // SHA-256 of the challenge sent to the browser
+  purpose: string; // 'register' | 'authenticate'
+  binding: string; // 'interaction:<id>' | 'session:<sid>'
+  user_id: string | null;
+  expires_at: number;
 }
 
 export interface ServerSecretsTable {
@@ -261,6 +304,8 @@ export interface Database {
   authorization_codes: AuthorizationCodesTable;
   refresh_families: RefreshFamiliesTable;
   refresh_tokens: RefreshTokensTable;
+  pushed_authorization_requests: PushedAuthorizationRequestsTable;
+  dpop_proofs: DpopProofsTable;
   consents: ConsentsTable;
   throttle_counters: ThrottleCountersTable;
   server_secrets: ServerSecretsTable;
@@ -268,6 +313,8 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   password_resets: PasswordResetsTable;
+  passkey_credentials: PasskeyCredentialsTable;
+  passkey_challenges: PasskeyChallengesTable;
   apis: ApisTable;
   api_scopes: ApiScopesTable;
   api_secrets: ApiSecretsTable;

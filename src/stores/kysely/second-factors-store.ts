@@ -112,7 +112,8 @@ export class KyselySecondFactorsStore implements SecondFactorsStore {
     return atomic(this.db, async (trx) => {
       const totp = await trx.deleteFrom('totp_credentials').where('user_id', '=', userId).executeTakeFirst();
       const codes = await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).executeTakeFirst();
-      return affected(totp) + affected(codes);
+      const passkeys = await trx.deleteFrom('passkey_credentials').where('user_id', '=', userId).executeTakeFirst();
+      return affected(totp) + affected(codes) + affected(passkeys);
     });
   }
 }

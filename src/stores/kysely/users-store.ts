@@ -21,13 +21,16 @@ export class KyselyUsersStore implements UsersStore {
       .selectAll('users')
       .select((eb) =>
         eb
-          .exists(
-            eb
-              .selectFrom('totp_credentials')
-              .select('totp_credentials.id')
-              .whereRef('totp_credentials.user_id', '=', 'users.id')
-              .where('totp_credentials.confirmed_at', 'is not', null),
-          )
+          .or([
+            eb.exists(
+              eb
+                .selectFrom('totp_credentials')
+                .select('totp_credentials.id')
+                .whereRef('totp_credentials.user_id', '=', 'users.id')
+                .where('totp_credentials.confirmed_at', 'is not', null),
+            ),
+            eb.exists(eb.selectFrom('passkey_credentials').select('passkey_credentials.id').whereRef('passkey_credentials.user_id', '=', 'users.id')),
+          ])
           .as('has_second_factor'),
       );
   }

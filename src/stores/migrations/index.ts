@@ -7,6 +7,10 @@ import * as m005 from './005-second-factors.js';
 import * as m006 from './006-key-stages-and-app-algorithms.js';
 import * as m007 from './007-apis-and-revocation-events.js';
 import * as m008 from './008-service-apps-and-client-assertions.js';
+import * as m009 from './009-passkeys.js';
+import * as m010a from './010a-refresh-reuse-grace.js';
+import * as m010b from './010b-pushed-authorization-requests.js';
+import * as m010c from './010c-dpop.js';
 import * as m011 from './011-audit-events.js';
 import * as m012 from './012-admin-api.js';
 
@@ -20,6 +24,10 @@ const migrations: Record<string, Migration> = {
   '006-key-stages-and-app-algorithms': m006,
   '007-apis-and-revocation-events': m007,
   '008-service-apps-and-client-assertions': m008,
+  '009-passkeys': m009,
+  '010a-refresh-reuse-grace': m010a,
+  '010b-pushed-authorization-requests': m010b,
+  '010c-dpop': m010c,
   '011-audit-events': m011,
   '012-admin-api': m012,
 };
