@@ -20,14 +20,17 @@ export interface RunningApp {
  * Opens the store, applies migrations, opens the key ring (signing keys, their schedule), registers the
  * built-in account app and builds the HTTP server.
  */
-export async function createApp(given: Config, options: { log?: Logger; now?: () => number } = {}): Promise<RunningApp> {
+export async function createApp(
+  given: Config,
+  options: { log?: Logger; now?: () => number; /** false in a cluster worker: the primary logged the start-up warnings */ startupWarnings?: boolean } = {},
+): Promise<RunningApp> {
   const log = options.log ?? createLogger(given.logLevel);
   const now = options.now ?? Date.now;
   const store = await openStore(given.databaseUrl);
   try {
     const applied = await store.migrate();
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-    const { keys, config } = await openKeyRing(given, store, now, log);
+    const { keys, config } = await openKeyRing(given, store, now, log, { warn: options.startupWarnings !== false });
     const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
     const ctx: AppContext = { config, store, keys, clients, log, now };
     await registerAccountApp(ctx);
@@ -46,5 +49,25 @@ export async function createApp(given: Config, options: { log?: Logger; now?: ()
   } catch (error) {
     await store.close();
     throw error;
+  }
+}
+
+/**
+ * What a cluster's primary does once before it forks the workers: migrations, the key-encryption
+ * secret (on SQLite, the key-secret file), the first signing keys, the built-in account app and any
+ * due key rotation. The workers then find all of it done, so they never race to create it.
+ */
+export async function prepareDatabase(given: Config, log: Logger, now: () => number = Date.now): Promise<void> {
+  const store = await openStore(given.databaseUrl);
+  try {
+    const applied = await store.migrate();
+    if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+    const { keys, config } = await openKeyRing(given, store, now, log);
+    const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
+    const ctx: AppContext = { config, store, keys, clients, log, now };
+    await registerAccountApp(ctx);
+    await rotateDueKeys(ctx);
+  } finally {
+    await store.close();
   }
 }

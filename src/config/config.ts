@@ -4,6 +4,7 @@ import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from '../domain/throttle
 import { parseTrustProxy } from './trust-proxy.js';
 import { DEFAULT_SIGNING_ALG, isSigningAlg, signingAlgList, type SigningAlg } from '../domain/signing-alg.js';
 import { parseDurationSeconds } from '../domain/duration.js';
+import os from 'node:os';
 
 export interface Argon2Parameters {
   /** memory cost in KiB */
@@ -59,6 +60,11 @@ export interface Config {
   /** Strict-Transport-Security max-age sent by an https issuer (0: no header) */
   hstsMaxAgeSeconds: number;
   allowHttpIssuer: boolean;
+  /**
+   * server processes sharing the port (WORKERS, `trustgate serve --workers`): 1 runs in this process;
+   * more start a primary that prepares the database and forks them (serve.ts)
+   */
+  workers: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -198,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     deviceCookieLifetimeSeconds: integer(env, 'DEVICE_COOKIE_LIFETIME', 365 * 86400, 3600, 5 * 366 * 86400),
     hstsMaxAgeSeconds: integer(env, 'HSTS_MAX_AGE', 31536000, 0, 63072000),
     allowHttpIssuer,
+    workers: workerCount(env, databaseUrl),
   };
   if (config.sessionAbsoluteLifetimeSeconds < config.sessionIdleLifetimeSeconds) {
     throw new ConfigError(
@@ -206,6 +213,22 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   return Object.freeze(config);
+}
+
+/** The most WORKERS accepts. */
+export const MAX_WORKERS = 64;
+
+/**
+ * WORKERS: default the usable cores. An in-memory SQLite database lives in one process, so it runs one
+ * (and refuses more when WORKERS asks for them explicitly).
+ */
+function workerCount(env: Env, databaseUrl: string): number {
+  const inMemory = databaseUrl === 'sqlite::memory:';
+  const workers = integer(env, 'WORKERS', inMemory ? 1 : Math.min(MAX_WORKERS, Math.max(1, os.availableParallelism())), 1, MAX_WORKERS);
+  if (inMemory && workers > 1) {
+    throw new ConfigError('WORKERS', `WORKERS must be 1 with DATABASE_URL=sqlite::memory: (each process would have its own database), got ${workers}.`);
+  }
+  return workers;
 }
 
 /** Sign-in throttling limits from THROTTLE_* variables (defaults: DEFAULT_THROTTLE_POLICY). */

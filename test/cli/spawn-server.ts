@@ -13,6 +13,8 @@ export interface SpawnedServer {
   issuer: string;
   /** everything the process wrote so far (JSON log lines on stdout, messages on stderr) */
   output(): string;
+  /** the exit code once it exited (null while it runs, or when a signal ended it) */
+  exitCode(): number | null;
   stop(): Promise<void>;
 }
 
@@ -25,11 +27,13 @@ export async function spawnServer(options: {
   issuerPath?: string;
   env?: Record<string, string>;
   viaCli?: boolean;
+  /** more arguments after `serve` (with viaCli) */
+  args?: string[];
 }): Promise<SpawnedServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const issuer = `${origin}${options.issuerPath ?? '/id'}`;
-  const child = spawn(process.execPath, options.viaCli ? [CLI, 'serve'] : [MAIN], {
+  const child = spawn(process.execPath, options.viaCli ? [CLI, 'serve', ...(options.args ?? [])] : [MAIN], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -51,6 +55,7 @@ export async function spawnServer(options: {
     origin,
     issuer,
     output: () => output,
+    exitCode: () => child.exitCode,
     stop: () => stopProcess(child),
   };
   const deadline = Date.now() + 20_000;

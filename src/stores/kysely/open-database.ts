@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  CompiledQuery,
   Kysely,
   Migrator,
   PostgresAdapter,
   PostgresDialect,
   SqliteDialect,
+  SqliteDriver,
   sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
   type DatabaseIntrospector,
   type MigrationProvider,
   type MigrationResult,
@@ -38,8 +43,30 @@ async function openSqlite(file: string): Promise<OpenDatabase> {
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
   cachePreparedStatements(connection);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE (the write lock first, waiting up to busy_timeout).
+ * Kysely's BEGIN is deferred: with several processes on one file (`WORKERS`), a transaction that
+ * reads and then writes gets SQLITE_BUSY at once, without waiting, when another process wrote in
+ * between. Within one process transactions are serialized anyway, so this costs nothing there.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /**
