@@ -59,6 +59,7 @@ const { values: args } = parseArgs({
     'no-es256': { type: 'boolean', default: false },
     'no-workers': { type: 'boolean', default: false },
     'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    'workers-cores': { type: 'string', default: 'server' },
     'cpu-prof': { type: 'boolean', default: false }, // every server process, peer included
     'count-queries': { type: 'boolean', default: false },
     whatif: { type: 'string' },
@@ -164,6 +165,10 @@ const WHATIFS: Record<string, { nodeArgs?: string[]; env?: Record<string, string
   'log-warn': { env: { LOG_LEVEL: 'warn' }, label: 'LOG_LEVEL=warn (no request and audit lines)' },
   'semi-space-4': { nodeArgs: ['--max-semi-space-size=4'], label: 'node --max-semi-space-size=4 (smaller V8 young generation)' },
   'malloc-mmap': { env: { MALLOC_MMAP_THRESHOLD_: '131072' }, label: 'MALLOC_MMAP_THRESHOLD_=131072 (glibc returns large freed blocks, e.g. argon2id memory, to the OS)' },
+  'rotate-transaction': {
+    nodeArgs: ['--import', dist('bench/tools/rotate-transaction.js')],
+    label: 'refresh rotation on PostgreSQL as BEGIN/UPDATE/INSERT/COMMIT, as before the one-statement CTE (bench/tools/rotate-transaction.ts)',
+  },
   'threadpool-1': { env: { UV_THREADPOOL_SIZE: '1' }, label: 'UV_THREADPOOL_SIZE=1 (one argon2id / signature at a time)' },
 };
 const whatifs = (args.whatif?.split(',').map((w) => w.trim()).filter(Boolean) ?? []).map((name) => {
@@ -176,7 +181,7 @@ async function startTrustgate(
   name: string,
   seed: boolean,
   whatif?: (typeof whatifs)[number],
-  variant: { env?: Record<string, string>; alg?: string; label?: string } = {},
+  variant: { env?: Record<string, string>; alg?: string; label?: string; cores?: string } = {},
 ): Promise<Running> {
   const database = await createBenchDatabase(options.database as 'sqlite' | 'postgres', name);
   databases.push(database);
@@ -211,7 +216,7 @@ async function startTrustgate(
     nodeArgs.push('--import', dist('bench/tools/query-counter.js'));
     Object.assign(env, { QUERY_COUNT_FILE: path.join(logDir, `${name}-queries.json`) });
   }
-  const proc = startServer(pinning, name, dist('src/main.js'), env, path.join(logDir, `${name}.log`), nodeArgs);
+  const proc = startServer(pinning, name, dist('src/main.js'), env, path.join(logDir, `${name}.log`), nodeArgs, variant.cores);
   servers.push(proc);
   await waitReady(proc, `${issuer}/.well-known/openid-configuration`);
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
@@ -397,7 +402,10 @@ async function main(): Promise<number> {
     if (options.peer) targets.push(await startPeer(NAMES.peerEs256, { alg: 'ES256' }));
   }
   if (options.workers && runs(NAMES.workers2)) {
-    targets.push(await startTrustgate(NAMES.workers2, false, undefined, { env: { WORKERS: '2' }, label: 'WORKERS=2 (node:cluster: a primary and two workers, all on the server core)' }));
+    const allCores = args['workers-cores'] === 'all';
+    const cores = allCores ? `0-${os.availableParallelism() - 1}` : undefined;
+    const where = allCores ? `on cores ${cores}, shared with the load generator` : 'all on the server core';
+    targets.push(await startTrustgate(NAMES.workers2, false, undefined, { env: { WORKERS: '2' }, cores, label: `WORKERS=2 (node:cluster: a primary and two workers, ${where})` }));
   }
   for (const whatif of whatifs) targets.push(await startTrustgate(`trustgate+${whatif.name}`, false, whatif));
   if (options.scenarios.includes('api')) {

@@ -27,7 +27,7 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     interactions: new KyselyInteractionsStore(db),
     consents: new KyselyConsentsStore(db, dialect),
     throttles: new KyselyThrottlesStore(db, dialect),
-    refresh: new KyselyRefreshFamiliesStore(db),
+    refresh: new KyselyRefreshFamiliesStore(db, dialect),
     revokedTokens: new KyselyRevokedTokensStore(db),
     serverSecrets: new KyselyServerSecretsStore(db),
     secondFactors: new KyselySecondFactorsStore(db),

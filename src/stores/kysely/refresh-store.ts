@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Dialect } from '../store-ports.js';
 import type { Database, RefreshFamiliesTable, RefreshTokensTable } from './schema.js';
 import type { RefreshFamily, RefreshTokenRecord, RevocationReason } from '../../domain/refresh-family.js';
 import type { RefreshFamiliesStore } from '../refresh-families.js';
@@ -9,7 +10,10 @@ import { affected, atomic } from './atomic.js';
  * conditional update: of two requests presenting the same token, exactly one wins, on any node.
  */
 export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   async insertFamily(family: RefreshFamily, first: RefreshTokenRecord): Promise<void> {
     await atomic(this.db, async (trx) => {
@@ -51,6 +55,24 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
    * revoked) and inserts its successor, in one transaction; false when another request won the claim.
    */
   async rotate(presentedHash: string, next: RefreshTokenRecord, at: number): Promise<boolean> {
+    if (this.dialect === 'postgres') {
+      // one statement, one round trip (BEGIN, UPDATE, INSERT, COMMIT were four): the successor is
+      // inserted only from the row the conditional UPDATE claimed. A concurrent rotation of the same
+      // token waits for the row lock and then finds it consumed, so it claims and inserts nothing.
+      const row = fromToken(next);
+      const result = await sql`
+        with claimed as (
+          update refresh_tokens set consumed_at = ${at}
+          where token_hash = ${presentedHash} and consumed_at is null
+            and family_id in (select id from refresh_families where id = ${next.familyId} and revoked_at is null)
+          returning family_id
+        )
+        insert into refresh_tokens (token_hash, family_id, scope, created_at, consumed_at, access_jti, access_expires_at)
+        select ${row.token_hash}::varchar, ${row.family_id}::varchar, ${row.scope}::text, ${row.created_at}::bigint,
+          ${row.consumed_at}::bigint, ${row.access_jti}::varchar, ${row.access_expires_at}::bigint
+        from claimed`.execute(this.db);
+      return Number(result.numAffectedRows ?? 0n) === 1;
+    }
     return atomic(this.db, async (trx) => {
       const live = trx
         .selectFrom('refresh_families')
