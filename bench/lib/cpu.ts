@@ -34,12 +34,17 @@ function children(pid: number): number[] {
  * primary and its workers), from /proc. A descendant that exited in between is not counted.
  */
 export function treeCpuSeconds(pid: number): number {
-  let ticks = 0;
+  return [...treeCpuByProcess(pid).values()].reduce((a, b) => a + b, 0);
+}
+
+/** The same, per process id (the root first). */
+export function treeCpuByProcess(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
   const queue = [pid];
   while (queue.length > 0) {
     const next = queue.shift()!;
-    ticks += ownTicks(next);
+    out.set(next, ownTicks(next) / ticksPerSecond);
     queue.push(...children(next));
   }
-  return ticks / ticksPerSecond;
+  return out;
 }

@@ -7,7 +7,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Http } from '../lib/http.js';
-import { treeCpuSeconds } from '../lib/cpu.js';
+import { treeCpuByProcess } from '../lib/cpu.js';
 import { discover, type Endpoints, type TargetInfo } from '../lib/oauth.js';
 import { closedLoop, pacedLoop, type RunResult } from './measure.js';
 import { prepare, type ScenarioContext, type ScenarioName } from './scenarios.js';
@@ -63,13 +63,20 @@ async function main(): Promise<void> {
     const setupSeconds = (performance.now() - setupStart) / 1000;
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
-    const cpuBefore = job.serverPid ? treeCpuSeconds(job.serverPid) : undefined;
+    const cpuBefore = job.serverPid ? treeCpuByProcess(job.serverPid) : undefined;
     const run =
       job.mode === 'paced'
         ? await pacedLoop(workload, job.rate ?? 1, job.warmupMs, job.durationMs)
         : await closedLoop(workload, job.warmupMs, job.durationMs);
     loopDelay.disable();
-    const cpu = cpuBefore !== undefined ? treeCpuSeconds(job.serverPid!) - cpuBefore : undefined;
+    const cpuAfter = job.serverPid ? treeCpuByProcess(job.serverPid) : undefined;
+    let cpu: number | undefined;
+    if (cpuBefore && cpuAfter) {
+      // per process (the root first: a cluster's primary), then the sum
+      const parts = [...cpuAfter].map(([pid, after]) => Math.max(0, after - (cpuBefore.get(pid) ?? 0)));
+      cpu = parts.reduce((a, b) => a + b, 0);
+      if (parts.length > 1) notes.serverCpuByProcess = parts.map((p) => p.toFixed(2)).join(' + ');
+    }
     result = {
       scenario: job.scenario,
       target: job.target.name,
