@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { loadConfig, redactUrl, type Config } from './config/config.js';
-import { createApp, prepareDatabase } from './app.js';
+import { createApp, prepareDatabase, type RunningApp } from './app.js';
 import { createLogger, flushLogs } from './http/logger.js';
 import { argon2Slots } from './domain/password.js';
 
@@ -69,11 +69,13 @@ async function serveWorker(config: Config): Promise<void> {
   // argon2id: one computation per core across all workers, not per worker
   argon2Slots.resize(Math.max(1, Math.floor(os.availableParallelism() / config.workers)));
   const log = createLogger(config.logLevel).child({ worker: id });
-  const app = await createApp(config, { log, startupWarnings: false });
+  // from the start: a stop while the worker is still opening ends it cleanly too
+  let app: RunningApp | undefined;
+  stopOnSignals(log, () => app?.close() ?? Promise.resolve(), true);
+  app = await createApp(config, { log, startupWarnings: false });
   await app.server.listen({ port: config.port, host: config.host });
   log.info({ pid: process.pid }, 'worker listening');
   process.send?.(READY);
-  stopOnSignals(log, () => app.close(), true);
 }
 
 /**

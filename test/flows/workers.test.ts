@@ -7,6 +7,7 @@ import { TestBrowser, getAuthorizationCode, pkcePair } from '../support/browser.
 import { loadConfig } from '../../src/config/config.js';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { runMain, spawnServer, type SpawnedServer } from '../cli/spawn-server.js';
+import { runCli } from '../cli/run-cli.js';
 import { freePort } from '../support/server.js';
 
 const CALLBACK = 'https://app.example.com/callback';
@@ -177,6 +178,17 @@ describeEachDatabase('serve with two workers on one port', (database, kind) => {
 });
 
 describe('serve with two workers: a start that fails', () => {
+  it('trustgate serve --workers refuses what is not 1-64 (usage error, exit 2); WORKERS=2 with sqlite::memory: is refused', async () => {
+    for (const bad of ['0', '65', 'two']) {
+      const result = await runCli(['serve', '--workers', bad], { env: { DATABASE_URL: 'sqlite::memory:' } });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /--workers <n>.*expected a whole number between 1 and 64/);
+    }
+    const { code, stderr } = await runMain({ DATABASE_URL: 'sqlite::memory:', WORKERS: '2', LOG_LEVEL: 'silent' });
+    assert.equal(code, 1);
+    assert.equal(stderr, 'trustgate: WORKERS must be 1 with DATABASE_URL=sqlite::memory: (each process would have its own database), got 2.\n');
+  });
+
   it('workers that cannot listen (the port is taken): the primary stops them and exits 1, saying why', async () => {
     const db = await createTestDatabase('sqlite');
     const port = await freePort();
