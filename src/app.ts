@@ -9,6 +9,8 @@ import { ClientRegistry } from './stores/client-registry.js';
 import { registerAccountApp } from './account/register-app.js';
 import { openKeyRing } from './keys/open-key-ring.js';
 import { rotateDueKeys, startKeyRotation } from './keys/rotation-schedule.js';
+import { createAuditRecorder } from './audit/record.js';
+import { startAuditPruning } from './audit/pruner.js';
 
 export interface RunningApp {
   ctx: AppContext;
@@ -32,16 +34,20 @@ export async function createApp(
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
     const { keys, config } = await openKeyRing(given, store, now, log, { warn: options.startupWarnings !== false });
     const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
-    const ctx: AppContext = { config, store, keys, clients, log, now };
+    const ctx: AppContext = { config, store, keys, clients, log, now, audit: undefined as never };
+    // the recorder reads ctx.log at each event, so a logger replaced later (tests) is the one used
+    ctx.audit = createAuditRecorder(ctx);
     await registerAccountApp(ctx);
     await rotateDueKeys(ctx);
     const stopRotation = startKeyRotation(ctx);
+    const stopAuditPruning = startAuditPruning(ctx);
     const server = await buildServer(ctx);
     return {
       ctx,
       server,
       close: async () => {
         stopRotation();
+        stopAuditPruning();
         await server.close();
         await store.close();
       },
@@ -64,7 +70,8 @@ export async function prepareDatabase(given: Config, log: Logger, now: () => num
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
     const { keys, config } = await openKeyRing(given, store, now, log);
     const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
-    const ctx: AppContext = { config, store, keys, clients, log, now };
+    const ctx: AppContext = { config, store, keys, clients, log, now, audit: undefined as never };
+    ctx.audit = createAuditRecorder(ctx);
     await registerAccountApp(ctx);
     await rotateDueKeys(ctx);
   } finally {

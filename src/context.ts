@@ -3,10 +3,12 @@ import type { Config } from './config/config.js';
 import type { Store } from './stores/store.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { ClientRegistry } from './stores/client-registry.js';
+import type { AuditRecorder } from './audit/record.js';
 
 /**
  * What every layer needs, built once at start-up and passed explicitly: configuration, the store ports,
- * the key ring, the Trusted Application cache, the logger and the clock. It knows nothing of HTTP.
+ * the key ring, the Trusted Application cache, the logger, the audit trail and the clock. It knows
+ * nothing of HTTP.
  */
 export interface AppContext {
   config: Config;
@@ -15,6 +17,8 @@ export interface AppContext {
   /** Trusted Applications through a short-lived cache (kill switch within CLIENT_CACHE_SECONDS) */
   clients: ClientRegistry;
   log: Logger;
+  /** the one way to audit: stores the event and logs it (`audit: true`); never throws */
+  audit: AuditRecorder;
   /** current time in epoch milliseconds (replaceable in tests) */
   now: () => number;
 }

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { openStore } from '../../src/stores/store.js';
 import { AppService } from '../../src/admin/app-service.js';
 import { UserService } from '../../src/admin/user-service.js';
+import { createAuditRecorder } from '../../src/audit/record.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -21,7 +22,9 @@ const config = loadConfig(process.env);
 const store = await openStore(config.databaseUrl);
 try {
   await store.migrate();
-  const deps = { store, config, now: Date.now };
+  // the changes go on the audit trail like the CLI's (actor cli:bench); its log lines are dropped
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const deps = { store, config, now: Date.now, audit: createAuditRecorder({ store, log: quiet, now: Date.now }), actor: 'cli:bench' };
   await new AppService(deps).create({
     clientId: env('BENCH_CLIENT_ID'),
     displayName: 'Benchmark app',

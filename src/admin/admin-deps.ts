@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Store } from '../stores/store.js';
+import type { AuditEntry, AuditRecorder } from '../audit/record.js';
 
 /** What the admin services need; an AppContext satisfies it, and so does the CLI's smaller context. */
 export interface AdminDeps {
@@ -9,6 +10,25 @@ export interface AdminDeps {
   now: () => number;
   /** a local client cache to forget changed apps in (other nodes' caches expire within seconds) */
   clients?: { invalidate(clientId: string): void };
+  /** every change is recorded here, with `actor` */
+  audit: AuditRecorder;
+  /**
+   * Who makes the changes: `cli:<os user>` (the CLI), `user:<id>` (an administrator through the admin
+   * API), `app:<client_id>` (a service app's automation). Absent: `system` (Trustgate itself, tests).
+   */
+  actor?: string;
+  /** where the change came from (the admin API's client address); absent for the CLI */
+  sourceAddress?: string;
 }
 
 export { isUniqueViolation } from '../stores/unique-violation.js';
+
+/** Records an administrator's change on the audit trail, with the deps' actor (always stored, never sampled). */
+export function auditChange(deps: Pick<AdminDeps, 'audit' | 'actor' | 'sourceAddress'>, entry: Omit<AuditEntry, 'actor' | 'administrative'>): Promise<void> {
+  return deps.audit.record({
+    sourceAddress: deps.sourceAddress ?? null,
+    ...entry,
+    actor: deps.actor ?? 'system',
+    administrative: true,
+  });
+}

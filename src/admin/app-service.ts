@@ -12,7 +12,7 @@ import { validateAppRegistration, type AppRegistration } from '../checks/registr
 import { checkClientSecret } from '../checks/registration/secret.js';
 import { checkDisplayName } from '../checks/registration/display-name.js';
 import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
-import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
+import { auditChange, isUniqueViolation, type AdminDeps } from './admin-deps.js';
 import { secretInfo, type SecretInfo } from './secret-info.js';
 import { BUILT_IN_CLIENT_PREFIX, isBuiltInClientId } from '../domain/built-in-apps.js';
 
@@ -124,6 +124,13 @@ export class AppService {
       throw error;
     }
     this.deps.clients?.invalidate(app.clientId);
+    await auditChange(this.deps, {
+      action: 'app_created',
+      target: { type: 'app', id: app.clientId },
+      clientId: app.clientId,
+      details: { settings: appSettings(app), secretAdded: secrets.length > 0, secretId: secrets[0]?.id },
+      message: 'app created',
+    });
     return withGenerated({ app }, input.generateSecret ? secretValue : undefined);
   }
 
@@ -165,12 +172,24 @@ export class AppService {
       createdAt: current.createdAt,
       updatedAt: Math.max(now, current.updatedAt),
     };
+    const addSecret = secretValue !== undefined ? this.newSecret(clientId, secretValue, {}, now) : undefined;
     const updated = await this.deps.store.apps.update(app, {
       ...(clientType === 'public' ? { revokeSecretsAt: now } : {}),
-      ...(secretValue !== undefined ? { addSecret: this.newSecret(clientId, secretValue, {}, now) } : {}),
+      ...(addSecret ? { addSecret } : {}),
     });
     if (!updated) throw appNotFound(clientId);
     this.deps.clients?.invalidate(clientId);
+    await auditChange(this.deps, {
+      action: 'app_updated',
+      target: { type: 'app', id: clientId },
+      clientId,
+      details: {
+        changes: settingChanges(current, app),
+        ...(addSecret ? { secretAdded: true, secretId: addSecret.id } : {}),
+        ...(clientType === 'public' && current.clientType !== 'public' ? { secretsRevoked: true } : {}),
+      },
+      message: 'app updated',
+    });
     return withGenerated({ app }, changes.generateSecret ? secretValue : undefined);
   }
 
@@ -189,6 +208,13 @@ export class AppService {
     const app = { ...current, enabled, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
     if (!(await this.deps.store.apps.update(app))) throw appNotFound(clientId);
     this.deps.clients?.invalidate(clientId);
+    await auditChange(this.deps, {
+      action: enabled ? 'app_enabled' : 'app_disabled',
+      target: { type: 'app', id: clientId },
+      clientId,
+      details: { wasEnabled: current.enabled },
+      message: enabled ? 'app enabled' : 'app disabled',
+    });
     return app;
   }
 
@@ -203,6 +229,7 @@ export class AppService {
     const deleted = await this.deps.store.apps.delete(clientId, now);
     this.deps.clients?.invalidate(clientId);
     if (!deleted) throw appNotFound(clientId);
+    await auditChange(this.deps, { action: 'app_deleted', target: { type: 'app', id: clientId }, clientId, message: 'app deleted' });
   }
 
   async list(): Promise<TrustedApplication[]> {
@@ -231,6 +258,17 @@ export class AppService {
     const secret = this.newSecret(clientId, value, input, now);
     await this.deps.store.apps.addSecret(secret);
     this.deps.clients?.invalidate(clientId);
+    await auditChange(this.deps, {
+      action: 'app_secret_added',
+      target: { type: 'secret', id: secret.id },
+      clientId,
+      details: {
+        generated: input.generateSecret === true,
+        expiresAt: secret.expiresAt === null ? null : new Date(secret.expiresAt).toISOString(),
+        description: secret.description,
+      },
+      message: 'app secret added',
+    });
     const result: { secret: SecretInfo; generatedSecret?: string } = { secret: secretInfo(secret, now) };
     if (input.generateSecret) result.generatedSecret = value;
     return result;
@@ -266,6 +304,13 @@ export class AppService {
       throw conflict('secret_already_revoked', `secret "${secretId}" is already revoked`, ['secretId']);
     }
     this.deps.clients?.invalidate(clientId);
+    await auditChange(this.deps, {
+      action: 'app_secret_revoked',
+      target: { type: 'secret', id: secretId },
+      clientId,
+      details: { lastActive: !othersActive && isSecretActive(target, now), forced: options.force === true },
+      message: 'app secret revoked',
+    });
     return secretInfo({ ...target, revokedAt: now }, now);
   }
 
@@ -320,6 +365,38 @@ export class AppService {
       revokedAt: null,
     };
   }
+}
+
+/** An app's settings as the audit trail records them (no secrets: an app record holds none). */
+const SETTINGS = [
+  'displayName',
+  'clientType',
+  'enabled',
+  'loginRedirectUris',
+  'logoutRedirectUris',
+  'scopes',
+  'allowInternalUsers',
+  'allowCommunityUsers',
+  'allowRefreshTokens',
+  'requireConsent',
+  'requireMfa',
+  'accessTokenLifetime',
+  'refreshTokenLifetime',
+  'idTokenSignedResponseAlg',
+  'accessTokenSigningAlg',
+] as const satisfies readonly (keyof TrustedApplication)[];
+
+function appSettings(app: TrustedApplication): Record<string, unknown> {
+  return Object.fromEntries(SETTINGS.map((name) => [name, app[name]]));
+}
+
+/** The settings that changed, each with its old and new value. */
+function settingChanges(before: TrustedApplication, after: TrustedApplication): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const name of SETTINGS) {
+    if (JSON.stringify(before[name]) !== JSON.stringify(after[name])) changes[name] = { from: before[name], to: after[name] };
+  }
+  return changes;
 }
 
 function withGenerated(result: AppResult, generated: string | undefined): AppResult {

@@ -9,7 +9,7 @@ import { checkDisplayName } from '../checks/registration/display-name.js';
 import { checkEmail, checkLocale, checkLogin, checkUserKind } from '../checks/registration/user-fields.js';
 import { randomId, randomToken, sha256 } from '../tokens/opaque.js';
 import { passwordResetUrl } from '../domain/password-reset.js';
-import { isUniqueViolation, type AdminDeps } from './admin-deps.js';
+import { auditChange, isUniqueViolation, type AdminDeps } from './admin-deps.js';
 
 /** Everything an administrator sets when creating a user. */
 export interface UserInput {
@@ -80,6 +80,13 @@ export class UserService {
       if (isUniqueViolation(error)) throw conflict('user_exists', `a user with login "${login}" already exists`, ['login']);
       throw error;
     }
+    await this.audit('user_created', user, 'user created', {
+      login: user.login,
+      kind: user.kind,
+      isAdmin: user.isAdmin,
+      enabled: user.enabled,
+      requireMfa: user.requireMfa,
+    });
     return { user };
   }
 
@@ -94,6 +101,7 @@ export class UserService {
     const at = this.deps.now();
     const endAccess = { at, reason: 'password_changed' as const };
     if (!(await this.deps.store.users.setPasswordHash(current.id, passwordHash, at, { endAccess }))) throw userNotFound(current.login);
+    await this.audit('user_password_set', current, 'password set by an administrator; sessions ended', { sessionsEnded: true });
     return { ...current, passwordHash, updatedAt: Math.max(at, current.updatedAt) };
   }
 
@@ -108,6 +116,7 @@ export class UserService {
     const now = this.deps.now();
     const expiresAt = now + this.deps.config.passwordResetLifetimeSeconds * 1000;
     await this.deps.store.passwordResets.issue({ tokenHash: sha256(token), userId: user.id, createdAt: now, expiresAt, usedAt: null });
+    await this.audit('user_password_reset_link_created', user, 'password-reset link created', { expiresAt: new Date(expiresAt).toISOString() });
     return { user, url: passwordResetUrl(this.deps.config.issuer, token), expiresAt };
   }
 
@@ -115,6 +124,7 @@ export class UserService {
     const current = await this.require(loginOrId);
     const user = { ...current, enabled: true, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
     await this.save(user);
+    await this.audit('user_enabled', user, 'user enabled', { wasEnabled: current.enabled });
     return user;
   }
 
@@ -123,6 +133,7 @@ export class UserService {
     const current = await this.require(loginOrId);
     const user = { ...current, enabled: false, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
     await this.save(user, 'user_disabled');
+    await this.audit('user_disabled', user, 'user disabled; sessions ended', { wasEnabled: current.enabled, sessionsEnded: true });
     return user;
   }
 
@@ -133,6 +144,7 @@ export class UserService {
   async unlock(loginOrId: string): Promise<{ user: User; cleared: number }> {
     const user = await this.require(loginOrId);
     const cleared = await this.deps.store.throttles.clearAccount(loginKey(user.login));
+    await this.audit('user_unlocked', user, 'sign-in throttle counters cleared', { cleared });
     return { user, cleared };
   }
 
@@ -141,6 +153,10 @@ export class UserService {
     const current = await this.require(loginOrId);
     const user = { ...current, requireMfa: required, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
     await this.save(user);
+    await this.audit('user_mfa_requirement_set', user, required ? 'second factor required' : 'second factor no longer required', {
+      required,
+      was: current.requireMfa,
+    });
     return user;
   }
 
@@ -163,6 +179,7 @@ export class UserService {
     const user = await this.require(loginOrId);
     const removed = await this.deps.store.secondFactors.removeAll(user.id);
     await this.save({ ...user, updatedAt: Math.max(this.deps.now(), user.updatedAt) }, 'second_factors_reset');
+    await this.audit('user_second_factors_reset', user, 'second factors removed; sessions ended', { removed, sessionsEnded: true });
     return { user, removed };
   }
 
@@ -179,6 +196,10 @@ export class UserService {
     const byLogin = await this.deps.store.users.getByLogin(loginOrId);
     if (byLogin) return byLogin;
     return UUID.test(loginOrId) ? this.deps.store.users.getById(loginOrId.toLowerCase()) : undefined;
+  }
+
+  private audit(action: string, user: User, message: string, details: Record<string, unknown> = {}): Promise<void> {
+    return auditChange(this.deps, { action, target: { type: 'user', id: user.id }, userId: user.id, details: { login: user.login, ...details }, message });
   }
 
   private async require(loginOrId: string): Promise<User> {

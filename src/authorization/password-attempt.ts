@@ -50,24 +50,39 @@ export async function attemptPassword(ctx: AppContext, input: PasswordAttemptInp
     counters = attemptCounters(policy, { account, source });
     decision = await reserve(ctx, counters);
   }
-  const log = { clientId: input.clientId, userId: user?.id ?? null, source, trustedDevice: trusted };
+  const about = {
+    actor: user ? `user:${user.id}` : 'anonymous',
+    clientId: input.clientId,
+    userId: user?.id ?? null,
+    sourceAddress: input.ip ?? null,
+  };
+  const log = { source, trustedDevice: trusted };
   if (decision.kind === 'refuse') {
-    ctx.log.warn(
-      { event: 'login_throttled', audit: true, limit: decision.limit, retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000), ...log },
-      'sign-in attempt refused by a throttle limit; the password was not checked',
-    );
+    await ctx.audit.record({
+      ...about,
+      action: 'login_throttled',
+      outcome: 'refused',
+      reason: `throttle limit: ${decision.limit}`,
+      details: { limit: decision.limit, retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000), ...log },
+      level: 'warn',
+      message: 'sign-in attempt refused by a throttle limit; the password was not checked',
+    });
     return { kind: 'refused', limit: decision.limit, retryAfterMs: decision.retryAfterMs };
   }
   if (decision.delayMs > 0) {
-    ctx.log.info({ event: 'login_delayed', audit: true, delayMs: decision.delayMs, ...log }, 'sign-in attempt delayed');
+    await ctx.audit.record({ ...about, action: 'login_delayed', details: { delayMs: decision.delayMs, ...log }, message: 'sign-in attempt delayed' });
     await sleep(decision.delayMs);
   }
   const ok = await verifyPassword(user?.passwordHash, input.password, ctx.config.argon2);
   if (!ok || !user) {
-    ctx.log.info(
-      { event: 'login_failed', audit: true, reason: user ? 'wrong_password' : 'unknown_login', ...log },
-      'sign-in failed',
-    );
+    await ctx.audit.record({
+      ...about,
+      action: 'login_failed',
+      outcome: 'failure',
+      reason: user ? 'wrong_password' : 'unknown_login',
+      details: log,
+      message: 'sign-in failed',
+    });
     return { kind: 'failed' };
   }
   await ctx.store.throttles.release(releaseAfterSuccess(counters), ctx.now());

@@ -4,16 +4,20 @@ import type { TrustedApplication } from '../domain/trusted-application.js';
 import type { OAuthError } from '../errors/oauth-error.js';
 import { deliverToApp, type ResponseMode } from './deliver.js';
 import { stylesheetPath } from '../pages/stylesheet-path.js';
+import { recordRefusal } from '../http/refusal-audit.js';
 
-/** Sends an error to the app's (already verified) redirect URI with error_description, state and iss. */
-export function redirectError(
+/**
+ * Sends an error to the app's (already verified) redirect URI with error_description, state and iss,
+ * after recording it on the app's failure trail.
+ */
+export async function redirectError(
   ctx: AppContext,
   reply: FastifyReply,
   app: TrustedApplication,
   target: { redirectUri: string; responseMode: ResponseMode; state: string | null },
   error: OAuthError,
-): FastifyReply {
-  ctx.log.info({ event: 'authorize_refused', clientId: app.clientId, error: error.code, detail: error.detail }, 'authorization refused');
+): Promise<FastifyReply> {
+  await recordRefusal(ctx, reply.request, error, app);
   return deliverToApp(
     reply,
     target.redirectUri,

@@ -3,6 +3,7 @@ import { openStore, type Store } from '../stores/store.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { resolveKeyEncryptionSecret } from '../keys/key-encryption-secret.js';
 import type { AdminDeps } from '../admin/admin-deps.js';
+import { cliActor, createAuditRecorder, type AuditLog } from '../audit/record.js';
 
 /** What a CLI command works with: the same configuration and store as the server. */
 export interface CliContext extends AdminDeps {
@@ -16,7 +17,19 @@ export interface CliContext extends AdminDeps {
   keyRing(): Promise<KeyRing>;
   /** migrations this command applied before it ran */
   migrated: string[];
+  /** `cli:<$USER>` (or `cli:cli`): every change a command makes is on the audit trail under this actor */
+  actor: string;
 }
+
+/** The CLI's audit log lines: the events are in the audit trail; only a failure to store one is shown (stderr). */
+const cliAuditLog: AuditLog = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: (fields) => {
+    const err = (fields as { err?: unknown }).err;
+    process.stderr.write(`warning: could not record the change on the audit trail: ${err instanceof Error ? err.message : String(err)}\n`);
+  },
+};
 
 /**
  * Loads the configuration from the environment (the same variables as the server), opens the store,
@@ -32,7 +45,8 @@ export async function withCliContext<T>(env: Env, fn: (ctx: CliContext) => Promi
       const secret = await resolveKeyEncryptionSecret(config, store.keys);
       return new KeyRing(store.keys, { encryptionSecret: secret.value, defaultAlg: config.signingAlg, now });
     };
-    return await fn({ config, store, keyRing, now, migrated });
+    const audit = createAuditRecorder({ store, log: cliAuditLog, now });
+    return await fn({ config, store, keyRing, now, migrated, audit, actor: cliActor(env) });
   } finally {
     await store.close();
   }

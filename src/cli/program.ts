@@ -5,6 +5,7 @@ import { registerAppCommands } from './commands/app.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerAuditCommands } from './commands/audit.js';
 
 /** The `trustgate` command line: the same configuration (environment) and store as the server. */
 export function buildProgram(env: Env): Command {
@@ -17,6 +18,7 @@ export function buildProgram(env: Env): Command {
   registerAppCommands(program, env);
   registerUserCommands(program, env);
   registerKeysCommands(program, env);
+  registerAuditCommands(program, env);
   return program;
 }
 

@@ -65,6 +65,8 @@ export interface Config {
    * more start a primary that prepares the database and forks them (serve.ts)
    */
   workers: number;
+  /** audit events older than this many days are removed (in batches, on every node) */
+  auditRetentionDays: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     accountReauthSeconds: integer(env, 'ACCOUNT_REAUTH_SECONDS', 300, 30, 86400),
     passwordResetLifetimeSeconds: integer(env, 'PASSWORD_RESET_LIFETIME', 1800, 60, 7 * 86400),
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 36500),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     throttle: throttlePolicy(env),
     deviceCookieLifetimeSeconds: integer(env, 'DEVICE_COOKIE_LIFETIME', 365 * 86400, 3600, 5 * 366 * 86400),

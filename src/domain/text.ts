@@ -6,3 +6,8 @@
 export function isStorableText(value: string): boolean {
   return !value.includes('\u0000') && value.isWellFormed();
 }
+
+/** `value` made storable as text on every database: NUL and lone surrogates become U+FFFD. */
+export function toStorableText(value: string): string {
+  return value.replaceAll('\u0000', '\uFFFD').toWellFormed();
+}

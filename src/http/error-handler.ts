@@ -4,6 +4,7 @@ import { errorPage } from '../pages/error-page.js';
 import { setNoStore, setPageHeaders } from './security-headers.js';
 import { stylesheetPath } from '../pages/stylesheet-path.js';
 import type { AppContext } from '../context.js';
+import { recordRefusal } from './refusal-audit.js';
 
 /** How a route reports errors: JSON (token, revocation, ...) or an HTML page (authorize, end-session, ...). */
 export type ErrorStyle = 'json' | 'page';
@@ -16,14 +17,17 @@ declare module 'fastify' {
 
 /** Turns any error into a JSON body or an HTML page. Nothing ever answers with a stack trace. */
 export function installErrorHandler(app: FastifyInstance, ctx: AppContext): void {
-  app.setErrorHandler((error: FastifyError | OAuthError | Error, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError | OAuthError | Error, request, reply) => {
     const oauth = toOAuthError(error);
     if (oauth.status >= 500) {
       request.log.error({ err: error, reqId: request.id }, 'unexpected error');
     } else if (oauth.detail) {
       request.log.info({ error: oauth.code, detail: oauth.detail }, 'request refused');
     }
+    // the app's failure trail (when the request names a registered app); never throws
+    await recordRefusal(ctx, request, oauth);
     sendError(ctx, request, reply, oauth);
+    return reply;
   });
 
   app.setNotFoundHandler((request, reply) => {

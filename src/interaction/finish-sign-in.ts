@@ -47,7 +47,15 @@ export async function establishSession(
 ): Promise<Session> {
   await issueDeviceCookie(ctx, reply, user.id, await readDeviceCookie(ctx, request));
   const session = await signInSession(ctx, request, reply, user, amr);
-  ctx.log.info({ event: 'login_succeeded', audit: true, clientId: bound.app.clientId, userId: user.id, sid: session.sid, amr }, 'signed in');
+  await ctx.audit.record({
+    actor: `user:${user.id}`,
+    action: 'login_succeeded',
+    clientId: bound.app.clientId,
+    userId: user.id,
+    sourceAddress: request.ip,
+    details: { sid: session.sid, amr },
+    message: 'signed in',
+  });
   if (!(await ctx.store.interactions.setUser(bound.interaction.id, user.id, session.sid))) throw alreadyCompleted();
   await ctx.store.interactions.setPending(bound.interaction.id, null);
   return session;

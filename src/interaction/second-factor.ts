@@ -87,7 +87,16 @@ export async function submitTotpEnrolment(ctx: AppContext, request: InteractionR
       error: 'That code is not right. Check the time on your phone and type the code the app shows now.',
     });
   }
-  ctx.log.info({ event: 'second_factor_enrolled', audit: true, method: 'totp', userId: user.id, clientId: bound.app.clientId }, 'authenticator app set up');
+  await ctx.audit.record({
+    actor: `user:${user.id}`,
+    action: 'second_factor_enrolled',
+    target: { type: 'user', id: user.id },
+    userId: user.id,
+    clientId: bound.app.clientId,
+    sourceAddress: request.ip,
+    details: { method: 'totp' },
+    message: 'authenticator app set up',
+  });
   const codes = await issueRecoveryCodes(ctx, user.id);
   await establishSession(ctx, request, reply, bound, { ...user, hasSecondFactor: true }, amrOf([...methods, 'otp']));
   return renderRecoveryCodes(ctx, reply, bound, codes);

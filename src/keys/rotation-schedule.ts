@@ -7,7 +7,7 @@ import { keepPublishedSeconds } from './retention.js';
 /** How often each node looks whether a key is due (a rotation is staged PUBLISH_AHEAD_SECONDS ahead, so minutes are fine). */
 const CHECK_EVERY_MS = 60_000;
 
-type RotationContext = Pick<AppContext, 'config' | 'store' | 'keys' | 'log'>;
+type RotationContext = Pick<AppContext, 'config' | 'store' | 'keys' | 'log' | 'audit'>;
 
 /** SIGNING_ALG and every algorithm an app chose: each has a current key. */
 export async function algorithmsInUse(ctx: Pick<AppContext, 'config' | 'store'>): Promise<SigningAlg[]> {
@@ -26,10 +26,14 @@ export async function rotateDueKeys(ctx: RotationContext): Promise<StagedKey[]> 
   if (interval === null) return [];
   const staged = await ctx.keys.rotateDue(interval, () => keepPublishedSeconds(ctx.store.apps));
   for (const key of staged) {
-    ctx.log.info(
-      { kid: key.kid, alg: key.alg, signFrom: new Date(key.signFrom).toISOString(), replaced: key.replaced },
-      'scheduled key rotation: new signing key published',
-    );
+    await ctx.audit.record({
+      actor: 'system',
+      action: 'key_rotated_on_schedule',
+      target: { type: 'key', id: key.kid },
+      details: { kid: key.kid, alg: key.alg, signFrom: new Date(key.signFrom).toISOString(), replaced: key.replaced },
+      message: 'scheduled key rotation: new signing key published',
+      administrative: true,
+    });
   }
   return staged;
 }

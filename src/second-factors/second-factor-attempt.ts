@@ -19,21 +19,26 @@ export async function attemptSecondFactor(ctx: AppContext, user: User, input: st
   const counters = secondFactorCounters(policy, { account: loginKey(user.login), userId: user.id });
   const now = ctx.now();
   const decision = decideAttempt(policy, counters, await ctx.store.throttles.reserve(counters, now, policy.windowMs), now);
-  const log = { clientId, userId: user.id };
+  const about = { actor: `user:${user.id}`, clientId, userId: user.id };
   if (decision.kind === 'refuse') {
-    ctx.log.warn(
-      { event: 'second_factor_throttled', audit: true, retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000), ...log },
-      'second-factor attempt refused by the throttle; the code was not checked',
-    );
+    await ctx.audit.record({
+      ...about,
+      action: 'second_factor_throttled',
+      outcome: 'refused',
+      reason: 'second-factor throttle limit',
+      details: { retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000) },
+      level: 'warn',
+      message: 'second-factor attempt refused by the throttle; the code was not checked',
+    });
     return { kind: 'refused', retryAfterMs: decision.retryAfterMs };
   }
   const via = looksLikeRecoveryCode(input) ? 'recovery_code' : 'totp';
   const ok = via === 'recovery_code' ? await useRecoveryCode(ctx, user.id, input) : await verifyTotpCode(ctx, user, input);
   if (!ok) {
-    ctx.log.info({ event: 'second_factor_failed', audit: true, via, ...log }, 'second-factor code refused');
+    await ctx.audit.record({ ...about, action: 'second_factor_failed', outcome: 'failure', reason: `wrong ${via === 'totp' ? 'authenticator' : 'recovery'} code`, details: { via }, message: 'second-factor code refused' });
     return { kind: 'failed' };
   }
   await ctx.store.throttles.release(releaseAfterSuccess(counters), ctx.now());
-  if (via === 'recovery_code') ctx.log.info({ event: 'recovery_code_used', audit: true, ...log }, 'recovery code used');
+  if (via === 'recovery_code') await ctx.audit.record({ ...about, action: 'recovery_code_used', message: 'recovery code used' });
   return { kind: 'verified', via };
 }

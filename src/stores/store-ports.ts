@@ -11,6 +11,7 @@ import type { RevokedTokensStore } from './revoked-tokens.js';
 import type { ServerSecretsStore } from './server-secrets.js';
 import type { SecondFactorsStore } from './second-factors.js';
 import type { PasswordResetsStore } from './password-resets.js';
+import type { AuditEventsStore } from './audit-events.js';
 
 /** One port per persistent concern. */
 export interface StorePorts {
@@ -27,6 +28,7 @@ export interface StorePorts {
   readonly serverSecrets: ServerSecretsStore;
   readonly secondFactors: SecondFactorsStore;
   readonly passwordResets: PasswordResetsStore;
+  readonly auditEvents: AuditEventsStore;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

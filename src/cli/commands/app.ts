@@ -10,6 +10,7 @@ import { isoTime, printFields, printJson, printLine, printTable, seconds, yesNo 
 import { collect, parseDuration } from '../parse.js';
 import { readLineFromStdin } from '../read-secret.js';
 import { registerAppSecretCommands, printSecrets, secretJson } from './app-secret.js';
+import { registerAppFailuresCommand } from './audit.js';
 
 interface AppOptions {
   name?: string;
@@ -279,4 +280,5 @@ export function registerAppCommands(program: Command, env: Env): void {
     });
 
   registerAppSecretCommands(app, env);
+  registerAppFailuresCommand(app, env);
 }

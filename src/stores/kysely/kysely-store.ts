@@ -15,6 +15,7 @@ import { KyselyRevokedTokensStore } from './revoked-tokens-store.js';
 import { KyselyServerSecretsStore } from './server-secrets-store.js';
 import { KyselySecondFactorsStore } from './second-factors-store.js';
 import { KyselyPasswordResetsStore } from './password-resets-store.js';
+import { KyselyAuditEventsStore } from './audit-events-store.js';
 
 /** Every port over one Kysely handle: the database, or a transaction. */
 function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
@@ -32,6 +33,7 @@ function portsOver(db: Kysely<Database>, dialect: Dialect): StorePorts {
     serverSecrets: new KyselyServerSecretsStore(db),
     secondFactors: new KyselySecondFactorsStore(db),
     passwordResets: new KyselyPasswordResetsStore(db),
+    auditEvents: new KyselyAuditEventsStore(db),
   };
 }
 

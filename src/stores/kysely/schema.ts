@@ -213,4 +213,20 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   password_resets: PasswordResetsTable;
+  audit_events: AuditEventsTable;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  client_id: string | null;
+  user_id: string | null;
+  source_address: string | null;
+  outcome: 'success' | 'failure' | 'refused';
+  reason: string | null;
+  details: string; // JSON object, redacted
 }

@@ -5,6 +5,7 @@ import * as m003 from './003-password-resets.js';
 import * as m004 from './004-session-binding.js';
 import * as m005 from './005-second-factors.js';
 import * as m006 from './006-key-stages-and-app-algorithms.js';
+import * as m011 from './011-audit-events.js';
 
 /** Numbered migrations, in order. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '004-session-binding': m004,
   '005-second-factors': m005,
   '006-key-stages-and-app-algorithms': m006,
+  '011-audit-events': m011,
 };
 
 export const migrationProvider: MigrationProvider = {
