@@ -4,7 +4,7 @@ import type { Config } from './config/config.js';
 import { createLogger } from './http/logger.js';
 import { buildServer } from './http/server.js';
 import type { AppContext } from './context.js';
-import { openStore } from './stores/store.js';
+import { openStore, type Store } from './stores/store.js';
 import { ClientRegistry } from './stores/client-registry.js';
 import { registerAccountApp } from './account/register-app.js';
 import { openKeyRing } from './keys/open-key-ring.js';
@@ -30,15 +30,7 @@ export async function createApp(
   const now = options.now ?? Date.now;
   const store = await openStore(given.databaseUrl);
   try {
-    const applied = await store.migrate();
-    if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-    const { keys, config } = await openKeyRing(given, store, now, log, { warn: options.startupWarnings !== false });
-    const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
-    const ctx: AppContext = { config, store, keys, clients, log, now, audit: undefined as never };
-    // the recorder reads ctx.log at each event, so a logger replaced later (tests) is the one used
-    ctx.audit = createAuditRecorder(ctx);
-    await registerAccountApp(ctx);
-    await rotateDueKeys(ctx);
+    const ctx = await prepareContext(given, store, log, now, options.startupWarnings !== false);
     const stopRotation = startKeyRotation(ctx);
     const stopAuditPruning = startAuditPruning(ctx);
     const server = await buildServer(ctx);
@@ -59,21 +51,30 @@ export async function createApp(
 }
 
 /**
- * What a cluster's primary does once before it forks the workers: migrations, the key-encryption
- * secret (on SQLite, the key-secret file), the first signing keys, the built-in account app and any
- * due key rotation. The workers then find all of it done, so they never race to create it.
+ * Migrations, the key ring (the key-encryption secret — on SQLite the key-secret file — and the first
+ * signing keys), the built-in account app and any due key rotation: the context every server needs.
+ */
+async function prepareContext(given: Config, store: Store, log: Logger, now: () => number, warn: boolean): Promise<AppContext> {
+  const applied = await store.migrate();
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  const { keys, config } = await openKeyRing(given, store, now, log, { warn });
+  const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
+  const ctx: AppContext = { config, store, keys, clients, log, now, audit: undefined as never };
+  // the recorder reads ctx.log at each event, so a logger replaced later (tests) is the one used
+  ctx.audit = createAuditRecorder(ctx);
+  await registerAccountApp(ctx);
+  await rotateDueKeys(ctx);
+  return ctx;
+}
+
+/**
+ * What a cluster's primary does once before it forks the workers (prepareContext, then it closes the
+ * store). The workers then find all of it done, so they never race to create it.
  */
 export async function prepareDatabase(given: Config, log: Logger, now: () => number = Date.now): Promise<void> {
   const store = await openStore(given.databaseUrl);
   try {
-    const applied = await store.migrate();
-    if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-    const { keys, config } = await openKeyRing(given, store, now, log);
-    const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
-    const ctx: AppContext = { config, store, keys, clients, log, now, audit: undefined as never };
-    ctx.audit = createAuditRecorder(ctx);
-    await registerAccountApp(ctx);
-    await rotateDueKeys(ctx);
+    await prepareContext(given, store, log, now, true);
   } finally {
     await store.close();
   }
