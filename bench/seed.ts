@@ -90,6 +90,7 @@ try {
     require_par: 0,
     require_dpop: 0,
     access_tokens: 'none',
+    admin_api: 0,
     access_token_lifetime: 3600,
     refresh_token_lifetime: 30 * 86400,
     enabled: i % 50 === 0 ? 0 : 1,
