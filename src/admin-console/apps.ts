@@ -22,8 +22,8 @@ export function appPages(ctx: AppContext) {
   async function list(reply: FastifyReply, session: ConsoleSession, view: { error?: string; status?: number; notice?: string } = {}) {
     return sendConsolePage(ctx, reply, session, {
       section: 'apps',
-      title: 'Apps',
-      body: appsBody({ base: consolePath(ctx), csrf: session.csrf, apps: await apps.list(), isBuiltIn: isBuiltInClientId }),
+      title: session.m.console.nav.apps,
+      body: appsBody({ base: consolePath(ctx), csrf: session.csrf, apps: await apps.list(), isBuiltIn: isBuiltInClientId, m: session.m }),
       ...view,
     });
   }
@@ -42,7 +42,7 @@ export function appPages(ctx: AppContext) {
       notice: view.notice,
       error: view.error,
       status: view.status,
-      body: appBody({ base: consolePath(ctx), csrf: session.csrf, app, secrets, builtIn: isBuiltInClientId(app.clientId), newSecret: view.newSecret, forceRevoke: view.forceRevoke, warnings }),
+      body: appBody({ base: consolePath(ctx), csrf: session.csrf, app, secrets, builtIn: isBuiltInClientId(app.clientId), newSecret: view.newSecret, forceRevoke: view.forceRevoke, warnings, m: session.m }),
     });
   }
 
@@ -78,11 +78,11 @@ export function appPages(ctx: AppContext) {
               requireConsent: checked(form, 'requireConsent'),
               requireMfa: checked(form, 'requireMfa'),
             }),
-          (error) => list(reply, session, { error: `The app was not registered: ${error.message}.`, status: 400 }),
+          (error) => list(reply, session, { error: session.m.console.apps.notRegistered(error.message), status: 400 }),
         );
         if ('reply' in result) return result.reply;
         const created = result.value;
-        return show(reply, session, created.app.clientId, { notice: `App ${created.app.clientId} registered.`, newSecret: created.generatedSecret });
+        return show(reply, session, created.app.clientId, { notice: session.m.console.apps.registered(created.app.clientId), newSecret: created.generatedSecret });
       }),
 
     show: (request: FastifyRequest<AppParams>, reply: FastifyReply) =>
@@ -110,10 +110,10 @@ export function appPages(ctx: AppContext) {
               accessTokenLifetime: lifetime('accessTokenLifetime'),
               refreshTokenLifetime: lifetime('refreshTokenLifetime'),
             }),
-          (error) => show(reply, session, clientId, { error: `Nothing was changed: ${error.message}.`, status: 400 }),
+          (error) => show(reply, session, clientId, { error: session.m.console.apps.nothingChanged(error.message), status: 400 }),
         );
         if ('reply' in result) return result.reply;
-        return show(reply, session, clientId, { notice: 'Changes saved.' });
+        return show(reply, session, clientId, { notice: session.m.console.apps.saved });
       }),
 
     setEnabled: (enabled: boolean) => (request: FastifyRequest<AppParams>, reply: FastifyReply) =>
@@ -124,7 +124,7 @@ export function appPages(ctx: AppContext) {
           (error) => show(reply, session, clientId, { error: error.message, status: 400 }),
         );
         if ('reply' in result) return result.reply;
-        return show(reply, session, clientId, { notice: enabled ? 'The app is enabled.' : 'The app is disabled: it can no longer sign users in or get tokens.' });
+        return show(reply, session, clientId, { notice: enabled ? session.m.console.apps.enabledNotice : session.m.console.apps.disabledNotice });
       }),
 
     addSecret: (request: FastifyRequest<AppParams>, reply: FastifyReply) =>
@@ -133,11 +133,11 @@ export function appPages(ctx: AppContext) {
         const description = field(form, 'description');
         const result = await refused(
           () => changer(request, session).addSecret(clientId, { generateSecret: true, description: description === '' ? null : description }),
-          (error) => show(reply, session, clientId, { error: `No secret was added: ${error.message}.`, status: 400 }),
+          (error) => show(reply, session, clientId, { error: session.m.console.secrets.notAdded(error.message), status: 400 }),
         );
         if ('reply' in result) return result.reply;
         const added = result.value;
-        return show(reply, session, clientId, { notice: `Secret ${added.secret.id} added.`, newSecret: added.generatedSecret });
+        return show(reply, session, clientId, { notice: session.m.console.secrets.added(added.secret.id), newSecret: added.generatedSecret });
       }),
 
     revokeSecret: (request: FastifyRequest<SecretParams>, reply: FastifyReply) =>
@@ -147,13 +147,13 @@ export function appPages(ctx: AppContext) {
           () => changer(request, session).revokeSecret(clientId, secretId, { force: checked(form, 'force') }),
           (error) =>
             show(reply, session, clientId, {
-              error: error.reason === 'last_active_secret' ? `This is the app's last active secret: revoking it locks the app out. Add a new secret first, or revoke it anyway.` : error.message,
+              error: error.reason === 'last_active_secret' ? session.m.console.secrets.lastActive : error.message,
               status: 400,
               forceRevoke: error.reason === 'last_active_secret' ? secretId : undefined,
             }),
         );
         if ('reply' in result) return result.reply;
-        return show(reply, session, clientId, { notice: `Secret ${secretId} revoked.` });
+        return show(reply, session, clientId, { notice: session.m.console.secrets.revoked(secretId) });
       }),
   };
 }

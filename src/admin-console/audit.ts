@@ -30,10 +30,10 @@ export function auditPages(ctx: AppContext) {
           const next = page.nextCursor
             ? `${consolePath(ctx, '/audit')}?${new URLSearchParams({ ...Object.fromEntries(FILTERS.filter((n) => values[n] !== '').map((n) => [n, values[n]])), cursor: page.nextCursor })}`
             : null;
-          return sendConsolePage(ctx, reply, session, { section: 'audit', title: 'Audit trail', body: auditBody({ base: consolePath(ctx), filter: values, events: page.events, nextHref: next }) });
+          return sendConsolePage(ctx, reply, session, { section: 'audit', title: session.m.console.nav.audit, body: auditBody({ base: consolePath(ctx), filter: values, events: page.events, nextHref: next, m: session.m }) });
         } catch (error) {
           if (!(error instanceof AdminError)) throw error;
-          return sendConsolePage(ctx, reply, session, { section: 'audit', title: 'Audit trail', status: 400, error: `${error.message}.`, body: auditBody({ base: consolePath(ctx), filter: values, events: [], nextHref: null }) });
+          return sendConsolePage(ctx, reply, session, { section: 'audit', title: session.m.console.nav.audit, status: 400, error: `${error.message}.`, body: auditBody({ base: consolePath(ctx), filter: values, events: [], nextHref: null, m: session.m }) });
         }
       });
     },
@@ -42,10 +42,10 @@ export function auditPages(ctx: AppContext) {
         const { clientId } = request.params;
         try {
           const page = await audit.failures(clientId, { limit: 50 });
-          return sendConsolePage(ctx, reply, session, { section: 'apps', title: 'Failure trail', body: failuresBody({ base: consolePath(ctx), clientId, events: page.events }) });
+          return sendConsolePage(ctx, reply, session, { section: 'apps', title: session.m.console.audit.failuresTitle, body: failuresBody({ base: consolePath(ctx), clientId, events: page.events, m: session.m }) });
         } catch (error) {
           if (!(error instanceof AdminError)) throw error;
-          return sendConsolePage(ctx, reply, session, { section: 'apps', title: 'Failure trail', status: 404, error: error.message, body: failuresBody({ base: consolePath(ctx), clientId, events: [] }) });
+          return sendConsolePage(ctx, reply, session, { section: 'apps', title: session.m.console.audit.failuresTitle, status: 404, error: error.message, body: failuresBody({ base: consolePath(ctx), clientId, events: [], m: session.m }) });
         }
       }),
   };

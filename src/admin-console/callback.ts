@@ -11,6 +11,8 @@ import { accountMessagePage } from '../pages/account-message-page.js';
 import { stylesheetPath } from '../pages/stylesheet-path.js';
 import { clearConsoleSignIn, pendingConsoleSignIn } from './sign-in.js';
 import { consolePath, consoleUrl } from './paths.js';
+import { consoleMessages } from './session.js';
+import type { Messages } from '../pages/messages/index.js';
 
 /**
  * GET /admin/callback — the answer of /connect/authorize to the console app: the state must be this
@@ -20,37 +22,40 @@ import { consolePath, consoleUrl } from './paths.js';
 export async function consoleCallback(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const params = SingleParams.fromQuery(request);
   const fail = (description: string) => pageError(description);
+  const m = consoleMessages(request);
+  const c = m.console.signIn;
   const pending = pendingConsoleSignIn(request, ctx.config, params.get('state', fail));
   clearConsoleSignIn(reply, ctx.config);
-  if (!pending) return refuse(ctx, reply, 'This sign-in could not be matched to this browser: it has expired, or was started in another tab or browser.');
-  if (params.get('iss', fail) !== ctx.config.issuer) return refuse(ctx, reply, 'The answer to this sign-in did not come from this server.');
+  if (!pending) return refuse(ctx, reply, m, c.notMatched);
+  if (params.get('iss', fail) !== ctx.config.issuer) return refuse(ctx, reply, m, c.wrongIssuer);
   const error = params.get('error', fail);
-  if (error !== undefined) return refuse(ctx, reply, `The sign-in ended without success: ${params.get('error_description', fail) ?? error}.`);
+  if (error !== undefined) return refuse(ctx, reply, m, c.ended(params.get('error_description', fail) ?? error));
   const code = params.get('code', fail);
-  if (code === undefined) return refuse(ctx, reply, 'The answer to this sign-in carried no authorization code.');
+  if (code === undefined) return refuse(ctx, reply, m, c.noCode);
   let grant: TokenGrant;
   try {
     grant = await redeemFirstPartyCode(ctx, CONSOLE_CLIENT_ID, consoleCallbackUrl(ctx.config.issuer), code, pending.verifier);
   } catch (problem) {
     if (!(problem instanceof OAuthError) || problem.status >= 500) throw problem;
-    return refuse(ctx, reply, `The sign-in could not be completed: ${problem.description}.`);
+    return refuse(ctx, reply, m, c.notCompleted(problem.description));
   }
   const live = await currentSession(ctx, request);
-  if (!live || live.session.sid !== grant.sid) return refuse(ctx, reply, 'Your session ended during the sign-in.');
+  if (!live || live.session.sid !== grant.sid) return refuse(ctx, reply, m, c.sessionEnded);
   setNoStore(reply);
   return reply.code(303).header('Location', consoleUrl(ctx, pending.returnTo || '/apps')).send();
 }
 
-function refuse(ctx: AppContext, reply: FastifyReply, message: string): FastifyReply {
+function refuse(ctx: AppContext, reply: FastifyReply, m: Messages, message: string): FastifyReply {
   setPageHeaders(reply);
   return reply.code(400).type('text/html; charset=utf-8').send(
     accountMessagePage({
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
-      title: 'Sign-in not completed',
-      message: `${message} Open the console to sign in again.`,
+      title: m.console.signIn.notCompletedTitle,
+      message: m.console.signIn.openAgain(message),
       kind: 'error',
-      link: { href: consolePath(ctx), text: 'Open the console' },
+      messages: m,
+      link: { href: consolePath(ctx), text: m.console.signIn.openConsole },
     }),
   );
 }

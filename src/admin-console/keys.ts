@@ -11,13 +11,14 @@ import { consolePath } from './paths.js';
 export function keyPages(ctx: AppContext) {
   const keys = new KeyService(ctx);
   const page = async (reply: FastifyReply, session: ConsoleSession, notice?: string) =>
-    sendConsolePage(ctx, reply, session, { section: 'keys', title: 'Signing keys', notice, body: keysBody({ base: consolePath(ctx), csrf: session.csrf, keys: await keys.list() }) });
+    sendConsolePage(ctx, reply, session, { section: 'keys', title: session.m.console.nav.keys, notice, body: keysBody({ base: consolePath(ctx), csrf: session.csrf, keys: await keys.list(), m: session.m }) });
   return {
     list: (request: FastifyRequest, reply: FastifyReply) => asAdministrator(ctx, request, reply, '/keys', (session) => page(reply, session)),
     rotate: (request: FastifyRequest, reply: FastifyReply) =>
       changeAsAdministrator(ctx, request, reply, async (session) => {
         const staged = await new KeyService(adminDepsFor(ctx, session.actor, request.ip)).rotate(ctx.keys, { immediately: false });
-        return page(reply, session, `Rotated: ${staged.map((key) => `${key.alg} key ${key.kid}`).join(', ')} published now, signing from ${new Date(Math.min(...staged.map((k) => k.signFrom))).toISOString()}.`);
+        const c = session.m.console.keys;
+        return page(reply, session, c.rotated(staged.map((key) => c.rotatedKey(key.alg, key.kid)).join(', '), new Date(Math.min(...staged.map((k) => k.signFrom))).toISOString()));
       }),
   };
 }

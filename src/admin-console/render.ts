@@ -8,7 +8,8 @@ import type { SafeHtml } from '../pages/html.js';
 import { accountMessagePage } from '../pages/account-message-page.js';
 import { pageError } from '../errors/oauth-error.js';
 import { SingleParams } from '../http/single-params.js';
-import { consoleCsrfAccepted, consoleSession, type ConsoleSession } from './session.js';
+import { consoleCsrfAccepted, consoleMessages, consoleSession, type ConsoleSession } from './session.js';
+import type { Messages } from '../pages/messages/index.js';
 import { startConsoleSignIn } from './sign-in.js';
 import { consolePath } from './paths.js';
 
@@ -33,12 +34,13 @@ export function sendConsolePage(ctx: AppContext, reply: FastifyReply, session: C
         base: consolePath(ctx),
         login: session.live.user.login,
         signOutHref: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: CONSOLE_CLIENT_ID })}`,
+        m: session.m,
         ...view,
       }),
     );
 }
 
-function sendMessage(ctx: AppContext, reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
+function sendMessage(ctx: AppContext, reply: FastifyReply, m: Messages, status: number, title: string, message: string): FastifyReply {
   setPageHeaders(reply);
   return reply.code(status).type('text/html; charset=utf-8').send(
     accountMessagePage({
@@ -47,7 +49,8 @@ function sendMessage(ctx: AppContext, reply: FastifyReply, status: number, title
       title,
       message,
       kind: 'error',
-      link: { href: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: CONSOLE_CLIENT_ID })}`, text: 'Sign out' },
+      messages: m,
+      link: { href: `${ctx.config.issuerPath}/connect/endsession?${new URLSearchParams({ client_id: CONSOLE_CLIENT_ID })}`, text: m.console.signOut },
     }),
   );
 }
@@ -61,7 +64,7 @@ type Handler = (session: ConsoleSession) => Promise<FastifyReply>;
 export async function asAdministrator(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, returnTo: string, handler: Handler): Promise<FastifyReply> {
   const session = await consoleSession(ctx, request);
   if (session === undefined) return startConsoleSignIn(ctx, reply, returnTo);
-  if (session === 'forbidden') return notAdministrator(ctx, reply);
+  if (session === 'forbidden') return notAdministrator(ctx, request, reply);
   return handler(session);
 }
 
@@ -74,16 +77,17 @@ export async function changeAsAdministrator(
 ): Promise<FastifyReply> {
   const session = await consoleSession(ctx, request);
   if (session === undefined) return startConsoleSignIn(ctx, reply);
-  if (session === 'forbidden') return notAdministrator(ctx, reply);
+  if (session === 'forbidden') return notAdministrator(ctx, request, reply);
   const form = SingleParams.fromForm(request, (description) => pageError(description));
   if (!consoleCsrfAccepted(session, form.get('csrf', (d) => pageError(d)))) {
-    return sendMessage(ctx, reply, 403, 'Nothing was changed', 'The form could not be verified: it was not sent from the console in this session. Nothing was changed.');
+    return sendMessage(ctx, reply, session.m, 403, session.m.console.nothingChangedTitle, session.m.console.csrfRefused);
   }
   return handler(session, form);
 }
 
-function notAdministrator(ctx: AppContext, reply: FastifyReply): FastifyReply {
-  return sendMessage(ctx, reply, 403, 'Administrators only', 'You are signed in, but you are not an administrator of this server. Ask an administrator to give you the administrator flag (trustgate user update <login> --admin).');
+function notAdministrator(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const m = consoleMessages(request);
+  return sendMessage(ctx, reply, m, 403, m.console.administratorsOnlyTitle, m.console.administratorsOnly);
 }
 
 /** A form field as text ('' when absent). */

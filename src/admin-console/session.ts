@@ -6,6 +6,8 @@ import { csrfToken } from '../authorization/csrf.js';
 import { constantTimeEqual } from '../tokens/opaque.js';
 import { CONSOLE_CLIENT_ID } from '../domain/built-in-apps.js';
 import type { AdminActor } from '../admin/admin-deps.js';
+import { requestMessages } from '../http/page-language.js';
+import type { Messages } from '../pages/messages/index.js';
 
 /** The signed-in administrator as the console pages see them. */
 export interface ConsoleSession {
@@ -13,6 +15,8 @@ export interface ConsoleSession {
   /** the CSRF token of the console's forms: derived from the secret session cookie, so bound to this session */
   csrf: string;
   actor: AdminActor;
+  /** the console's language: the administrator's own locale (when set), then Accept-Language, then English */
+  m: Messages;
 }
 
 /**
@@ -31,7 +35,13 @@ export async function consoleSession(ctx: AppContext, request: FastifyRequest): 
     live,
     csrf: csrfToken(cookie, 'console'),
     actor: { id: `user:${live.user.id}`, userId: live.user.id, login: live.user.login, clientId: CONSOLE_CLIENT_ID },
+    m: consoleMessages(request, live.user),
   };
+}
+
+/** The console's language for this request: the user's own locale (when set), then Accept-Language, then English. */
+export function consoleMessages(request: FastifyRequest, user?: { locale: string | null }): Messages {
+  return requestMessages(request, user?.locale ? [user.locale] : []);
 }
 
 /** Whether a submitted form carries this session's CSRF token (compared in constant time). */

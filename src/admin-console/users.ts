@@ -4,6 +4,7 @@ import { UserService } from '../admin/user-service.js';
 import { AccessService } from '../admin/access-service.js';
 import { AdminError } from '../errors/admin-error.js';
 import type { User } from '../domain/user.js';
+import type { Messages } from '../pages/messages/index.js';
 import { userBody, usersBody } from '../pages/console-users-page.js';
 import { adminDepsFor } from '../admin/admin-deps.js';
 import type { ConsoleSession } from './session.js';
@@ -13,12 +14,12 @@ import { consolePath, segment } from './paths.js';
 type UserParams = { Params: { user: string } };
 
 /** What each one-button action on a user does, and what the page says afterwards. */
-const ACTIONS: Record<string, { notice: (user: User) => string; run: (users: UserService, id: string) => Promise<unknown> }> = {
-  disable: { notice: (u) => `${u.login} is disabled: their sessions ended and their refresh tokens were revoked.`, run: (s, id) => s.disable(id) },
-  enable: { notice: (u) => `${u.login} may sign in again.`, run: (s, id) => s.enable(id) },
-  unlock: { notice: (u) => `The sign-in counters of ${u.login} were cleared.`, run: (s, id) => s.unlock(id) },
-  'mfa-reset': { notice: (u) => `The second factors of ${u.login} were removed; their sessions ended.`, run: (s, id) => s.resetSecondFactors(id) },
-  'end-sessions': { notice: (u) => `Every session of ${u.login} ended; their refresh tokens were revoked.`, run: (s, id) => s.endSessions(id) },
+const ACTIONS: Record<string, { notice: (user: User, m: Messages['console']['users']) => string; run: (users: UserService, id: string) => Promise<unknown> }> = {
+  disable: { notice: (u, m) => m.disabledNotice(u.login), run: (s, id) => s.disable(id) },
+  enable: { notice: (u, m) => m.enabledNotice(u.login), run: (s, id) => s.enable(id) },
+  unlock: { notice: (u, m) => m.unlockedNotice(u.login), run: (s, id) => s.unlock(id) },
+  'mfa-reset': { notice: (u, m) => m.mfaResetNotice(u.login), run: (s, id) => s.resetSecondFactors(id) },
+  'end-sessions': { notice: (u, m) => m.sessionsEndedNotice(u.login), run: (s, id) => s.endSessions(id) },
 };
 
 /** The users pages: list and create, show, and the actions on a user. */
@@ -29,8 +30,8 @@ export function userPages(ctx: AppContext) {
   async function list(reply: FastifyReply, session: ConsoleSession, view: { error?: string; status?: number } = {}) {
     return sendConsolePage(ctx, reply, session, {
       section: 'users',
-      title: 'Users',
-      body: usersBody({ base: consolePath(ctx), csrf: session.csrf, users: await users.list() }),
+      title: session.m.console.nav.users,
+      body: usersBody({ base: consolePath(ctx), csrf: session.csrf, users: await users.list(), m: session.m }),
       ...view,
     });
   }
@@ -55,6 +56,7 @@ export function userPages(ctx: AppContext) {
         sessions,
         secondFactors: { totp: factors.totp, recoveryCodesLeft: factors.recoveryCodesLeft },
         self: user.id === session.live.user.id,
+        m: session.m,
       }),
     });
   }
@@ -73,9 +75,9 @@ export function userPages(ctx: AppContext) {
             password: field(form, 'password'),
             isAdmin: checked(form, 'isAdmin'),
           });
-          return show(reply, session, user.id, { notice: `User ${user.login} created.` });
+          return show(reply, session, user.id, { notice: session.m.console.users.createdNotice(user.login) });
         } catch (error) {
-          if (error instanceof AdminError) return list(reply, session, { error: `The user was not created: ${error.message}.`, status: 400 });
+          if (error instanceof AdminError) return list(reply, session, { error: session.m.console.users.notCreated(error.message), status: 400 });
           throw error;
         }
       }),
@@ -91,14 +93,14 @@ export function userPages(ctx: AppContext) {
           if (name === 'admin') {
             const isAdmin = field(form, 'admin') === 'yes';
             if (user.id === session.live.user.id && !isAdmin) {
-              return show(reply, session, user.id, { error: 'You cannot take your own administrator flag away here.', status: 400 });
+              return show(reply, session, user.id, { error: session.m.console.users.ownAdminFlag, status: 400 });
             }
             await new UserService(adminDepsFor(ctx, session.actor, request.ip)).update(user.id, { isAdmin });
-            return show(reply, session, user.id, { notice: isAdmin ? `${user.login} is an administrator.` : `${user.login} is no longer an administrator.` });
+            return show(reply, session, user.id, { notice: isAdmin ? session.m.console.users.isAdminNotice(user.login) : session.m.console.users.notAdminNotice(user.login) });
           }
           const action = ACTIONS[name]!;
           await action.run(new UserService(adminDepsFor(ctx, session.actor, request.ip)), user.id);
-          return show(reply, session, user.id, { notice: action.notice(user) });
+          return show(reply, session, user.id, { notice: action.notice(user, session.m.console.users) });
         } catch (error) {
           if (error instanceof AdminError) return list(reply, session, { error: error.message, status: error.code === 'not_found' ? 404 : 400 });
           throw error;

@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
+import type { Messages } from './messages/en.js';
 
 export type ConsoleSection = 'apps' | 'users' | 'keys' | 'audit';
 
@@ -16,21 +17,20 @@ export interface ConsolePageOptions {
   notice?: string | SafeHtml;
   error?: string;
   body: SafeHtml;
+  /** the page's language */
+  m: Messages;
 }
 
-const SECTIONS: [ConsoleSection, string][] = [
-  ['apps', 'Apps'],
-  ['users', 'Users'],
-  ['keys', 'Signing keys'],
-  ['audit', 'Audit trail'],
-];
+const SECTIONS: ConsoleSection[] = ['apps', 'users', 'keys', 'audit'];
 
 /** A page of the web console: the sections' navigation, a notice or error, then the page. No JavaScript. */
 export function consolePage(o: ConsolePageOptions): string {
-  const nav = html`<nav class="console" aria-label="Console">${SECTIONS.map(
-    ([id, label]) => html`<a href="${o.base}/${id}"${o.section === id ? html` aria-current="page"` : ''}>${label}</a>`,
-  )}<a href="${o.signOutHref}">Sign out ${o.login}</a></nav>`;
+  const c = o.m.console;
+  const nav = html`<nav class="console" aria-label="${c.nav.label}">${SECTIONS.map(
+    (id) => html`<a href="${o.base}/${id}"${o.section === id ? html` aria-current="page"` : ''}>${c.nav[id]}</a>`,
+  )}<a href="${o.signOutHref}">${c.nav.signOut(o.login)}</a></nav>`;
   return layout({
+    lang: o.m.lang,
     title: o.title,
     instanceName: o.instanceName,
     stylesheet: o.stylesheet,

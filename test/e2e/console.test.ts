@@ -7,6 +7,7 @@ import { freePort } from '../support/server.js';
 import { createTestApp, createTestUser, TEST_PASSWORD } from '../support/fixtures.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp, type RunningApp } from '../../src/app.js';
+import { UserService } from '../../src/admin/user-service.js';
 import { chromiumSkipReason, launchChromium, screenshot, type TestChromium } from './support/chromium.js';
 
 const skip = chromiumSkipReason();
@@ -165,6 +166,61 @@ describeEachDatabase('browser: the web console', (database) => {
     await page.waitForSelector('h1:has-text("Failure trail")');
     assert.match((await page.locator('tbody').textContent())!, /https:\/\/portal\.example\.com\/wrong/);
     await screenshot(page, `console-failures-${database().kind}`);
+  });
+
+  it('the console speaks the language of the catalogue: German by Accept-Language, the administrator\'s own locale first, else English', { skip }, async () => {
+    const { page } = browser;
+    const root = (await running.ctx.store.users.getByLogin('root'))!;
+    try {
+      // the browser asks for German (the administrator has no locale of their own): every console text is German
+      await page.setExtraHTTPHeaders({ 'Accept-Language': 'de-CH, de;q=0.9, en;q=0.5' });
+      await page.goto(`${issuer}/admin/apps`);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'de');
+      assert.equal(await page.locator('nav[aria-label="Konsole"] >> text=Benutzer').count(), 1);
+      assert.ok(await page.locator('caption:has-text("Registrierte Apps")').count());
+      assert.ok(await page.locator('h2:has-text("App registrieren")').count());
+      assert.ok(await page.locator('th:has-text("Zustand")').count());
+      assert.equal(await page.locator('text=Register an app').count(), 0, 'no English left on the page');
+
+      // a change in German: registering an app, the notice and the secret warning are German
+      await page.getByLabel('ApplicationUri (client_id)').fill('https://hr.example.com');
+      await page.getByLabel('Anzeigename', { exact: true }).fill('HR');
+      await page.getByLabel('Weiterleitungs-URIs nach der Anmeldung').fill('https://hr.example.com/callback');
+      await page.click('button:has-text("App registrieren")');
+      await page.waitForSelector('.notice:has-text("App https://hr.example.com registriert.")');
+      assert.ok(await page.locator('strong:has-text("wird nur dieses eine Mal angezeigt")').count());
+      assert.ok(await page.locator('h2:has-text("Client-Geheimnisse")').count());
+      assert.ok(await page.locator('button:has-text("App sperren")').count());
+
+      await page.click('nav >> text=Benutzer');
+      await page.waitForSelector('caption:has-text("Benutzer (2)")');
+      await page.click('a:has-text("alice")');
+      assert.ok(await page.locator('h2:has-text("Anmeldesitzungen")').count());
+      assert.ok(await page.locator('button:has-text("Alle Sitzungen beenden")').count());
+      await page.click('nav >> text=Signaturschlüssel');
+      assert.ok(await page.locator('button:has-text("Signaturschlüssel wechseln")').count());
+      await page.click('nav >> text=Protokoll');
+      assert.ok(await page.locator('button:has-text("Ereignisse anzeigen")').count());
+      assert.equal(await page.locator('html').getAttribute('lang'), 'de');
+      await screenshot(page, `console-german-${database().kind}`);
+
+      // a language the catalogue lacks: English
+      await page.setExtraHTTPHeaders({ 'Accept-Language': 'fr-FR, es;q=0.8' });
+      await page.goto(`${issuer}/admin/apps`);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+      assert.ok(await page.locator('h2:has-text("Register an app")').count());
+      assert.ok(await page.locator('nav[aria-label="Console"] >> text=Signing keys').count());
+
+      // the administrator's own locale comes before the browser's
+      await new UserService(running.ctx).update(root.id, { locale: 'de' });
+      await page.setExtraHTTPHeaders({ 'Accept-Language': 'en' });
+      await page.goto(`${issuer}/admin/keys`);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'de');
+      assert.ok(await page.locator('h1:has-text("Signaturschlüssel")').count());
+    } finally {
+      await new UserService(running.ctx).update(root.id, { locale: null });
+      await page.setExtraHTTPHeaders({});
+    }
   });
 
   it('a form without the session\'s CSRF token changes nothing', { skip }, async () => {

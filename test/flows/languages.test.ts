@@ -37,7 +37,7 @@ describe('choosing the language', () => {
       assert.equal(typeof b, typeof a, path);
       if (path === '.lang') return;
       const sample = (v: any) => String(typeof v === 'function' ? v('X', 'Y') : v);
-      if (!['.account.name', '.issuer.jwksWhat'].includes(path) || sample(a) !== sample(b)) {
+      if (!['.account.name', '.issuer.jwksWhat', '.console.nav.apps'].includes(path) || sample(a) !== sample(b)) {
         assert.notEqual(sample(b), sample(a), `${path} is translated`);
       }
     };
