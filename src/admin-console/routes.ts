@@ -5,12 +5,17 @@ import { appPages } from './apps.js';
 import { userPages, USER_ACTIONS } from './users.js';
 import { keyPages } from './keys.js';
 import { auditPages } from './audit.js';
+import { apiPages } from './apis.js';
+import { tokenPages } from './tokens.js';
 import { asAdministrator } from './render.js';
 import { consoleUrl } from './paths.js';
 
 type AppParams = { Params: { clientId: string } };
 type SecretParams = { Params: { clientId: string; secretId: string } };
 type UserParams = { Params: { user: string } };
+type ApiParams = { Params: { audience: string } };
+type ApiSecretParams = { Params: { audience: string; secretId: string } };
+type TokenParams = { Params: { id: string } };
 
 /**
  * The web console `{issuer}/admin/`: server-rendered pages (no JavaScript, strict CSP) for administrators,
@@ -23,6 +28,8 @@ export function registerConsole(app: FastifyInstance, ctx: AppContext): void {
   const users = userPages(ctx);
   const keys = keyPages(ctx);
   const audit = auditPages(ctx);
+  const apis = apiPages(ctx);
+  const tokens = tokenPages(ctx);
   const start = (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
     asAdministrator(ctx, request, reply, '', async () => reply.code(303).header('Location', consoleUrl(ctx, '/apps')).send());
   app.get('/admin', page, start);
@@ -37,6 +44,15 @@ export function registerConsole(app: FastifyInstance, ctx: AppContext): void {
   app.post<AppParams>('/admin/apps/:clientId/disable', page, apps.setEnabled(false));
   app.post<AppParams>('/admin/apps/:clientId/secrets', page, apps.addSecret);
   app.post<SecretParams>('/admin/apps/:clientId/secrets/:secretId/revoke', page, apps.revokeSecret);
+
+  app.get('/admin/apis', page, apis.list);
+  app.post('/admin/apis', page, apis.create);
+  app.get<ApiParams>('/admin/apis/:audience', page, apis.show);
+  app.post<ApiParams>('/admin/apis/:audience/secrets', page, apis.addSecret);
+  app.post<ApiSecretParams>('/admin/apis/:audience/secrets/:secretId/revoke', page, apis.revokeSecret);
+
+  app.get('/admin/tokens', page, tokens.list);
+  app.post<TokenParams>('/admin/tokens/:id/revoke', page, tokens.revoke);
 
   app.get('/admin/users', page, users.list);
   app.post('/admin/users', page, users.create);

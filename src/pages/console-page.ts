@@ -2,7 +2,7 @@ import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 import type { Messages } from './messages/en.js';
 
-export type ConsoleSection = 'apps' | 'users' | 'keys' | 'audit';
+export type ConsoleSection = 'apps' | 'apis' | 'tokens' | 'users' | 'keys' | 'audit';
 
 export interface ConsolePageOptions {
   instanceName: string;
@@ -21,7 +21,7 @@ export interface ConsolePageOptions {
   m: Messages;
 }
 
-const SECTIONS: ConsoleSection[] = ['apps', 'users', 'keys', 'audit'];
+const SECTIONS: ConsoleSection[] = ['apps', 'apis', 'tokens', 'users', 'keys', 'audit'];
 
 /** A page of the web console: the sections' navigation, a notice or error, then the page. No JavaScript. */
 export function consolePage(o: ConsolePageOptions): string {

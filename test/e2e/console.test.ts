@@ -8,6 +8,7 @@ import { createTestApp, createTestUser, TEST_PASSWORD } from '../support/fixture
 import { loadConfig } from '../../src/config/config.js';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { UserService } from '../../src/admin/user-service.js';
+import { ReferenceTokenService } from '../../src/admin/reference-token-service.js';
 import { chromiumSkipReason, launchChromium, screenshot, type TestChromium } from './support/chromium.js';
 
 const skip = chromiumSkipReason();
@@ -221,6 +222,64 @@ describeEachDatabase('browser: the web console', (database) => {
       await new UserService(running.ctx).update(root.id, { locale: null });
       await page.setExtraHTTPHeaders({});
     }
+  });
+
+  it('registered APIs (register: secret shown once; rotate; revoke) and reference tokens (list per user and app, revoke), each change audited', { skip }, async () => {
+    const { page } = browser;
+    const root = (await running.ctx.store.users.getByLogin('root'))!;
+    const actor = `user:${root.id}`;
+    // an API: registered in the console, its secret shown once
+    await page.goto(`${issuer}/admin/apis`);
+    await page.waitForSelector('caption:has-text("Registered APIs (0)")');
+    await page.getByLabel('Audience').fill('https://erp.example.com/api');
+    await page.getByLabel('Name', { exact: true }).fill('ERP API');
+    await page.getByLabel('Scopes').fill('erp.read erp.write');
+    await page.click('button:has-text("Register API")');
+    await page.waitForSelector('.notice:has-text("API https://erp.example.com/api registered.")');
+    const firstSecret = (await page.locator('#new-secret').textContent())!;
+    assert.match(firstSecret, /^[\w-]{43}$/);
+    assert.ok(await audited('api_created', { actor }));
+    // rotate: a new secret (shown once), then the old one revoked
+    await page.click('button:has-text("Add a new secret (rotate)")');
+    await page.waitForSelector('.notice:has-text("added")');
+    const secondSecret = (await page.locator('#new-secret').textContent())!;
+    assert.notEqual(secondSecret, firstSecret);
+    const secrets = await running.ctx.store.apis.listSecrets('https://erp.example.com/api');
+    const oldId = secrets.find((x) => x.createdAt === Math.min(...secrets.map((y) => y.createdAt)))!.id;
+    await page.click(`button:has-text("Revoke secret ${oldId.slice(0, 8)}")`);
+    await page.waitForSelector('.notice:has-text("revoked")');
+    assert.equal(await page.locator('#new-secret').count(), 0, 'secret values are never shown again');
+    assert.ok(!(await page.content()).includes(firstSecret) && !(await page.content()).includes(secondSecret));
+    assert.notEqual((await running.ctx.store.apis.listSecrets('https://erp.example.com/api')).find((x) => x.id === oldId)!.revokedAt, null);
+    assert.ok(await audited('api_secret_revoked', { actor, targetId: oldId }));
+    // the last active secret: refused first, then revoked on purpose
+    const lastId = (await running.ctx.store.apis.listSecrets('https://erp.example.com/api')).find((x) => x.revokedAt === null)!.id;
+    await page.click(`button:has-text("Revoke secret ${lastId.slice(0, 8)}")`);
+    await page.waitForSelector('.error:has-text("last active secret")');
+    assert.equal((await running.ctx.store.apis.listSecrets('https://erp.example.com/api')).find((x) => x.id === lastId)!.revokedAt, null);
+
+    // reference tokens: one of bob and one of root for an app that lets administrators issue them
+    await createTestApp(running.ctx, { clientId: 'batch.app', displayName: 'Batch jobs', scopes: 'erp.read', accessTokens: 'admins' });
+    await createTestUser(running.ctx, { login: 'bob', displayName: 'Bob Berg' });
+    const tokens = new ReferenceTokenService(running.ctx);
+    const a = await tokens.create({ user: 'bob', clientId: 'batch.app', scope: 'erp.read', expiresIn: 86400, description: 'nightly' }, { kind: 'admin' });
+    const r = await tokens.create({ user: 'root', clientId: 'batch.app', scope: 'erp.read', expiresIn: 86400 }, { kind: 'admin' });
+    await page.click('nav >> text=Reference tokens');
+    await page.waitForSelector('caption:has-text("Reference tokens (2)")');
+    assert.ok(!(await page.content()).includes(a.value) && !(await page.content()).includes(r.value), 'token values are never shown');
+    await page.getByLabel('User (login or id)').fill('bob');
+    await page.click('button:has-text("Show tokens")');
+    await page.waitForSelector('caption:has-text("Reference tokens (1)")');
+    assert.ok((await page.locator('tbody').textContent())!.includes(a.token.id));
+    await page.click(`button:has-text("Revoke token ${a.token.id.slice(0, 8)}")`);
+    await page.waitForSelector(`.notice:has-text("Reference token ${a.token.id} revoked.")`);
+    assert.notEqual((await running.ctx.store.referenceTokens.get(a.token.id))!.revokedAt, null);
+    assert.equal((await running.ctx.store.referenceTokens.get(r.token.id))!.revokedAt, null, 'only that token');
+    assert.ok((await page.locator('caption').textContent())!.includes('(1)'), 'the filter by user is kept after the revocation');
+    assert.ok(await audited('reference_token_revoked', { actor, targetId: a.token.id }));
+    await page.goto(`${issuer}/admin/tokens?app=batch.app`);
+    await page.waitForSelector('caption:has-text("Reference tokens (2)")');
+    await screenshot(page, `console-tokens-${database().kind}`);
   });
 
   it('a form without the session\'s CSRF token changes nothing', { skip }, async () => {
