@@ -40,7 +40,6 @@ export function apiBody(o: { base: string; csrf: string; api: RegisteredApi; sec
 <dt>${c.created}</dt><dd>${time(o.api.createdAt)}</dd>
 <dt>${c.updated}</dt><dd>${time(o.api.updatedAt)}</dd>
 </dl>
-<p><a href="${o.base}/audit?${new URLSearchParams({ action: 'api_secret_added' })}">${o.m.console.nav.audit}</a></p>
 <section aria-labelledby="secrets-title">
 <h2 id="secrets-title">${s.title}</h2>
 <p class="hint">${c.rotateHint}</p>

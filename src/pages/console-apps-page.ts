@@ -68,7 +68,7 @@ export function appBody(o: {
 ${o.warnings && o.warnings.length > 0
     ? html`<div class="warning" role="note" aria-labelledby="lint-title"><h2 id="lint-title">${c.warnings(o.warnings.length)}</h2><ul>${o.warnings.map((w) => html`<li><code>${w.rule}</code>: ${w.message}</li>`)}</ul></div>`
     : ''}
-<p><a href="${path}/failures">${c.failureTrailLink}</a> · <a href="${o.base}/audit?${new URLSearchParams({ app: app.clientId })}">${c.auditLink}</a></p>
+<p><a href="${path}/failures">${c.failureTrailLink}</a> · <a href="${o.base}/audit?${new URLSearchParams({ app: app.clientId })}">${c.auditLink}</a> · <a href="${o.base}/tokens?${new URLSearchParams({ app: app.clientId })}">${o.m.console.tokens.ofApp}</a></p>
 ${o.builtIn
     ? html`<p class="notice">${c.builtIn}</p>`
     : html`<div class="actions">${app.enabled ? postButton(`${path}/disable`, o.csrf, c.disable, {}, 'secondary') : postButton(`${path}/enable`, o.csrf, c.enable)}</div>

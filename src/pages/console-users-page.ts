@@ -61,6 +61,7 @@ ${postButton(`${path}/mfa-reset`, o.csrf, c.mfaReset, {}, 'secondary')}
 ${postButton(`${path}/end-sessions`, o.csrf, c.endSessions, {}, 'secondary')}
 ${o.self ? '' : user.isAdmin ? postButton(`${path}/admin`, o.csrf, c.removeAdmin, { admin: 'no' }, 'secondary') : postButton(`${path}/admin`, o.csrf, c.makeAdmin, { admin: 'yes' }, 'secondary')}
 </div>
+<p><a href="${o.base}/tokens?${new URLSearchParams({ user: user.login })}">${o.m.console.tokens.ofUser}</a></p>
 <section aria-labelledby="sessions-title">
 <h2 id="sessions-title">${c.sessionsTitle}</h2>
 ${o.sessions.length === 0

@@ -277,7 +277,8 @@ describeEachDatabase('browser: the web console', (database) => {
     assert.equal((await running.ctx.store.referenceTokens.get(r.token.id))!.revokedAt, null, 'only that token');
     assert.ok((await page.locator('caption').textContent())!.includes('(1)'), 'the filter by user is kept after the revocation');
     assert.ok(await audited('reference_token_revoked', { actor, targetId: a.token.id }));
-    await page.goto(`${issuer}/admin/tokens?app=batch.app`);
+    await page.goto(`${issuer}/admin/apps/batch.app`);
+    await page.click('a:has-text("Reference tokens for this app")');
     await page.waitForSelector('caption:has-text("Reference tokens (2)")');
     await screenshot(page, `console-tokens-${database().kind}`);
   });
@@ -287,5 +288,15 @@ describeEachDatabase('browser: the web console', (database) => {
     const answer = await page.request.post(`${issuer}/admin/users/alice/enable`, { form: { csrf: 'forged' } });
     assert.equal(answer.status(), 403);
     assert.equal((await running.ctx.store.users.getByLogin('alice'))!.enabled, false);
+    // the same for the new pages: a forged form revokes no reference token and no API secret
+    const [active] = (await running.ctx.store.referenceTokens.list({})).filter((t) => t.revokedAt === null);
+    assert.ok(active, 'a live reference token to attack');
+    const forged = await page.request.post(`${issuer}/admin/tokens/${active.id}/revoke`, { form: { csrf: 'forged' } });
+    assert.equal(forged.status(), 403);
+    assert.equal((await running.ctx.store.referenceTokens.get(active.id))!.revokedAt, null);
+    const [secret] = (await running.ctx.store.apis.listSecrets('https://erp.example.com/api')).filter((x) => x.revokedAt === null);
+    const forgedSecret = await page.request.post(`${issuer}/admin/apis/${encodeURIComponent('https://erp.example.com/api')}/secrets/${secret!.id}/revoke`, { form: { csrf: 'forged', force: 'yes' } });
+    assert.equal(forgedSecret.status(), 403);
+    assert.equal((await running.ctx.store.apis.listSecrets('https://erp.example.com/api')).find((x) => x.id === secret!.id)!.revokedAt, null);
   });
 });

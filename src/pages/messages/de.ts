@@ -332,6 +332,8 @@ export const de: Messages = {
       revoke: (id: string) => `Token ${id} widerrufen`,
       none: 'Keine passenden Referenz-Tokens.',
       revoked: (id: string) => `Referenz-Token ${id} widerrufen.`,
+      ofApp: 'Referenz-Tokens für diese App',
+      ofUser: 'Referenz-Tokens dieses Benutzers',
     },
     keys: {
       lead: 'Ein Wechsel veröffentlicht sofort einen neuen Schlüssel und signiert mit ihm, sobald jedes zwischengespeicherte JWKS abgelaufen ist; die ersetzten Schlüssel bleiben für die längste Token-Gültigkeit veröffentlicht.',

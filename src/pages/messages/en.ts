@@ -327,6 +327,8 @@ export const en = {
       revoke: (id: string) => `Revoke token ${id}`,
       none: 'No reference tokens match.',
       revoked: (id: string) => `Reference token ${id} revoked.`,
+      ofApp: 'Reference tokens for this app',
+      ofUser: 'Reference tokens of this user',
     },
     keys: {
       lead: 'A rotation publishes a new key at once and signs with it once every cached JWKS has expired; the keys it replaces stay published for the longest token lifetime.',
