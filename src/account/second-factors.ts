@@ -214,10 +214,11 @@ export async function regenerateRecoveryCodes(ctx: AppContext, request: FastifyR
     return renderOverview(ctx, reply, account, { status: 400, feedback: { section: RECOVERY_SECTION_ID, error: accountMessages(reply, account.live.user).accountFactors.factorFirst } });
   }
   await audit(ctx, request, account, 'recovery_codes_regenerated');
-  return sendRecoveryCodes(ctx, reply, account, await issueRecoveryCodes(ctx, account.live.user.id));
+  const app = (await ctx.store.secondFactors.confirmedTotp(account.live.user.id)) !== undefined;
+  return sendRecoveryCodes(ctx, reply, account, await issueRecoveryCodes(ctx, account.live.user.id), app);
 }
 
-function sendRecoveryCodes(ctx: AppContext, reply: FastifyReply, account: AccountSession, codes: readonly string[]): FastifyReply {
+function sendRecoveryCodes(ctx: AppContext, reply: FastifyReply, account: AccountSession, codes: readonly string[], authenticatorApp = true): FastifyReply {
   const m = accountMessages(reply, account.live.user);
   return sendPage(
     reply,
@@ -229,6 +230,7 @@ function sendRecoveryCodes(ctx: AppContext, reply: FastifyReply, account: Accoun
       action: accountPath(ctx, '/done'),
       csrf: account.csrf,
       continueLabel: m.accountFactors.backToAccount,
+      authenticatorApp,
       messages: m,
     }),
   );

@@ -124,5 +124,6 @@ export async function submitPasskeyEnrolment(ctx: AppContext, request: Interacti
   });
   const codes = await issueRecoveryCodes(ctx, user.id);
   await establishSession(ctx, request, reply, bound, { ...user, hasSecondFactor: true }, amrOf([...methods, method]));
-  return renderRecoveryCodes(ctx, reply, bound, codes);
+  // set up at sign-in instead of an app: the user has a passkey and no authenticator app
+  return renderRecoveryCodes(ctx, reply, bound, codes, { authenticatorApp: false });
 }

@@ -100,7 +100,13 @@ export function renderTotpEnrolment(
 }
 
 /** The new recovery codes, once; "Continue" goes on with the sign-in. */
-export function renderRecoveryCodes(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, codes: readonly string[]): FastifyReply {
+export function renderRecoveryCodes(
+  ctx: AppContext,
+  reply: FastifyReply,
+  bound: BoundInteraction,
+  codes: readonly string[],
+  options: { authenticatorApp?: boolean } = {},
+): FastifyReply {
   const m = messagesOf(reply, bound);
   return send(
     reply,
@@ -113,6 +119,7 @@ export function renderRecoveryCodes(ctx: AppContext, reply: FastifyReply, bound:
       action: interactionPath(ctx, bound.interaction.id, 'continue'),
       csrf: bound.csrf,
       continueLabel: m.common.continueTo(bound.app.displayName),
+      authenticatorApp: options.authenticatorApp,
       messages: m,
     }),
   );

@@ -101,6 +101,8 @@ export const de: Messages = {
     heading: 'Speichern Sie Ihre Wiederherstellungscodes',
     lead: 'Wenn Sie Ihr Telefon verlieren, meldet Sie jeder dieser Codes einmal an, statt eines Codes aus der App. Bewahren Sie sie jetzt sicher auf: Sie werden nur dieses eine Mal angezeigt.',
     listLabel: 'Wiederherstellungscodes',
+    leadNoApp:
+      'Wenn Sie Ihren Passkey nicht verwenden können, meldet Sie jeder dieser Codes stattdessen einmal an. Bewahren Sie sie jetzt sicher auf: Sie werden nur dieses eine Mal angezeigt.',
   },
   error: {
     title: 'Anmeldefehler',

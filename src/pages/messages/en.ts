@@ -102,6 +102,8 @@ export const en = {
     heading: 'Save your recovery codes',
     lead: 'If you lose your phone, each of these codes signs you in once instead of a code from the app. Store them somewhere safe now: they are shown only this once.',
     listLabel: 'recovery codes',
+    /** for a user without an authenticator app (passkeys only) */
+    leadNoApp: 'If you cannot use your passkey, each of these codes signs you in once instead. Store them somewhere safe now: they are shown only this once.',
   },
   error: {
     title: 'Sign-in error',
