@@ -52,7 +52,7 @@ async function change(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
     });
   if (!csrfAccepted(account, form.get('csrf', (d) => pageError(d)))) {
     await refused('csrf');
-    sendMessage(ctx, reply, 403, { title: 'Nothing was changed', message: FORM_NOT_VERIFIED, kind: 'error' });
+    sendMessage(ctx, reply, 403, { title: (m) => m.account.nothingChanged, message: FORM_NOT_VERIFIED, kind: 'error' });
     return undefined;
   }
   if (!account.fresh) {
