@@ -47,6 +47,9 @@ async function render(manager: UserManager, config: SpaConfig) {
   show('signed-in');
   $('user-name').textContent = String(user.profile.name ?? user.profile.preferred_username ?? user.profile.sub);
   $('refresh-count').textContent = String(refreshCount);
+  // how the user signed in, from the ID token: methods (amr, e.g. pwd otp mfa) and level (acr)
+  $('amr').textContent = Array.isArray(user.profile.amr) ? user.profile.amr.join(' ') : '';
+  $('acr').textContent = typeof user.profile.acr === 'string' ? user.profile.acr : '';
   $('token-expiry').textContent = user.expires_at ? new Date(user.expires_at * 1000).toISOString() : '';
   try {
     const orders = await callApi<Order[]>(user, config, '/api/sales-orders');
@@ -79,6 +82,8 @@ async function main() {
     response_type: 'code',
     scope: config.scope,
     loadUserInfo: true,
+    // keep acr and amr in the User profile (the library drops them by default, with nbf, jti, nonce …)
+    filterProtocolClaims: ['nbf', 'jti', 'auth_time', 'nonce', 'azp', 'at_hash'],
     // renew with the refresh token (offline_access) shortly before the access token expires
     automaticSilentRenew: true,
     accessTokenExpiringNotificationTimeInSeconds: config.renewBeforeSeconds,
@@ -94,7 +99,10 @@ async function main() {
   manager.events.addSilentRenewError((error) => status(`Could not renew the access token: ${error.message}`, true));
   manager.events.addUserSignedOut(() => void render(manager, config));
 
-  $('sign-in').addEventListener('click', () => void manager.signinRedirect());
+  // `?acr_values=…` on the SPA's page asks Trustgate for that sign-in level (e.g. urn:trustgate:acr:phr
+  // for a passkey); a session that lacks it is stepped up rather than signed in from scratch
+  const acrValues = new URLSearchParams(window.location.search).get('acr_values') ?? undefined;
+  $('sign-in').addEventListener('click', () => void manager.signinRedirect(acrValues ? { acr_values: acrValues } : undefined));
   $('sign-out').addEventListener('click', () => void manager.signoutRedirect());
   $('reload').addEventListener('click', () => void render(manager, config));
   $('renew').addEventListener('click', () => void manager.signinSilent().catch((e: Error) => status(e.message, true)));

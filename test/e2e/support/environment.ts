@@ -37,9 +37,11 @@ export async function startAppsEnvironment(options: {
   accessTokenLifetime?: number;
   /** the SPA renews this many seconds before its access token expires */
   spaRenewBeforeSeconds?: number;
+  /** the host name in Trustgate's issuer (default 127.0.0.1); `localhost` for passkeys (WebAuthn) */
+  hostName?: string;
 }): Promise<AppsEnvironment> {
   const clock = new TestClock();
-  const server = await startTestServer({ databaseUrl: options.databaseUrl, now: clock.now });
+  const server = await startTestServer({ databaseUrl: options.databaseUrl, now: clock.now, hostName: options.hostName });
   const ctx = server.app.ctx;
   const [apiPort, webPort, spaPort] = [await freePort(), await freePort(), await freePort()];
   const spaOrigin = `http://127.0.0.1:${spaPort}`;
