@@ -1,7 +1,7 @@
 // The example SPA (public client): runs in the browser, signs in with oidc-client-ts (code flow +
 // PKCE), calls the ERP API directly (CORS) and renews its access token with the rotating refresh
 // token. Bundled by esbuild (see server.ts); configuration comes from /config.json.
-import { ErrorResponse, UserManager, type User } from 'oidc-client-ts';
+import { ErrorResponse, UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
 
 interface SpaConfig {
   issuer: string;
@@ -10,6 +10,8 @@ interface SpaConfig {
   scope: string;
   /** start renewing this many seconds before the access token expires */
   renewBeforeSeconds: number;
+  /** where the tokens live: `session` (one tab; the default) or `local` (shared by the origin's tabs) */
+  tokenStorage: 'session' | 'local';
 }
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -84,6 +86,9 @@ async function main() {
     accessTokenExpiringNotificationTimeInSeconds: config.renewBeforeSeconds,
     // on sign-out, revoke the refresh token (and the access token) at the revocation endpoint
     revokeTokensOnSignout: true,
+    // sessionStorage: each tab signs in on its own; localStorage: every tab of the origin shares the
+    // tokens (and their refreshes may race: Trustgate's reuse grace window keeps both tabs signed in)
+    userStore: new WebStorageStateStore({ store: config.tokenStorage === 'local' ? window.localStorage : window.sessionStorage }),
   });
 
   manager.events.addUserLoaded(() => {

@@ -14,6 +14,8 @@ export interface SpaOptions {
   scope?: string;
   /** start renewing the access token this many seconds before it expires (default 30) */
   renewBeforeSeconds?: number;
+  /** where the browser keeps the tokens: `session` (sessionStorage, per tab; default) or `local` (localStorage, shared by all tabs) */
+  tokenStorage?: 'session' | 'local';
 }
 
 export interface RunningSpa {
@@ -70,6 +72,7 @@ export async function startSpa(options: SpaOptions): Promise<RunningSpa> {
     apiUrl: options.apiUrl,
     scope: options.scope ?? 'openid profile offline_access read update',
     renewBeforeSeconds: options.renewBeforeSeconds ?? 30,
+    tokenStorage: options.tokenStorage ?? 'session',
   }));
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();

@@ -37,6 +37,8 @@ export async function startAppsEnvironment(options: {
   accessTokenLifetime?: number;
   /** the SPA renews this many seconds before its access token expires */
   spaRenewBeforeSeconds?: number;
+  /** where the SPA keeps its tokens (default sessionStorage; `local`: shared by its tabs) */
+  spaTokenStorage?: 'session' | 'local';
 }): Promise<AppsEnvironment> {
   const clock = new TestClock();
   const server = await startTestServer({ databaseUrl: options.databaseUrl, now: clock.now });
@@ -105,6 +107,7 @@ export async function startAppsEnvironment(options: {
     port: spaPort,
     host: '127.0.0.1',
     renewBeforeSeconds: options.spaRenewBeforeSeconds,
+    tokenStorage: options.spaTokenStorage,
   });
   return {
     clock,
