@@ -16,6 +16,8 @@ export interface SpaOptions {
   renewBeforeSeconds?: number;
   /** where the browser keeps the tokens: `session` (sessionStorage, per tab; default) or `local` (localStorage, shared by all tabs) */
   tokenStorage?: 'session' | 'local';
+  /** bind the tokens to a key kept in the browser (DPoP); the API must verify proofs (trustgate/resource-server does) */
+  dpop?: boolean;
 }
 
 export interface RunningSpa {
@@ -73,6 +75,7 @@ export async function startSpa(options: SpaOptions): Promise<RunningSpa> {
     scope: options.scope ?? 'openid profile offline_access read update',
     renewBeforeSeconds: options.renewBeforeSeconds ?? 30,
     tokenStorage: options.tokenStorage ?? 'session',
+    dpop: options.dpop ?? false,
   }));
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();

@@ -39,6 +39,8 @@ export async function startAppsEnvironment(options: {
   spaRenewBeforeSeconds?: number;
   /** where the SPA keeps its tokens (default sessionStorage; `local`: shared by its tabs) */
   spaTokenStorage?: 'session' | 'local';
+  /** the SPA binds its tokens with DPoP */
+  spaDpop?: boolean;
 }): Promise<AppsEnvironment> {
   const clock = new TestClock();
   const server = await startTestServer({ databaseUrl: options.databaseUrl, now: clock.now });
@@ -108,6 +110,7 @@ export async function startAppsEnvironment(options: {
     host: '127.0.0.1',
     renewBeforeSeconds: options.spaRenewBeforeSeconds,
     tokenStorage: options.spaTokenStorage,
+    dpop: options.spaDpop,
   });
   return {
     clock,
