@@ -41,9 +41,11 @@ export async function startAppsEnvironment(options: {
   spaTokenStorage?: 'session' | 'local';
   /** the SPA binds its tokens with DPoP */
   spaDpop?: boolean;
+  /** Trustgate's environment beyond the defaults (e.g. DPOP_NONCE) */
+  serverEnv?: Record<string, string>;
 }): Promise<AppsEnvironment> {
   const clock = new TestClock();
-  const server = await startTestServer({ databaseUrl: options.databaseUrl, now: clock.now });
+  const server = await startTestServer({ databaseUrl: options.databaseUrl, now: clock.now, ...(options.serverEnv ? { env: options.serverEnv } : {}) });
   const ctx = server.app.ctx;
   const [apiPort, webPort, spaPort] = [await freePort(), await freePort(), await freePort()];
   const spaOrigin = `http://127.0.0.1:${spaPort}`;
