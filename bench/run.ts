@@ -22,7 +22,22 @@ import { freePort } from './lib/ports.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const dist = (p: string) => path.join(root, 'dist', p);
-const NAMES = { trustgate: 'trustgate', peer: 'oidc-provider', seeded: 'trustgate-seeded' };
+const NAMES = {
+  trustgate: 'trustgate',
+  peer: 'oidc-provider',
+  seeded: 'trustgate-seeded',
+  peerRedis: 'oidc-provider-redis',
+  trustgateEs256: 'trustgate-es256',
+  peerEs256: 'oidc-provider-es256',
+  workers2: 'trustgate-2-workers',
+};
+/** the scenarios the extra targets run (the signature-bound ones for ES256, the stateful ones for Redis and workers) */
+const EXTRA_SCENARIOS: Record<string, ScenarioName[]> = {
+  [NAMES.peerRedis]: ['refresh', 'code-exchange', 'silent-authorize', 'full-flow', 'userinfo'],
+  [NAMES.trustgateEs256]: ['refresh', 'code-exchange'],
+  [NAMES.peerEs256]: ['refresh', 'code-exchange'],
+  [NAMES.workers2]: ['refresh', 'silent-authorize', 'full-flow'],
+};
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +55,11 @@ const { values: args } = parseArgs({
     'no-peer': { type: 'boolean', default: false },
     'no-half-load': { type: 'boolean', default: false },
     'no-ceilings': { type: 'boolean', default: false },
+    'no-redis-peer': { type: 'boolean', default: false },
+    'no-es256': { type: 'boolean', default: false },
+    'no-workers': { type: 'boolean', default: false },
+    'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    'workers-cores': { type: 'string', default: 'server' },
     'cpu-prof': { type: 'boolean', default: false }, // every server process, peer included
     'count-queries': { type: 'boolean', default: false },
     whatif: { type: 'string' },
@@ -68,6 +88,9 @@ const options = {
   logLevel: args['log-level'],
   cpuProf: args['cpu-prof'],
   countQueries: args['count-queries'],
+  redisPeer: !args['no-redis-peer'] && !args['no-peer'],
+  es256: !args['no-es256'],
+  workers: !args['no-workers'],
 };
 if (options.countQueries && options.database !== 'sqlite') throw new Error('--count-queries works with SQLite only');
 for (const s of options.scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(', ')}`);
@@ -118,7 +141,13 @@ interface Running {
   info: TargetInfo;
   process: ServerProcess;
   api?: ServerProcess;
+  /** an extra target runs only these scenarios and no half-load run */
+  only?: ScenarioName[];
 }
+
+/** The Redis key prefix of this run's Redis peer: deleted (only these keys) at the end. */
+const redisPrefix = `trustgate-bench:${stamp}:`;
+let redisUsed = false;
 
 /**
  * What-if variants: an extra Trustgate target, measured in the same rounds, that differs from the
@@ -144,7 +173,12 @@ const whatifs = (args.whatif?.split(',').map((w) => w.trim()).filter(Boolean) ??
   return { name, ...variant };
 });
 
-async function startTrustgate(name: string, seed: boolean, whatif?: (typeof whatifs)[number]): Promise<Running> {
+async function startTrustgate(
+  name: string,
+  seed: boolean,
+  whatif?: (typeof whatifs)[number],
+  variant: { env?: Record<string, string>; alg?: string; label?: string; cores?: string } = {},
+): Promise<Running> {
   const database = await createBenchDatabase(options.database as 'sqlite' | 'postgres', name);
   databases.push(database);
   const port = await freePort();
@@ -158,6 +192,13 @@ async function startTrustgate(name: string, seed: boolean, whatif?: (typeof what
     DATABASE_URL: database.url,
     LOG_LEVEL: options.logLevel,
     KEY_ENCRYPTION_SECRET: randomBytes(24).toString('base64url'),
+    // one process per server unless a variant says otherwise (figures are per core)
+    WORKERS: '1',
+    // login: 16 browsers sign the one bench user in at once from 127.0.0.1; each attempt in flight
+    // counts on the account+source counter until its success refunds it, so the default limit of 5
+    // refuses some when sign-ins queue for argon2id (a loaded machine). The throttle's work is the same.
+    THROTTLE_ACCOUNT_SOURCE_LIMIT: '100',
+    ...variant.env,
   };
   if (seed) {
     say(`${name}: seeding ${Number(args.families).toLocaleString('en')} refresh-token families and ${Number(args.apps).toLocaleString('en')} apps…`);
@@ -175,26 +216,67 @@ async function startTrustgate(name: string, seed: boolean, whatif?: (typeof what
     nodeArgs.push('--import', dist('bench/tools/query-counter.js'));
     Object.assign(env, { QUERY_COUNT_FILE: path.join(logDir, `${name}-queries.json`) });
   }
-  const proc = startServer(pinning, name, dist('src/main.js'), env, path.join(logDir, `${name}.log`), nodeArgs);
+  const proc = startServer(pinning, name, dist('src/main.js'), env, path.join(logDir, `${name}.log`), nodeArgs, variant.cores);
   servers.push(proc);
   await waitReady(proc, `${issuer}/.well-known/openid-configuration`);
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
-  serverLabels[name] = `${pkg.version} (${database.label}${seed ? `, seeded with ${Number(args.families).toLocaleString('en')} refresh-token families + ${Number(args.apps).toLocaleString('en')} apps` : ''}${whatif ? `, what-if: ${whatif.label}` : ''}; LOG_LEVEL=${env.LOG_LEVEL}, argon2id m=${argonEnv.ARGON2_MEMORY_KIB} t=${argonEnv.ARGON2_ITERATIONS} p=${argonEnv.ARGON2_PARALLELISM})`;
-  return { info: { name, issuer, ...shared, offlineExtra: {} }, process: proc };
+  serverLabels[name] = `${pkg.version} (${database.label}${seed ? `, seeded with ${Number(args.families).toLocaleString('en')} refresh-token families + ${Number(args.apps).toLocaleString('en')} apps` : ''}${whatif ? `, what-if: ${whatif.label}` : ''}${variant.label ? `, ${variant.label}` : ''}; LOG_LEVEL=${env.LOG_LEVEL}, argon2id m=${argonEnv.ARGON2_MEMORY_KIB} t=${argonEnv.ARGON2_ITERATIONS} p=${argonEnv.ARGON2_PARALLELISM})`;
+  return { info: { name, issuer, ...shared, offlineExtra: {}, ...(variant.alg ? { alg: variant.alg } : {}) }, process: proc, only: EXTRA_SCENARIOS[name] };
 }
 
-async function startPeer(): Promise<Running> {
+async function startPeer(name = NAMES.peer, variant: { storage?: 'memory' | 'redis'; alg?: string } = {}): Promise<Running> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}/id`;
-  const env = { ...baseEnv, ...benchEnv, PORT: String(port), ISSUER_URL: issuer };
-  const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(logDir, `${NAMES.peer}-profile`)] : [];
-  const proc = startServer(pinning, NAMES.peer, dist('bench/servers/peer.js'), env, path.join(logDir, 'oidc-provider.log'), nodeArgs);
+  const env = {
+    ...baseEnv,
+    ...benchEnv,
+    PORT: String(port),
+    ISSUER_URL: issuer,
+    PEER_STORAGE: variant.storage ?? 'memory',
+    PEER_ALG: variant.alg ?? 'RS256',
+    ...(variant.storage === 'redis' ? { REDIS_URL: args['redis-url'], REDIS_PREFIX: redisPrefix } : {}),
+  };
+  if (variant.storage === 'redis') redisUsed = true;
+  const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(logDir, `${name}-profile`)] : [];
+  const proc = startServer(pinning, name, dist('bench/servers/peer.js'), env, path.join(logDir, `${name}.log`), nodeArgs);
   servers.push(proc);
   await waitReady(proc, `${issuer}/.well-known/openid-configuration`);
   const version = (createRequire(import.meta.url)('oidc-provider/package.json') as { version: string }).version;
-  serverLabels[NAMES.peer] = `${version} (in-memory adapter with O(1) operations, bench/servers/peer-adapter.ts; same argon2id parameters)`;
+  serverLabels[name] = variant.storage === 'redis'
+    ? `${version} (Redis adapter written as oidc-provider's documented Redis example, bench/servers/peer-redis-adapter.ts, ioredis to ${args['redis-url']}, key prefix ${redisPrefix}${variant.alg ? `; ${variant.alg}` : ''}; same argon2id parameters)`
+    : `${version} (in-memory adapter with O(1) operations, bench/servers/peer-adapter.ts${variant.alg ? `; ${variant.alg} (P-256) for ID and access tokens` : ''}; same argon2id parameters)`;
   // oidc-provider drops offline_access unless the authorization request has prompt=consent (OIDC Core 11)
-  return { info: { name: NAMES.peer, issuer, ...shared, offlineExtra: { prompt: 'consent' } }, process: proc };
+  return { info: { name, issuer, ...shared, offlineExtra: { prompt: 'consent' }, ...(variant.alg ? { alg: variant.alg } : {}) }, process: proc, only: EXTRA_SCENARIOS[name] };
+}
+
+/** Whether Redis answers PING at --redis-url (the Redis peer is left out, with a note, when not). */
+async function redisReachable(): Promise<boolean> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(args['redis-url'], { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Deletes this run's Redis keys (its prefix only; nothing else in the Redis database is touched). */
+async function deleteRedisKeys(): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(args['redis-url'], { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await client.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** The sample ERP API (examples/erp-api) pointed at one identity server; GET /api/me needs scope read. */
@@ -219,6 +301,8 @@ async function startApi(target: Running): Promise<void> {
 }
 
 async function runJob(job: Job, server?: ServerProcess): Promise<JobResult> {
+  // the server's CPU time over the run (for ops per CPU-second); api measures the sample API instead
+  if (server && job.scenario !== 'api') job = { ...job, serverPid: server.pid };
   const counting = options.countQueries && server !== undefined && job.target.name !== NAMES.peer;
   const queryFile = path.join(logDir, `${job.target.name}-queries.json`);
   if (counting) await signalAndWait(server, queryFile);
@@ -308,9 +392,24 @@ async function main(): Promise<number> {
   targets.push(await startTrustgate(NAMES.trustgate, false));
   if (options.peer) targets.push(await startPeer());
   if (options.seeded) targets.push(await startTrustgate(NAMES.seeded, true));
+  const runs = (name: string) => EXTRA_SCENARIOS[name]!.some((s) => options.scenarios.includes(s));
+  if (options.redisPeer && runs(NAMES.peerRedis)) {
+    if (await redisReachable()) targets.push(await startPeer(NAMES.peerRedis, { storage: 'redis' }));
+    else say(`Redis does not answer at ${args['redis-url']}: the Redis peer is left out (--redis-url)`);
+  }
+  if (options.es256 && runs(NAMES.trustgateEs256)) {
+    targets.push(await startTrustgate(NAMES.trustgateEs256, false, undefined, { env: { SIGNING_ALG: 'ES256' }, alg: 'ES256', label: 'SIGNING_ALG=ES256' }));
+    if (options.peer) targets.push(await startPeer(NAMES.peerEs256, { alg: 'ES256' }));
+  }
+  if (options.workers && runs(NAMES.workers2)) {
+    const allCores = args['workers-cores'] === 'all';
+    const cores = allCores ? `0-${os.availableParallelism() - 1}` : undefined;
+    const where = allCores ? `on cores ${cores}, shared with the load generator` : 'all on the server core';
+    targets.push(await startTrustgate(NAMES.workers2, false, undefined, { env: { WORKERS: '2' }, cores, label: `WORKERS=2 (node:cluster: a primary and two workers, ${where})` }));
+  }
   for (const whatif of whatifs) targets.push(await startTrustgate(`trustgate+${whatif.name}`, false, whatif));
   if (options.scenarios.includes('api')) {
-    for (const t of targets) await startApi(t);
+    for (const t of targets) if (!t.only || t.only.includes('api')) await startApi(t);
     if (!targets.some((t) => t.info.apiUrl)) say('api: dist/examples/erp-api/main.js is missing; the api scenario is skipped');
   }
   await sleep(smoke ? 200 : 2000);
@@ -325,6 +424,7 @@ async function main(): Promise<number> {
       const order = round % 2 === 1 ? targets : [...targets].reverse();
       for (const t of order) {
         if (scenario === 'api' && !t.info.apiUrl) continue;
+        if (t.only && !t.only.includes(scenario)) continue;
         const result = await runJob({ ...baseJob, scenario, target: t.info, mode: 'closed' }, t.process);
         results.push(result);
         say(`round ${round}/${options.rounds} ${describe(result)}`);
@@ -338,6 +438,7 @@ async function main(): Promise<number> {
     for (const scenario of options.scenarios.filter((s) => s !== 'login')) {
       for (const t of targets) {
         if (scenario === 'api' && !t.info.apiUrl) continue;
+        if (t.only) continue;
         const max = find(summary, scenario, t.info.name)?.opsPerSecond;
         if (!max || !(max > 0)) continue;
         const result = await runJob({ ...baseJob, scenario, target: t.info, mode: 'paced', rate: max / 2 });
@@ -389,6 +490,7 @@ async function main(): Promise<number> {
 
 async function cleanup(): Promise<void> {
   await Promise.all(servers.map((s) => stopServer(s).catch(() => undefined)));
+  if (redisUsed) await deleteRedisKeys().catch((error: unknown) => say(`could not delete this run's Redis keys (${redisPrefix}*): ${String(error)}`));
   for (const db of databases) await db.drop().catch((error: unknown) => say(`could not drop a database: ${String(error)}`));
 }
 

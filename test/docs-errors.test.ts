@@ -55,7 +55,7 @@ const SPA_CALLBACK = 'https://spa.example.com/callback';
 describeEachDatabase('docs/common-errors.md matches what the server says', (database) => {
   const clock = testClock();
   let server: TestServer;
-  /** a node of the same deployment with DPOP_NONCE=true (T23, T24) */
+  /** a node of the same deployment with DPOP_NONCE=true (T24, T25) */
   let nonceNode: TestServer;
   let api: RunningErpApi;
   let billingApi: RunningErpApi;
@@ -66,6 +66,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
   let webSecret = '';
   let otherSecret = '';
   let disabledSecret = '';
+  let adminToolSecret = '';
   const serviceSecrets: Record<string, string> = {};
   let assertionKey: CryptoKey;
   let strangerKey: CryptoKey;
@@ -82,6 +83,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     await createTestApp(ctx, { clientId: 'docs.example/par', requirePar: true });
     await createTestApp(ctx, { clientId: 'docs.example/dpop', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], requireDpop: true });
     await createTestApp(ctx, { clientId: 'docs.example/spa', clientType: 'public', loginRedirectUris: [SPA_CALLBACK], scopes: ['read'] });
+    adminToolSecret = (await createTestApp(ctx, { clientId: 'docs.example/admin-tool', requireConsent: false, adminApi: true })).secret!;
     await createTestUser(ctx, { login: 'alice' });
     await createTestUser(ctx, { login: 'carl', kind: 'community' });
     // service apps and private_key_jwt (S and C rows)
@@ -94,6 +96,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ['docs.example/ghost-user', {}],
       ['docs.example/no-scopes', { scopes: [] }],
       ['docs.example/service-off', { enabled: false }],
+      ['docs.example/admin-service', { adminApi: true }],
     ] as Array<[string, Partial<AppInput>]>) {
       serviceSecrets[clientId] = (await createTestApp(ctx, { clientId, loginRedirectUris: [], systemUser: 'robot', ...extra })).secret!;
     }
@@ -272,6 +275,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ...fromRedirect(await fetch(authorizeUrl(webParams({ scope: 'openid billing' })), { redirect: 'manual' }), WEB_CALLBACK),
       vars: { scope: 'billing' },
     }),
+    A18: async () => fromRedirect(await fetch(authorizeUrl(webParams({ scope: 'openid trustgate:admin' })), { redirect: 'manual' }), WEB_CALLBACK),
     A7: async () =>
       fromRedirect(await fetch(authorizeUrl(webParams({ client_id: 'docs.example/no-refresh' })), { redirect: 'manual' }), WEB_CALLBACK),
     A8: async () =>
@@ -359,6 +363,21 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
         await token({ grant_type: 'authorization_code', code: c.code, redirect_uri: WEB_CALLBACK, code_verifier: c.verifier }, { clientId: 'docs.example/other', secret: otherSecret }),
       );
     },
+    T23: async () => {
+      const { verifier, challenge } = pkcePair();
+      const { code } = await getAuthorizationCode(
+        alice,
+        server.issuer,
+        webParams({ client_id: 'docs.example/admin-tool', scope: 'openid trustgate:admin', code_challenge: challenge, code_challenge_method: 'S256' }),
+        { login: 'alice', password: TEST_PASSWORD },
+      );
+      return fromJson(
+        await token(
+          { grant_type: 'authorization_code', code, redirect_uri: WEB_CALLBACK, code_verifier: verifier },
+          { clientId: 'docs.example/admin-tool', secret: adminToolSecret },
+        ),
+      );
+    },
     T14: async () => fromJson(await token({ grant_type: 'refresh_token', refresh_token: 'no-such-token' }, web())),
     T15: async () => {
       const { refresh_token } = await webTokens();
@@ -416,13 +435,13 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ...fromJson(await postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/dpop' })),
       vars: { client_id: 'docs.example/dpop' },
     }),
-    T23: async () => {
+    T24: async () => {
       const key = await generateKeyPair('ES256', { extractable: true });
       return fromJson(await postForm(`${nonceNode.origin}${new URL(server.issuer).pathname}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/spa' }, {
         headers: { dpop: await dpopProof(key, `${server.issuer}/connect/token`) },
       }));
     },
-    T24: async () => {
+    T25: async () => {
       const key = await generateKeyPair('ES256', { extractable: true });
       const url = `${nonceNode.origin}${new URL(server.issuer).pathname}/connect/token`;
       const nonce = (await postForm(url, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/spa' })).headers.get('dpop-nonce')!;
@@ -441,6 +460,8 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ...fromJson(await service('docs.example/service', { scope: 'read sec' })),
       vars: { scope: 'sec', client_id: 'docs.example/service', scopes: 'read update' },
     }),
+    S9: async () => fromJson(await service('docs.example/service', { scope: 'trustgate:admin' })),
+    S10: async () => fromJson(await service('docs.example/admin-service', { scope: 'trustgate:admin' })),
     S8: async () => ({ ...fromJson(await service('docs.example/no-scopes')), vars: { client_id: 'docs.example/no-scopes' } }),
 
     C1: async () => fromJson(await token({ grant_type: 'client_credentials', client_assertion: await assertion() })),

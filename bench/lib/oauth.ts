@@ -15,6 +15,8 @@ export interface TargetInfo {
   offlineExtra: Record<string, string>;
   /** URL of a protected resource of the sample API, when it can verify this server's tokens */
   apiUrl?: string;
+  /** the algorithm its ID and access tokens must be signed with (default RS256) */
+  alg?: string;
 }
 
 export interface Endpoints {

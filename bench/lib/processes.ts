@@ -16,7 +16,7 @@ export interface Pinning {
 }
 
 /** The command line for a node script, pinned to one core with taskset when pinning is on. */
-function command(pinning: Pinning, core: number, script: string, args: string[], nodeArgs: string[] = []): [string, string[]] {
+function command(pinning: Pinning, core: number | string, script: string, args: string[], nodeArgs: string[] = []): [string, string[]] {
   const node = [...nodeArgs, script, ...args];
   return pinning.enabled ? ['taskset', ['-c', String(core), process.execPath, ...node]] : [process.execPath, node];
 }
@@ -36,9 +36,11 @@ export function startServer(
   env: NodeJS.ProcessEnv,
   logFile: string,
   nodeArgs: string[] = [],
+  /** a taskset core list instead of the server core (e.g. `0,1`) */
+  cores?: string,
 ): ServerProcess {
   const fd = fs.openSync(logFile, 'a');
-  const [cmd, args] = command(pinning, pinning.serverCore, script, [], nodeArgs);
+  const [cmd, args] = command(pinning, cores ?? pinning.serverCore, script, [], nodeArgs);
   const child = spawn(cmd, args, { env, stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${name}`);

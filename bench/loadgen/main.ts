@@ -7,6 +7,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Http } from '../lib/http.js';
+import { treeCpuByProcess } from '../lib/cpu.js';
 import { discover, type Endpoints, type TargetInfo } from '../lib/oauth.js';
 import { closedLoop, pacedLoop, type RunResult } from './measure.js';
 import { prepare, type ScenarioContext, type ScenarioName } from './scenarios.js';
@@ -23,6 +24,8 @@ export interface Job {
   codes: number;
   /** bare: the URL to GET */
   url?: string;
+  /** the server's process id: its CPU time (with its workers') over the run gives ops per CPU-second */
+  serverPid?: number;
 }
 
 export interface JobResult extends RunResult {
@@ -38,6 +41,9 @@ export interface JobResult extends RunResult {
    * high, part of the measured latency is the client's, not the server's
    */
   loadgenLoopDelay?: { p99: number; max: number };
+  /** CPU seconds the server (all its processes) used during warm-up + window, and operations per CPU-second over the same span */
+  serverCpuSeconds?: number;
+  opsPerCpuSecond?: number;
   /** --count-queries: SQL statements per operation and their mean time, by text */
   statements?: Record<string, { perOp: number; meanMicros: number }>;
 }
@@ -57,11 +63,20 @@ async function main(): Promise<void> {
     const setupSeconds = (performance.now() - setupStart) / 1000;
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
+    const cpuBefore = job.serverPid ? treeCpuByProcess(job.serverPid) : undefined;
     const run =
       job.mode === 'paced'
         ? await pacedLoop(workload, job.rate ?? 1, job.warmupMs, job.durationMs)
         : await closedLoop(workload, job.warmupMs, job.durationMs);
     loopDelay.disable();
+    const cpuAfter = job.serverPid ? treeCpuByProcess(job.serverPid) : undefined;
+    let cpu: number | undefined;
+    if (cpuBefore && cpuAfter) {
+      // per process (the root first: a cluster's primary), then the sum
+      const parts = [...cpuAfter].map(([pid, after]) => Math.max(0, after - (cpuBefore.get(pid) ?? 0)));
+      cpu = parts.reduce((a, b) => a + b, 0);
+      if (parts.length > 1) notes.serverCpuByProcess = parts.map((p) => p.toFixed(2)).join(' + ');
+    }
     result = {
       scenario: job.scenario,
       target: job.target.name,
@@ -69,6 +84,7 @@ async function main(): Promise<void> {
       setupSeconds: Math.round(setupSeconds * 10) / 10,
       notes,
       ...run,
+      ...(cpu !== undefined && cpu > 0 ? { serverCpuSeconds: Math.round(cpu * 100) / 100, opsPerCpuSecond: Math.round(run.totalOps / cpu) } : {}),
       // the histogram holds whole sampling intervals: the delay is what exceeds the 5 ms resolution
       loadgenLoopDelay: {
         p99: Math.max(0, Math.round(loopDelay.percentile(99) / 1e4) / 100 - 5),

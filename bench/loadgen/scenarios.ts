@@ -62,8 +62,9 @@ async function signedInBrowsers(ctx: ScenarioContext, scope: string, extra: Reco
 const offlineExtra = (ctx: ScenarioContext) => ctx.target.offlineExtra;
 
 /**
- * Both servers must do the same work: RS256 JWT access tokens typed at+jwt (RFC 9068) for the API and
- * RS256 ID tokens. Checked on the tokens of the setup sign-ins, and noted in the report.
+ * Both servers must do the same work: RS256 (or the target's `alg`) JWT access tokens typed at+jwt
+ * (RFC 9068) for the API and ID tokens of the same algorithm. Checked on the tokens of the setup
+ * sign-ins, and noted in the report.
  */
 function checkTokenFormats(ctx: ScenarioContext, tokens: { accessToken: string; idToken?: string }): void {
   const header = (jwt: string) => {
@@ -73,11 +74,12 @@ function checkTokenFormats(ctx: ScenarioContext, tokens: { accessToken: string; 
       return {};
     }
   };
+  const alg = ctx.target.alg ?? 'RS256';
   const at = header(tokens.accessToken);
-  if (at.alg !== 'RS256' || (at.typ ?? '').toLowerCase() !== 'at+jwt') {
-    throw new StepError('token format', `the access token is not an RS256 at+jwt JWT (alg ${at.alg}, typ ${at.typ})`);
+  if (at.alg !== alg || (at.typ ?? '').toLowerCase() !== 'at+jwt') {
+    throw new StepError('token format', `the access token is not an ${alg} at+jwt JWT (alg ${at.alg}, typ ${at.typ})`);
   }
-  if (tokens.idToken && header(tokens.idToken).alg !== 'RS256') throw new StepError('token format', 'the ID token is not RS256');
+  if (tokens.idToken && header(tokens.idToken).alg !== alg) throw new StepError('token format', `the ID token is not ${alg}`);
   ctx.notes.accessToken = `JWT ${at.alg} typ ${at.typ}, ${tokens.accessToken.length} characters`;
 }
 

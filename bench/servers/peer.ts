@@ -13,6 +13,7 @@ import { createHmac, generateKeyPairSync, randomBytes, randomUUID, timingSafeEqu
 import argon2 from 'argon2';
 import Provider from 'oidc-provider';
 import { PeerMemoryAdapter } from './peer-adapter.js';
+import { PeerRedisAdapter, redisClient } from './peer-redis-adapter.js';
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -38,12 +39,31 @@ const ARGON2 = {
 };
 const PASSWORD_HASH = await argon2.hash(env('BENCH_USER_PASSWORD'), ARGON2);
 const CSRF_KEY = randomBytes(32);
+/** PEER_ALG: RS256 (2048-bit RSA) or ES256 (P-256), for ID and access tokens alike */
+const ALG = env('PEER_ALG', 'RS256');
+if (ALG !== 'RS256' && ALG !== 'ES256') throw new Error(`peer: PEER_ALG must be RS256 or ES256, got ${ALG}`);
+/** PEER_STORAGE: memory (peer-adapter.ts) or redis (peer-redis-adapter.ts, REDIS_URL, REDIS_PREFIX) */
+const STORAGE = env('PEER_STORAGE', 'memory');
+if (STORAGE !== 'memory' && STORAGE !== 'redis') throw new Error(`peer: PEER_STORAGE must be memory or redis, got ${STORAGE}`);
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const signingJwk = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
+const { privateKey } = ALG === 'ES256'
+  ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  : generateKeyPairSync('rsa', { modulusLength: 2048 });
+const signingJwk = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: ALG, use: 'sig' };
 
-/** "accountId clientId" → the grant that records the user's consent to the app */
-const rememberedGrants = new Map<string, string>();
+/**
+ * "accountId clientId" → the grant that records the user's consent to the app: in process memory,
+ * or in Redis with the Redis adapter (every node must find it)
+ */
+const memoryGrants = new Map<string, string>();
+const rememberedGrants = {
+  get: async (key: string): Promise<string | undefined> =>
+    STORAGE === 'redis' ? ((await redisClient().get(`remembered:${key}`)) ?? undefined) : memoryGrants.get(key),
+  set: async (key: string, grantId: string): Promise<void> => {
+    if (STORAGE === 'redis') await redisClient().set(`remembered:${key}`, grantId, 'EX', 30 * 86400);
+    else memoryGrants.set(key, grantId);
+  },
+};
 
 function requestedScope(ctx: any): string[] {
   const scope = ctx?.oidc?.params?.scope;
@@ -51,7 +71,7 @@ function requestedScope(ctx: any): string[] {
 }
 
 const provider = new Provider(ISSUER, {
-  adapter: PeerMemoryAdapter,
+  adapter: STORAGE === 'redis' ? PeerRedisAdapter : PeerMemoryAdapter,
   clients: [
     {
       client_id: CLIENT_ID,
@@ -60,6 +80,7 @@ const provider = new Provider(ISSUER, {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: ALG,
     },
   ],
   jwks: { keys: [signingJwk] },
@@ -83,7 +104,7 @@ const provider = new Provider(ISSUER, {
         audience: AUDIENCE,
         accessTokenTTL: 3600,
         accessTokenFormat: 'jwt',
-        jwt: { sign: { alg: 'RS256' } },
+        jwt: { sign: { alg: ALG } },
       }),
     },
   },
@@ -102,7 +123,7 @@ const provider = new Provider(ISSUER, {
     const grantId: string | undefined =
       ctx.oidc.result?.consent?.grantId ??
       ctx.oidc.session.grantIdFor(clientId) ??
-      (ctx.oidc.session.accountId ? rememberedGrants.get(`${ctx.oidc.session.accountId} ${clientId}`) : undefined);
+      (ctx.oidc.session.accountId ? await rememberedGrants.get(`${ctx.oidc.session.accountId} ${clientId}`) : undefined);
     return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
   },
   interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `${MOUNT}/interaction/${interaction.uid}` },
@@ -200,7 +221,7 @@ async function interaction(req: http.IncomingMessage, res: http.ServerResponse, 
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
-    rememberedGrants.set(`${accountId} ${params.client_id}`, grantId);
+    await rememberedGrants.set(`${accountId} ${params.client_id}`, grantId);
     return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
   return page(res, 400, '<p>unexpected step</p>');

@@ -3,8 +3,7 @@ import type { AppContext } from '../context.js';
 import type { TokenGrant } from '../domain/token-claims.js';
 import { ACCOUNT_CLIENT_ID, accountCallbackUrl } from '../domain/built-in-apps.js';
 import { OAuthError, pageError } from '../errors/oauth-error.js';
-import { checkClientCredentials } from '../checks/client-auth.js';
-import { authorizationCodeGrant } from '../grants/authorization-code.js';
+import { redeemFirstPartyCode } from '../authorization/first-party-code.js';
 import { SingleParams } from '../http/single-params.js';
 import { setNoStore } from '../http/security-headers.js';
 import { currentSession } from '../authorization/sessions.js';
@@ -55,20 +54,8 @@ export async function accountCallback(ctx: AppContext, request: FastifyRequest, 
 }
 
 /** The token request the account app would send, answered in-process; returns what the code granted. */
-async function redeem(ctx: AppContext, code: string, verifier: string): Promise<TokenGrant> {
-  const client = checkClientCredentials(
-    { clientId: ACCOUNT_CLIENT_ID, secret: undefined, assertion: undefined, method: 'none', challenge: undefined },
-    await ctx.clients.get(ACCOUNT_CLIENT_ID),
-    ctx.now(),
-  );
-  const form = new Map([
-    ['code', code],
-    ['redirect_uri', accountCallbackUrl(ctx.config.issuer)],
-    ['code_verifier', verifier],
-  ]);
-  const validated = await authorizationCodeGrant.validate(ctx, client, form);
-  await authorizationCodeGrant.issue(ctx, validated); // consumes the code; the tokens are not needed
-  return validated.grant;
+function redeem(ctx: AppContext, code: string, verifier: string): Promise<TokenGrant> {
+  return redeemFirstPartyCode(ctx, ACCOUNT_CLIENT_ID, accountCallbackUrl(ctx.config.issuer), code, verifier);
 }
 
 function refuse(ctx: AppContext, reply: FastifyReply, message: string): FastifyReply {

@@ -32,3 +32,21 @@ export function auditChange(deps: Pick<AdminDeps, 'audit' | 'actor' | 'sourceAdd
     administrative: true,
   });
 }
+
+/** Who makes changes through the admin API or the console: recorded with every change as `id` (`user:<id>`). */
+export interface AdminActor {
+  /** `user:<id>` */
+  id: string;
+  userId: string;
+  login: string;
+  /** the app the administrator works through (the console, or an app allowed the admin API) */
+  clientId: string;
+}
+
+/**
+ * The admin services' dependencies for one request of the admin API or the console: every change they
+ * make is recorded on the audit trail with the actor and the caller's address.
+ */
+export function adminDepsFor<T extends AdminDeps>(deps: T, actor: Pick<AdminActor, 'id'>, sourceAddress: string): T {
+  return { ...deps, actor: actor.id, sourceAddress };
+}

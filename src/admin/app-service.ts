@@ -57,6 +57,8 @@ export interface AppInput {
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /** the app may request the scope trustgate:admin (an access token for the admin API, for administrators only) */
+  adminApi: boolean;
   /** authorization requests must be pushed first (RFC 9126) */
   requirePar: boolean;
   /** token requests must carry a DPoP proof (RFC 9449) */
@@ -165,6 +167,7 @@ export class AppService {
       refreshReuseGraceSeconds: checkRefreshReuseGrace(input.refreshReuseGraceSeconds ?? null),
       enabled: input.enabled ?? true,
       requireMfa: input.requireMfa ?? false,
+      adminApi: input.adminApi ?? false,
       requirePar: input.requirePar ?? false,
       requireDpop: input.requireDpop ?? false,
       accessTokens: checkAccessTokensPolicy(input.accessTokens ?? 'none'),
@@ -247,6 +250,7 @@ export class AppService {
       ),
       enabled: changes.enabled ?? current.enabled,
       requireMfa: changes.requireMfa ?? current.requireMfa,
+      adminApi: changes.adminApi ?? current.adminApi ?? false,
       requirePar: changes.requirePar ?? current.requirePar,
       requireDpop: changes.requireDpop ?? current.requireDpop,
       accessTokens: checkAccessTokensPolicy(changes.accessTokens ?? current.accessTokens),
@@ -478,6 +482,7 @@ export const APP_SETTINGS = [
   'allowRefreshTokens',
   'requireConsent',
   'requireMfa',
+  'adminApi',
   'accessTokenLifetime',
   'refreshTokenLifetime',
   'idTokenSignedResponseAlg',

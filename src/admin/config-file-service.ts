@@ -42,6 +42,8 @@ export interface AppSpec {
   allowRefreshTokens?: boolean;
   requireConsent?: boolean;
   requireMfa?: boolean;
+  /** the app may request trustgate:admin (the admin API) */
+  adminApi?: boolean;
   /** seconds */
   accessTokenLifetime?: number;
   /** seconds */
@@ -80,7 +82,7 @@ type Setting = Exclude<(typeof APP_SETTINGS)[number], (typeof NOT_IN_FILES)[numb
 const NOT_IN_FILES = ['systemUserId', 'jwks', 'jwksUri', 'refreshReuseGraceSeconds'] as const;
 const SETTINGS = APP_SETTINGS.filter((name): name is Setting => !(NOT_IN_FILES as readonly string[]).includes(name));
 
-const BOOLEANS = new Set<Setting>(['enabled', 'allowInternalUsers', 'allowCommunityUsers', 'allowRefreshTokens', 'requireConsent', 'requireMfa', 'requirePar', 'requireDpop']);
+const BOOLEANS = new Set<Setting>(['enabled', 'allowInternalUsers', 'allowCommunityUsers', 'allowRefreshTokens', 'requireConsent', 'requireMfa', 'requirePar', 'requireDpop', 'adminApi']);
 const LISTS = new Set<Setting>(['loginRedirectUris', 'logoutRedirectUris', 'scopes']);
 const LIFETIMES = new Set<Setting>(['accessTokenLifetime', 'refreshTokenLifetime']);
 const ALGS = new Set<Setting>(['idTokenSignedResponseAlg', 'accessTokenSigningAlg']);

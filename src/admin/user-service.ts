@@ -29,6 +29,9 @@ export interface UserInput {
 
 export type NewUserInput = Pick<UserInput, 'login' | 'displayName' | 'kind' | 'password'> & Partial<UserInput>;
 
+/** What `update` may change (the login and the password have their own operations; enabled and requireMfa too). */
+export type UserChanges = Partial<Pick<UserInput, 'displayName' | 'email' | 'emailVerified' | 'locale' | 'kind' | 'isAdmin'>>;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What an administrator may see of a user (never the password hash). */
@@ -119,6 +122,48 @@ export class UserService {
     await this.deps.store.passwordResets.issue({ tokenHash: sha256(token), userId: user.id, createdAt: now, expiresAt, usedAt: null });
     await this.audit('user_password_reset_link_created', user, 'password-reset link created', { expiresAt: new Date(expiresAt).toISOString() });
     return { user, url: passwordResetUrl(this.deps.config.issuer, token), expiresAt };
+  }
+
+  /**
+   * Changes the user's profile, kind or administrator flag. An email of '' or null removes it (and its
+   * verification). Taking the administrator flag away takes effect at once: the admin API checks it on
+   * every request.
+   */
+  async update(loginOrId: string, changes: UserChanges): Promise<User> {
+    const current = await this.require(loginOrId);
+    const displayName = changes.displayName === undefined ? current.displayName : checkDisplayName(changes.displayName, 'display name');
+    const email =
+      changes.email === undefined ? current.email : changes.email === null || changes.email === '' ? null : checkEmail(changes.email);
+    const locale =
+      changes.locale === undefined ? current.locale : changes.locale === null || changes.locale === '' ? null : checkLocale(changes.locale);
+    const kind = changes.kind === undefined ? current.kind : checkUserKind(changes.kind);
+    const emailVerified =
+      email === null ? false : changes.emailVerified ?? (email === current.email ? current.emailVerified : false);
+    const user: User = {
+      ...current,
+      displayName,
+      email,
+      emailVerified,
+      locale,
+      kind,
+      isAdmin: changes.isAdmin ?? current.isAdmin,
+      updatedAt: Math.max(this.deps.now(), current.updatedAt),
+    };
+    await this.save(user);
+    const changed: Record<string, { from: unknown; to: unknown }> = {};
+    for (const name of ['displayName', 'email', 'emailVerified', 'locale', 'kind', 'isAdmin'] as const) {
+      if (current[name] !== user[name]) changed[name] = { from: current[name], to: user[name] };
+    }
+    await this.audit('user_updated', user, 'user updated', { changes: changed });
+    return user;
+  }
+
+  /** Ends every sign-in session of the user and revokes their refresh tokens (the user stays enabled). */
+  async endSessions(loginOrId: string): Promise<User> {
+    const current = await this.require(loginOrId);
+    await this.save({ ...current, updatedAt: Math.max(this.deps.now(), current.updatedAt) }, 'revoked_by_admin');
+    await this.audit('user_sessions_ended', current, 'sessions ended and refresh tokens revoked by an administrator', { sessionsEnded: true });
+    return current;
   }
 
   async enable(loginOrId: string): Promise<User> {

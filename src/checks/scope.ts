@@ -1,5 +1,5 @@
 import { invalidScope } from '../errors/oauth-error.js';
-import type { TrustedApplication } from '../domain/trusted-application.js';
+import { ADMIN_SCOPE, type TrustedApplication } from '../domain/trusted-application.js';
 
 const OPEN_PROTOCOL_SCOPES = ['openid', 'profile', 'email'];
 // RFC 6749 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
@@ -29,6 +29,11 @@ export function checkRequestedScopes(app: TrustedApplication, scopeParam: string
       if (!app.allowRefreshTokens) {
         throw invalidScope('the scope "offline_access" is not allowed: this app is not allowed refresh tokens');
       }
+      continue;
+    }
+    if (scope === ADMIN_SCOPE) {
+      // an access token for the admin API: only for apps an administrator allowed (and the built-in console)
+      if (app.adminApi !== true) throw invalidScope(`the scope "${ADMIN_SCOPE}" is not allowed: this app is not allowed to call the admin API`);
       continue;
     }
     if (OPEN_PROTOCOL_SCOPES.includes(scope) || app.scopes.includes(scope)) continue;

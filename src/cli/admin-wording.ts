@@ -13,6 +13,7 @@ const WORDING: Record<string, (error: AdminError) => string> = {
   secret_choice_conflict: () => 'give either --secret or --generate-secret, not both',
   redirect_uri_required: () => 'at least one login redirect URI is required (--redirect-uri)',
   secret_too_short: (error) => error.message.replace(/; or ask for one to be generated$/, '; or use --generate-secret'),
+  scope_admin_api: () => 'the scope "trustgate:admin" is not an API scope: give --admin-api to let the app request it',
   client_keys_choice_conflict: () => 'give either --jwks-file or --jwks-uri, not both',
   public_app_system_user: () => 'a public app cannot have a system user (--system-user): service access (client_credentials) needs an app that authenticates; use --type confidential',
   public_app_keys: () => 'a public app cannot have client keys (--jwks-file, --jwks-uri): private_key_jwt is client authentication, which public apps do not do; use --type confidential',

@@ -5,6 +5,7 @@ import { parseTrustProxy } from './trust-proxy.js';
 import { DEFAULT_SIGNING_ALG, isSigningAlg, signingAlgList, type SigningAlg } from '../domain/signing-alg.js';
 import { parseDurationSeconds } from '../domain/duration.js';
 import { DEFAULT_REFRESH_REUSE_GRACE_SECONDS, MAX_REFRESH_REUSE_GRACE_SECONDS } from '../domain/trusted-application.js';
+import os from 'node:os';
 
 export interface Argon2Parameters {
   /** memory cost in KiB */
@@ -74,6 +75,11 @@ export interface Config {
   brandColor: string | null;
   /** BRAND_CSS: a CSS file appended to the pages' stylesheet; null: none */
   brandCssFile: string | null;
+  /**
+   * server processes sharing the port (WORKERS, `trustgate serve --workers`): 1 runs in this process;
+   * more start a primary that prepares the database and forks them (serve.ts)
+   */
+  workers: number;
   /** audit events older than this many days are removed (in batches, on every node) */
   auditRetentionDays: number;
 }
@@ -223,6 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
     brandLogo: brandLogo(env),
     brandColor: brandColor(env),
     brandCssFile: env.BRAND_CSS?.trim() || null,
+    workers: workerCount(env, databaseUrl),
   };
   if (config.metricsPort !== null && config.metricsPort !== 0 && config.metricsPort === config.port) {
     throw new ConfigError('METRICS_PORT', 'METRICS_PORT must differ from PORT: metrics have their own listener.');
@@ -281,6 +288,22 @@ function brandColor(env: Env): string | null {
     );
   }
   return hex;
+}
+
+/** The most WORKERS accepts. */
+export const MAX_WORKERS = 64;
+
+/**
+ * WORKERS: default the usable cores. An in-memory SQLite database lives in one process, so it runs one
+ * (and refuses more when WORKERS asks for them explicitly).
+ */
+function workerCount(env: Env, databaseUrl: string): number {
+  const inMemory = databaseUrl === 'sqlite::memory:';
+  const workers = integer(env, 'WORKERS', inMemory ? 1 : Math.min(MAX_WORKERS, Math.max(1, os.availableParallelism())), 1, MAX_WORKERS);
+  if (inMemory && workers > 1) {
+    throw new ConfigError('WORKERS', `WORKERS must be 1 with DATABASE_URL=sqlite::memory: (each process would have its own database), got ${workers}.`);
+  }
+  return workers;
 }
 
 /** Sign-in throttling limits from THROTTLE_* variables (defaults: DEFAULT_THROTTLE_POLICY). */

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { DEFAULT_REFRESH_TOKEN_LIFETIME, type TrustedApplication } from './trusted-application.js';
+import { ADMIN_SCOPE, DEFAULT_REFRESH_TOKEN_LIFETIME, type TrustedApplication } from './trusted-application.js';
 
 /** ApplicationUris with this prefix belong to apps built into Trustgate; administrators cannot create or change them. */
 export const BUILT_IN_CLIENT_PREFIX = 'urn:trustgate:';
@@ -54,5 +54,32 @@ export function accountApp(config: Pick<Config, 'issuer' | 'instanceName'>, now:
     requireDpop: false,
     createdAt: now,
     updatedAt: now,
+  };
+}
+
+/** The web console (`{issuer}/admin/`): a first-party app of Trustgate that signs administrators in through the sign-in pages. */
+export const CONSOLE_CLIENT_ID = 'urn:trustgate:console';
+
+/** What the console asks for at sign-in. */
+export const CONSOLE_SCOPE = `openid profile ${ADMIN_SCOPE}`;
+
+/** Where the authorization code of a console sign-in comes back to. */
+export function consoleCallbackUrl(issuer: string): string {
+  return `${issuer}/admin/callback`;
+}
+
+/**
+ * The console app as every node registers it at start-up: public (PKCE), exact redirect URI, internal
+ * users only, no consent, no refresh tokens, allowed the admin scope (only administrators can use it:
+ * the console and the admin API check the user's administrator flag on every request).
+ */
+export function consoleApp(config: Pick<Config, 'issuer' | 'instanceName'>, now: number): TrustedApplication {
+  return {
+    ...accountApp(config, now),
+    clientId: CONSOLE_CLIENT_ID,
+    displayName: `${config.instanceName} console`.slice(0, MAX_DISPLAY_NAME_LENGTH),
+    loginRedirectUris: [consoleCallbackUrl(config.issuer)],
+    allowCommunityUsers: false,
+    adminApi: true,
   };
 }

@@ -7,8 +7,18 @@ export class ConcurrencyLimit {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly slots: number) {
+  constructor(private slots: number) {
     if (!Number.isInteger(slots) || slots < 1) throw new Error('a concurrency limit needs at least one slot');
+  }
+
+  /** Changes the number of slots (tasks already running finish; waiting ones start as slots free up). */
+  resize(slots: number): void {
+    if (!Number.isInteger(slots) || slots < 1) throw new Error('a concurrency limit needs at least one slot');
+    this.slots = slots;
+    while (this.running < this.slots && this.waiting.length > 0) {
+      this.running += 1;
+      this.waiting.shift()!();
+    }
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
@@ -17,7 +27,8 @@ export class ConcurrencyLimit {
     try {
       return await task();
     } finally {
-      const next = this.waiting.shift();
+      // hand the slot to the next waiter, unless resize() took slots away
+      const next = this.running <= this.slots ? this.waiting.shift() : undefined;
       if (next) next();
       else this.running -= 1;
     }

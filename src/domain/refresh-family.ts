@@ -49,7 +49,9 @@ export type RevocationReason =
   | 'password_reset'
   | 'app_disabled'
   | 'app_deleted'
-  | 'second_factors_reset';
+  | 'second_factors_reset'
+  /** an administrator ended the user's sessions or revoked the family (admin API, console) */
+  | 'revoked_by_admin';
 
 export type RefreshDecision =
   | { kind: 'usable' }

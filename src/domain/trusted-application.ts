@@ -33,6 +33,11 @@ export interface TrustedApplication {
   enabled: boolean;
   /** users must use a second factor to sign in to this app */
   requireMfa: boolean;
+  /**
+   * The app may request the scope `trustgate:admin` (an access token for the admin API): only apps an
+   * administrator allowed, and the built-in console. Absent: false.
+   */
+  adminApi?: boolean;
   /** the app's authorization requests must be pushed first (RFC 9126, {issuer}/connect/par) */
   requirePar: boolean;
   /** the app's token requests must carry a DPoP proof (RFC 9449): its tokens are always key-bound */
@@ -78,6 +83,8 @@ export const DEFAULT_REFRESH_TOKEN_LIFETIME: Record<ClientType, number> = {
   public: 86400,
 };
 
+/** The scope of an access token for the admin API (`{issuer}/admin/api/v1`). Never a registered API scope. */
+export const ADMIN_SCOPE = 'trustgate:admin';
 /**
  * The reuse grace window's default: long enough for tabs refreshing at once (milliseconds apart) and for a
  * client's retry after a lost response (HTTP clients time out after 10–30 s), short enough that a token

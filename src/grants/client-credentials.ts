@@ -1,7 +1,7 @@
 import type { AppContext, FormParams } from '../context.js';
 import type { AuthenticatedClient } from '../checks/client-auth.js';
 import type { TrustedApplication } from '../domain/trusted-application.js';
-import { PROTOCOL_SCOPES } from '../domain/trusted-application.js';
+import { ADMIN_SCOPE, PROTOCOL_SCOPES } from '../domain/trusted-application.js';
 import type { User } from '../domain/user.js';
 import { invalidClient, invalidScope, unauthorizedClient, unsupportedGrantType } from '../errors/oauth-error.js';
 import { mintServiceAccessToken } from '../tokens/mint.js';
@@ -54,6 +54,12 @@ export const clientCredentialsGrant: GrantHandler<ValidatedClientCredentialsRequ
     if (rawScope !== undefined && requested === undefined) throw invalidScope('the scope parameter contains invalid characters');
     const scope = requested && requested.length > 0 ? requested : app.scopes;
     for (const value of scope) {
+      if (value === ADMIN_SCOPE) {
+        // automation through the admin API: only apps allowed it, acting as a system user who is an administrator
+        if (app.adminApi !== true) throw invalidScope(`the scope "${ADMIN_SCOPE}" is not allowed: this app is not allowed to call the admin API`);
+        if (!systemUser.isAdmin) throw invalidScope(`the scope "${ADMIN_SCOPE}" is only granted to administrators: the app's system user is not one`);
+        continue;
+      }
       if ((PROTOCOL_SCOPES as readonly string[]).includes(value)) {
         throw invalidScope(`"${value}" cannot be requested with client_credentials: a service app gets an access token for the APIs only (no ID token, no refresh token)`);
       }

@@ -1,5 +1,5 @@
 import type { TrustedApplication } from '../domain/trusted-application.js';
-import { allowsUserKind, PROTOCOL_SCOPES } from '../domain/trusted-application.js';
+import { ADMIN_SCOPE, allowsUserKind, PROTOCOL_SCOPES } from '../domain/trusted-application.js';
 import type { User } from '../domain/user.js';
 
 /**
@@ -11,7 +11,11 @@ export function grantProblem(app: TrustedApplication, user: User | undefined, sc
   if (!user.enabled) return 'the user is disabled';
   if (!allowsUserKind(app, user.kind)) return `the app no longer allows ${user.kind} users`;
   for (const value of scope) {
-    if (value === 'offline_access') {
+    if (value === ADMIN_SCOPE) {
+      // an admin API token: only apps allowed it, only for administrators (the admin API checks both again at every call)
+      if (app.adminApi !== true) return `the app no longer allows the scope "${value}"`;
+      if (!user.isAdmin) return `the scope "${value}" is only granted to administrators`;
+    } else if (value === 'offline_access') {
       if (!app.allowRefreshTokens) return 'the app no longer allows refresh tokens';
     } else if (!(PROTOCOL_SCOPES as readonly string[]).includes(value) && !app.scopes.includes(value)) {
       return `the app no longer allows the scope "${value}"`;

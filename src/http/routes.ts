@@ -14,6 +14,8 @@ import { registerAccount } from '../account/routes.js';
 import { registerPar } from '../endpoints/par/route.js';
 import { registerIssuerRoot } from '../endpoints/issuer-root/route.js';
 import { registerAssets } from './assets.js';
+import { registerAdminApi } from '../admin-api/routes.js';
+import { registerConsole } from '../admin-console/routes.js';
 import { registerRevocationFeed } from '../endpoints/revocation-feed/route.js';
 
 /**
@@ -38,6 +40,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
       registerRevocationFeed(issuer, ctx);
       registerAccount(issuer, ctx);
       registerIssuerRoot(issuer, ctx);
+      await registerAdminApi(issuer, ctx);
+      registerConsole(issuer, ctx);
     },
     { prefix: ctx.config.issuerPath },
   );

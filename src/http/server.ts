@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import type { AppContext } from '../context.js';
 import { installErrorHandler } from './error-handler.js';
 import { hstsHeaderValue, setBaseHeaders } from './security-headers.js';
 import { registerRoutes } from './routes.js';
+import { ADMIN_API_PREFIX } from '../admin-api/routes.js';
+import { sendProblem } from '../admin-api/problem.js';
 
 /** Largest request body accepted on any endpoint (forms and tokens are small). */
 const BODY_LIMIT = 64 * 1024;
@@ -26,6 +28,13 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 1024 },
+    // a URL that cannot be routed (undecodable, too long a parameter): under the admin API a problem
+    // document like its other errors; elsewhere Fastify's own 400 answer, as before
+    frameworkErrors: (error, request, reply) => {
+      if (request.url.startsWith(`${ctx.config.issuerPath}${ADMIN_API_PREFIX}/`)) return sendProblem(ctx, request as FastifyRequest, reply as FastifyReply, error);
+      const status = error.statusCode ?? 400;
+      return (reply as FastifyReply).code(status).send({ error: 'Bad Request', code: error.code, message: error.message, statusCode: status });
+    },
   });
 
   await app.register(formbody, { bodyLimit: BODY_LIMIT });

@@ -17,13 +17,16 @@ export async function openKeyRing(
   store: Store,
   now: () => number,
   log: Logger,
+  options: { warn?: boolean } = {},
 ): Promise<{ keys: KeyRing; config: Config }> {
   const secret = await resolveKeyEncryptionSecret(config, store.keys);
   const keys = new KeyRing(store.keys, { encryptionSecret: secret.value, defaultAlg: config.signingAlg, now, log });
   await checkSigningKeysUsable(keys, secret);
   await keys.ensureKeys(await algorithmsInUse({ config, store }));
   const plain = (await keys.list()).filter((key) => !key.encrypted && key.published).length;
-  if (secret.value === undefined) {
+  if (options.warn === false) {
+    // a cluster worker: the primary already said it once
+  } else if (secret.value === undefined) {
     log.warn('ALLOW_PLAINTEXT_KEYS=true and KEY_ENCRYPTION_SECRET is not set: signing keys are stored unencrypted in the database');
   } else if (plain > 0) {
     log.warn({ keys: plain }, 'signing keys are stored unencrypted in the database: run "trustgate keys encrypt"');

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PrometheusMetrics } from './prometheus.js';
+import type { MetricsSource } from './prometheus.js';
 
 export interface MetricsServer {
   port: number;
@@ -11,7 +11,7 @@ export interface MetricsServer {
  * GET /metrics on its own listener (METRICS_PORT on METRICS_HOST), apart from the public port, so the
  * reverse proxy never exposes it. Anything else is a plain 404.
  */
-export async function startMetricsServer(metrics: PrometheusMetrics, port: number, host: string): Promise<MetricsServer> {
+export async function startMetricsServer(metrics: MetricsSource, port: number, host: string): Promise<MetricsServer> {
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {

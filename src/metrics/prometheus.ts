@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MetricsObserver, SignInOutcome } from './observer.js';
 import type { StatementOperation } from '../stores/statement-observer.js';
 
@@ -74,4 +74,23 @@ export function createPrometheusMetrics(): PrometheusMetrics {
       statements.observe({ operation, result: failed ? 'error' : 'ok' }, seconds),
     scrape: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
+}
+
+/** What the /metrics listener serves. */
+export interface MetricsSource {
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
+/**
+ * In a cluster worker (WORKERS > 1): the worker's metrics answer the primary's requests (prom-client's
+ * cluster messages) instead of a listener of their own, so one scrape sees every worker.
+ */
+export function shareWithClusterPrimary(metrics: PrometheusMetrics): void {
+  AggregatorRegistry.setRegistries([metrics.registry]);
+}
+
+/** In the cluster primary: every worker's metrics, summed (counters, histograms) per series. */
+export function createClusterMetricsSource(): MetricsSource {
+  const aggregator = new AggregatorRegistry();
+  return { scrape: async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }) };
 }

@@ -7,6 +7,10 @@ export interface LayoutOptions {
   stylesheet: string;
   body: SafeHtml;
   lang?: string;
+  /** a wider main column (the console's tables) */
+  wide?: boolean;
+  /** navigation shown under the instance name (the console's sections) */
+  nav?: SafeHtml;
 }
 
 /** The shell of every server-rendered page: accessible, responsive, no JavaScript. */
@@ -22,8 +26,8 @@ export function layout(options: LayoutOptions): string {
 <link rel="stylesheet" href="${options.stylesheet}">
 </head>
 <body>
-<header class="instance"><span class="instance-name">${options.instanceName}</span></header>
-<main id="main">
+<header class="instance"><span class="instance-name">${options.instanceName}</span>${options.nav ?? ''}</header>
+<main id="main"${options.wide ? html` class="wide"` : ''}>
 ${options.body}
 </main>
 </body>

@@ -38,4 +38,24 @@ section{border-top:1px solid #d5d9df;margin-top:1.25rem;padding-top:.25rem}
 .secret{font-size:1.05rem;letter-spacing:.05em}
 .codes{columns:2;padding-left:1.25rem;font-size:1.05rem}
 .codes li{margin:.2rem 0}
+main.wide{max-width:72rem}
+nav.console{display:inline-flex;gap:1rem;margin-left:1.5rem;flex-wrap:wrap}
+nav.console a{color:#fff;font-weight:400}
+nav.console a[aria-current=page]{font-weight:700;text-decoration:underline}
+table{border-collapse:collapse;width:100%;margin:.75rem 0;font-size:.9375rem}
+caption{text-align:left;font-weight:600;padding:.25rem 0}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d5d9df;vertical-align:top}
+td{overflow-wrap:anywhere}
+th{background:#eef0f3;overflow-wrap:normal}
+td.when{min-width:7rem}
+textarea,select,input[type=email],input[type=number],input[type=datetime-local]{font:inherit;padding:.5rem .6rem;border:1px solid #6b7480;border-radius:.35rem;width:100%}
+textarea:focus,select:focus,input:focus{outline:3px solid #f4a261;outline-offset:2px}
+form.inline{display:inline}
+form.inline button{margin:0 .25rem .25rem 0;padding:.35rem .75rem;min-height:36px}
+fieldset{border:1px solid #d5d9df;border-radius:.35rem;margin:.75rem 0;padding:.5rem .75rem}
+legend{font-weight:600}
+label.check{font-weight:400;display:flex;gap:.5rem;align-items:center;margin:.25rem 0}
+.warning{background:#fff4e5;border-left:4px solid #8a4b00;padding:.6rem .75rem;color:#4d2a00}
+.status-off{color:#8a1c14;font-weight:600}
+.status-on{color:#1e5b2b;font-weight:600}
 `;

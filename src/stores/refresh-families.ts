@@ -24,6 +24,10 @@ export interface RefreshFamiliesStore {
    * onto the deny list. Idempotent and atomic.
    */
   revokeFamily(familyId: string, at: number, reason: RevocationReason): Promise<void>;
+  /** One family by id. */
+  getFamily(familyId: string): Promise<RefreshFamily | undefined>;
+  /** Families of a user or of an app that are not revoked and not expired at `now` (newest first, at most `limit`). */
+  listLive(owner: { userId: string } | { clientId: string }, now: number, limit?: number): Promise<RefreshFamily[]>;
   /** Removes families that expired before `before`, with their tokens (bounded batch). */
   pruneExpired(before: number, limit?: number): Promise<number>;
 }

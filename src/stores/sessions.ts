@@ -27,6 +27,8 @@ export interface SessionsStore {
   renew(oldIdHash: string, userId: string, renewal: SessionRenewal): Promise<boolean>;
   /** Starts `session` and ends the browser's previous one (if any), in one transaction. */
   replace(previousIdHash: string | null, session: Session): Promise<void>;
+  /** The user's sessions that are not ended and not past their absolute expiry at `now` (newest first, at most `limit`). */
+  listByUser(userId: string, now: number, limit?: number): Promise<Session[]>;
   /**
    * Ends a session; true when this call ended it. With `logout`, the tokens issued in it are revoked for
    * the APIs too (a revocation-feed entry for its sid, in the same transaction).

@@ -324,6 +324,21 @@ describeEachDatabase('CLI: trustgate app', (database) => {
     assert.equal(forced.secret.status, 'revoked');
   });
 
+  it('app create/update --admin-api lets an app request trustgate:admin; the scope itself is not an API scope', async () => {
+    const created = await cli('app', 'create', 'ops.tool', '--name', 'Ops tool', '--type', 'public', '--redirect-uri', 'http://127.0.0.1:7000/cb', '--admin-api', '--json');
+    succeeded(created);
+    assert.equal(JSON.parse(created.stdout).app.adminApi, true);
+    const shown = await cli('app', 'show', 'ops.tool');
+    assert.match(shown.stdout, /\nAdmin API: +may request trustgate:admin\n/);
+    const off = await cli('app', 'update', 'ops.tool', '--no-admin-api', '--json');
+    assert.equal(JSON.parse(off.stdout).app.adminApi, false);
+    failedWith(
+      await cli('app', 'update', 'ops.tool', '--scope', 'read trustgate:admin'),
+      'trustgate: the scope "trustgate:admin" is not an API scope: give --admin-api to let the app request it',
+    );
+    succeeded(await cli('app', 'delete', 'ops.tool'));
+  });
+
   it('app delete removes the app; later commands report it unknown', async () => {
     const deleted = await cli('app', 'delete', 'manual');
     succeeded(deleted);
@@ -341,7 +356,7 @@ describeEachDatabase('CLI: trustgate app', (database) => {
     succeeded(shown);
     assert.match(shown.stdout, /\nBuilt-in: +yes \(registered by every server at start-up; cannot be changed\)\n/);
     const listed = json<(AppJson & { builtIn: boolean })[]>(await cli('app', 'list', '--json'));
-    assert.deepEqual(listed.filter((app) => app.builtIn).map((app) => app.clientId), ['urn:trustgate:account']);
+    assert.deepEqual(listed.filter((app) => app.builtIn).map((app) => app.clientId), ['urn:trustgate:account', 'urn:trustgate:console']);
     const refusal =
       'trustgate: "urn:trustgate:account" is built into Trustgate and cannot be changed, disabled or deleted; every server registers it at start-up';
     failedWith(await cli('app', 'delete', 'urn:trustgate:account'), refusal);

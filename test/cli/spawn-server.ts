@@ -16,6 +16,8 @@ export interface SpawnedServer {
   /** standard output alone (the JSON log lines) and standard error alone (the banner, messages) */
   stdout(): string;
   stderr(): string;
+  /** the exit code once it exited (null while it runs, or when a signal ended it) */
+  exitCode(): number | null;
   stop(): Promise<void>;
 }
 
@@ -28,11 +30,13 @@ export async function spawnServer(options: {
   issuerPath?: string;
   env?: Record<string, string>;
   viaCli?: boolean;
+  /** more arguments after `serve` (with viaCli) */
+  args?: string[];
 }): Promise<SpawnedServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const issuer = `${origin}${options.issuerPath ?? '/id'}`;
-  const child = spawn(process.execPath, options.viaCli ? [CLI, 'serve'] : [MAIN], {
+  const child = spawn(process.execPath, options.viaCli ? [CLI, 'serve', ...(options.args ?? [])] : [MAIN], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -64,6 +68,7 @@ export async function spawnServer(options: {
     output: () => output,
     stdout: () => stdout,
     stderr: () => stderr,
+    exitCode: () => child.exitCode,
     stop: () => stopProcess(child),
   };
   const deadline = Date.now() + 20_000;

@@ -90,6 +90,20 @@ describeEachDatabase('CLI: trustgate user, keys, migrate', (database) => {
     assert.match(result.stdout, /Administrator: yes\n/);
   });
 
+  it('user update changes the profile and the administrator flag (--admin / --no-admin); nothing to change is a usage error', async () => {
+    const demoted = await cli('user', 'update', 'partner.admin', '--no-admin', '--name', 'Pat Partner', '--json');
+    succeeded(demoted);
+    const user = JSON.parse(demoted.stdout).user as { isAdmin: boolean; displayName: string };
+    assert.equal(user.isAdmin, false);
+    assert.equal(user.displayName, 'Pat Partner');
+    const promoted = await cli('user', 'update', 'partner.admin', '--admin');
+    succeeded(promoted);
+    assert.match(promoted.stdout, /^Updated user partner\.admin\.\n/);
+    assert.match(promoted.stdout, /Administrator: yes\n/);
+    failedWith(await cli('user', 'update', 'partner.admin'), 'trustgate: nothing to change: give --name, --email, --locale, --kind, --admin or --no-admin');
+    failedWith(await cli('user', 'update', 'nobody', '--admin'), 'trustgate: no user with login or id "nobody"');
+  });
+
   it('user create refuses duplicates, bad passwords and missing passwords with one line', async () => {
     failedWith(await cli('user', 'create', 'JANE', '--name', 'x', '--kind', 'internal', '--password', 'long enough pw'), 'trustgate: a user with login "JANE" already exists');
     failedWith(await cli('user', 'create', 'bob', '--name', 'Bob', '--kind', 'internal', '--password', 'short'), 'trustgate: password refused: the password must be at least 10 characters long');

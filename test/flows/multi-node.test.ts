@@ -88,7 +88,10 @@ describe('multi-node: two server processes on one PostgreSQL database', { skip: 
     db = await createTestDatabase('postgres');
     env = { DATABASE_URL: db.url, KEY_ENCRYPTION_SECRET };
     // both start at once on an empty schema: migrations take a lock, both must come up
-    const nodeEnv = { KEY_ENCRYPTION_SECRET };
+    // one process per node: each worker of a node keeps its own key-ring cache (refreshed within 10 s),
+    // so "this node publishes the key" (seen through one connection) would not yet mean that every
+    // worker of it signs with it; several workers per node are test/flows/workers.test.ts's subject
+    const nodeEnv = { KEY_ENCRYPTION_SECRET, WORKERS: '1' };
     const started = await Promise.allSettled([
       spawnServer({ databaseUrl: db.url, env: nodeEnv }),
       spawnServer({ databaseUrl: db.url, env: nodeEnv }),

@@ -94,6 +94,33 @@ describeEachDatabase('registered APIs: token audience, introspection by an API, 
     assert.deepEqual((await introspect(access_token!, erp)).body, { active: false });
   });
 
+  it('RFC 9701: with Accept application/token-introspection+jwt the API gets the answer as a JWT the issuer signed', async () => {
+    const { access_token } = await tokens(['read']);
+    const jwks = (await (await fetch(`${server.issuer}/.well-known/openid-configuration/jwks`)).json()) as { keys: [] };
+    const raw = await fetch(`${server.issuer}/connect/introspect`, {
+      method: 'POST',
+      headers: { authorization: basicAuthorization(erp.audience, erp.secret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/token-introspection+jwt' },
+      body: new URLSearchParams({ token: access_token! }).toString(),
+    });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.headers.get('content-type'), 'application/token-introspection+jwt');
+    assert.equal(raw.headers.get('cache-control'), 'no-store');
+    const { payload } = await jwtVerify(await raw.text(), createLocalJWKSet(jwks), {
+      issuer: server.issuer,
+      audience: erp.audience,
+      typ: 'token-introspection+jwt',
+    });
+    const introspected = payload.token_introspection as Record<string, unknown>;
+    assert.equal(introspected.active, true);
+    assert.equal(introspected.jti, decodeJwt(access_token!).payload.jti);
+    // an app asking the same gets plain JSON (RFC 9701 is for the protected resource)
+    const asApp = await postForm(`${server.issuer}/connect/introspect`, { token: access_token! }, {
+      basic: world.web,
+      headers: { accept: 'application/token-introspection+jwt' },
+    });
+    assert.equal(asApp.body.active, true);
+  });
+
   it('client_secret_post works for an API too', async () => {
     const { access_token } = await tokens(['read']);
     const res = await postForm(`${server.issuer}/connect/introspect`, { token: access_token!, client_id: erp.audience, client_secret: erp.secret });

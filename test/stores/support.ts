@@ -110,6 +110,7 @@ export function anApp(clientId: string, fields: Partial<TrustedApplication> = {}
     requireMfa: false,
     idTokenSignedResponseAlg: null,
     accessTokenSigningAlg: null,
+    adminApi: false,
     refreshReuseGraceSeconds: null,
     requirePar: false,
     requireDpop: false,

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig, redactUrl } from '../../src/config/config.js';
@@ -105,6 +106,17 @@ describe('configuration: loadConfig', () => {
     assert.equal(loadConfig({ HSTS_MAX_AGE: '0' }).hstsMaxAgeSeconds, 0);
     refused({ HSTS_MAX_AGE: '-1' }, 'HSTS_MAX_AGE', 'HSTS_MAX_AGE must be a whole number between 0 and 63072000, got "-1".');
     refused({ HSTS_MAX_AGE: '63072001' }, 'HSTS_MAX_AGE', 'HSTS_MAX_AGE must be between 0 and 63072000, got 63072001.');
+  });
+
+  it('WORKERS: the number of cores by default, one for an in-memory database, 1-64', () => {
+    assert.equal(loadConfig({}).workers, Math.min(64, os.availableParallelism()));
+    assert.equal(loadConfig({ WORKERS: '3' }).workers, 3);
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).workers, 1);
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:', WORKERS: '1' }).workers, 1);
+    refused({ DATABASE_URL: 'sqlite::memory:', WORKERS: '2' }, 'WORKERS',
+      'WORKERS must be 1 with DATABASE_URL=sqlite::memory: (each process would have its own database), got 2.');
+    refused({ WORKERS: '0' }, 'WORKERS', 'WORKERS must be between 1 and 64, got 0.');
+    refused({ WORKERS: 'all' }, 'WORKERS', 'WORKERS must be a whole number between 1 and 64, got "all".');
   });
 
   it('reads API audiences and hides passwords in connection strings', () => {

@@ -14,5 +14,7 @@ export function checkDisplayName(name: string, what = 'display name', field = 'd
     throw refuse(`the ${what} is too long: at most ${MAX_DISPLAY_NAME_LENGTH} characters`);
   }
   if (/[\x00-\x1f\x7f]/.test(trimmed)) throw refuse(`the ${what} must not contain control characters`);
+  // a lone UTF-16 surrogate has no UTF-8 form: each database would store something else than was sent
+  if (!trimmed.isWellFormed()) throw refuse(`the ${what} must be valid Unicode text`);
   return trimmed;
 }

@@ -1,5 +1,5 @@
 import { invalid } from '../../errors/admin-error.js';
-import { PROTOCOL_SCOPES } from '../../domain/trusted-application.js';
+import { ADMIN_SCOPE, PROTOCOL_SCOPES } from '../../domain/trusted-application.js';
 
 /** Scopes that no registered app may ever be given (reserved for the instance's security infrastructure). */
 export const RESERVED_SCOPES = ['sec'] as const;
@@ -36,6 +36,13 @@ export function checkScopes(input: string | readonly string[], allowRefreshToken
         'scope_reserved',
         `the scope "${token}" is reserved for the instance's security infrastructure and cannot be given to an app`,
         ['scopes'],
+      );
+    }
+    if (token === ADMIN_SCOPE) {
+      throw invalid(
+        'scope_admin_api',
+        `the scope "${ADMIN_SCOPE}" is not an API scope: allow the app to call the admin API instead (adminApi)`,
+        ['scopes', 'adminApi'],
       );
     }
     if (token === 'offline_access' && !allowRefreshTokens) {

@@ -29,6 +29,7 @@ interface AppOptions {
   refreshTokens?: boolean;
   consent?: boolean;
   requireMfa?: boolean;
+  adminApi?: boolean;
   requirePar?: boolean;
   requireDpop?: boolean;
   accessTokenLifetime?: number;
@@ -66,6 +67,7 @@ export function appView(app: TrustedApplication): Record<string, unknown> {
     allowRefreshTokens: app.allowRefreshTokens,
     requireConsent: app.requireConsent,
     requireMfa: app.requireMfa,
+    adminApi: app.adminApi === true,
     requirePar: app.requirePar,
     requireDpop: app.requireDpop,
     accessTokenLifetime: app.accessTokenLifetime,
@@ -128,6 +130,7 @@ function printApp(app: TrustedApplication, serverAlg: SigningAlg, systemUserLogi
     ['Refresh tokens', yesNo(app.allowRefreshTokens)],
     ['Consent', app.requireConsent ? 'asked' : 'not asked'],
     ['Second factor', app.requireMfa ? 'required' : 'when the user has one'],
+    ['Admin API', app.adminApi ? 'may request trustgate:admin' : 'no'],
     ['Pushed requests (PAR)', app.requirePar ? 'required' : 'optional'],
     ['DPoP', app.requireDpop ? 'required' : 'optional'],
     ['Access-token lifetime', seconds(app.accessTokenLifetime)],
@@ -170,6 +173,8 @@ function withAppOptions(command: Command, create: boolean): Command {
     .option('--no-consent', 'do not ask for consent (first-party apps)')
     .option('--require-mfa', 'users must use a second factor (TOTP or a passkey) to sign in to this app')
     .option('--no-require-mfa', 'a second factor only when the user has one or the user must (default)')
+    .option('--admin-api', 'the app may request the scope trustgate:admin (an access token for the admin API; only administrators get one)')
+    .option('--no-admin-api', 'the app may not request trustgate:admin (default)')
     .option('--require-par', 'authorization requests must be pushed to {issuer}/connect/par first (RFC 9126)')
     .option('--no-require-par', 'pushing authorization requests is optional (default)')
     .option('--require-dpop', 'token requests must carry a DPoP proof (RFC 9449): every token is bound to the app\'s key')
@@ -220,6 +225,7 @@ async function changesFrom(options: AppOptions, create: boolean): Promise<AppCha
   if (options.refreshTokens !== undefined) changes.allowRefreshTokens = options.refreshTokens;
   if (options.consent !== undefined) changes.requireConsent = options.consent;
   if (options.requireMfa !== undefined) changes.requireMfa = options.requireMfa;
+  if (options.adminApi !== undefined) changes.adminApi = options.adminApi;
   if (options.requirePar !== undefined) changes.requirePar = options.requirePar;
   if (options.requireDpop !== undefined) changes.requireDpop = options.requireDpop;
   if (options.accessTokenLifetime !== undefined) changes.accessTokenLifetime = options.accessTokenLifetime;

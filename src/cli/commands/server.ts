@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import type { Env } from '../../config/config.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { MAX_WORKERS, type Env } from '../../config/config.js';
 import { serve } from '../../serve.js';
 import { withCliContext } from '../cli-context.js';
 import { printJson, printLine } from '../output.js';
@@ -9,8 +9,9 @@ export function registerServerCommands(program: Command, env: Env): void {
   program
     .command('serve')
     .description('run the server (same as npm start; configured by PORT, ISSUER_URL, DATABASE_URL, ...)')
-    .action(async () => {
-      await serve(env as NodeJS.ProcessEnv);
+    .option('--workers <n>', `server processes sharing the port, 1-${MAX_WORKERS} (default: WORKERS, else the number of cores)`, parseWorkers)
+    .action(async (options: { workers?: number }) => {
+      await serve(env as NodeJS.ProcessEnv, options.workers === undefined ? {} : { workers: options.workers });
     });
 
   program
@@ -39,4 +40,10 @@ export function registerServerCommands(program: Command, env: Env): void {
         }
       });
     });
+}
+
+function parseWorkers(value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!(n >= 1 && n <= MAX_WORKERS)) throw new InvalidArgumentError(`expected a whole number between 1 and ${MAX_WORKERS}, got "${value}".`);
+  return n;
 }

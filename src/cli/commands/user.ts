@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Env } from '../../config/config.js';
-import { UserService, userView } from '../../admin/user-service.js';
+import { UserService, userView, type UserChanges } from '../../admin/user-service.js';
 import type { User } from '../../domain/user.js';
 import { CliUsageError } from '../cli-error.js';
 import { withCliContext } from '../cli-context.js';
@@ -53,7 +53,7 @@ export function registerUserCommands(program: Command, env: Env): void {
     .option('--email-verified', 'the email address is known to belong to the user')
     .option('--locale <tag>', 'preferred language, e.g. en or nl-NL')
     .addOption(new Option('--kind <kind>', 'internal (employee) or community (customer, partner)').choices(['internal', 'community']).makeOptionMandatory())
-    .option('--admin', 'the user is an administrator')
+    .option('--admin', 'the user is an administrator (may use the console and the admin API)')
     .option('--password-stdin', 'read the password from one line of standard input (recommended)')
     .option('--password <password>', 'the password (visible in the process list and shell history)')
     .option('--json', 'print JSON')
@@ -76,6 +76,37 @@ export function registerUserCommands(program: Command, env: Env): void {
         if (options.json) return printJson({ user: userJson(created) });
         printLine(`Created user ${created.login} (${created.kind}).`);
         printUser(created);
+      });
+    });
+
+  user
+    .command('update <login>')
+    .description("change a user's profile, kind or administrator flag (by login or id)")
+    .option('--name <text>', 'display name')
+    .option('--email <address>', 'email address ("" removes it)')
+    .option('--email-verified', 'the email address is known to belong to the user')
+    .option('--no-email-verified', 'the email address is not verified')
+    .option('--locale <tag>', 'preferred language, e.g. en or nl-NL ("" removes it)')
+    .addOption(new Option('--kind <kind>', 'internal (employee) or community (customer, partner)').choices(['internal', 'community']))
+    .option('--admin', 'the user is an administrator (the console and the admin API)')
+    .option('--no-admin', 'the user is not an administrator (takes effect at their next admin API call)')
+    .option('--json', 'print JSON')
+    .action(async (login: string, options: {
+      name?: string; email?: string; emailVerified?: boolean; locale?: string; kind?: 'internal' | 'community'; admin?: boolean; json?: boolean;
+    }) => {
+      const changes: UserChanges = {};
+      if (options.name !== undefined) changes.displayName = options.name;
+      if (options.email !== undefined) changes.email = options.email;
+      if (options.emailVerified !== undefined) changes.emailVerified = options.emailVerified;
+      if (options.locale !== undefined) changes.locale = options.locale;
+      if (options.kind !== undefined) changes.kind = options.kind;
+      if (options.admin !== undefined) changes.isAdmin = options.admin;
+      if (Object.keys(changes).length === 0) throw new CliUsageError('nothing to change: give --name, --email, --locale, --kind, --admin or --no-admin');
+      await withCliContext(env, async (ctx) => {
+        const changed = await new UserService(ctx).update(login, changes);
+        if (options.json) return printJson({ user: userJson(changed) });
+        printLine(`Updated user ${changed.login}.`);
+        printUser(changed);
       });
     });
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { CompactSign } from 'jose';
 import type { AppContext } from '../../context.js';
 import { setNoStore } from '../../http/security-headers.js';
 import { invalidClient, invalidRequest } from '../../errors/oauth-error.js';
@@ -16,6 +17,12 @@ import { audienceClaim } from '../../domain/token-claims.js';
 import { tokenAudiences } from '../../tokens/audiences.js';
 
 const INACTIVE = Object.freeze({ active: false });
+/** RFC 9701 4: the media subtype of a JWT introspection response, also its `typ`. */
+const INTROSPECTION_JWT_TYPE = 'token-introspection+jwt';
+
+function wantsJwt(accept: string | undefined): boolean {
+  return accept !== undefined && accept.split(',').some((type) => type.trim().split(';')[0]!.trim().toLowerCase() === `application/${INTROSPECTION_JWT_TYPE}`);
+}
 
 /** Who asks: an app sees the tokens issued to it; a registered API the access tokens naming it in `aud`. */
 type Introspector = { kind: 'app'; clientId: string; allowRefreshTokens: boolean } | { kind: 'api'; audience: string };
@@ -44,6 +51,16 @@ export function registerIntrospection(app: FastifyInstance, ctx: AppContext): vo
     if (token === undefined) throw invalidRequest('token is required');
     const body = token.length > MAX_TOKEN_LENGTH ? INACTIVE : await introspect(ctx, introspector, token);
     setNoStore(reply);
+    if (introspector.kind === 'api' && wantsJwt(request.headers.accept)) {
+      // RFC 9701: the answer signed by the issuer, for the API that asked
+      const iat = Math.floor(ctx.now() / 1000);
+      const claims = { iss: ctx.config.issuer, aud: introspector.audience, iat, token_introspection: body };
+      const key = await ctx.keys.current(ctx.config.signingAlg);
+      const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+        .setProtectedHeader({ alg: key.alg, typ: INTROSPECTION_JWT_TYPE, kid: key.kid })
+        .sign(key.privateKey);
+      return reply.type(`application/${INTROSPECTION_JWT_TYPE}`).send(jwt);
+    }
     return reply.send(body);
   });
   registerMethodNotAllowed(app, '/connect/introspect', ['POST']);

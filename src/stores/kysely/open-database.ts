@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  CompiledQuery,
   Kysely,
   Migrator,
   PostgresAdapter,
   PostgresDialect,
   SqliteDialect,
+  SqliteDriver,
   sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
   type DatabaseIntrospector,
   type LogEvent,
   type MigrationProvider,
@@ -59,7 +64,7 @@ async function openSqlite(file: string, log?: (event: LogEvent) => void): Promis
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
   cachePreparedStatements(connection);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }), ...(log ? { log } : {}) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }), ...(log ? { log } : {}) });
   const backup = async (destination: string) => {
     // 'wx': the destination must not exist (never overwrite an older backup or a live database)
     fs.closeSync(fs.openSync(destination, 'wx', 0o600));
@@ -71,6 +76,28 @@ async function openSqlite(file: string, log?: (event: LogEvent) => void): Promis
     }
   };
   return { db, dialect: 'sqlite', backup, close: () => db.destroy() };
+}
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE (the write lock first, waiting up to busy_timeout).
+ * Kysely's BEGIN is deferred: with several processes on one file (`WORKERS`), a transaction that
+ * reads and then writes gets SQLITE_BUSY at once, without waiting, when another process wrote in
+ * between. Within one process transactions are serialized anyway, so this costs nothing there.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /**

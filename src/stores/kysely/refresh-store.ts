@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, RefreshFamiliesTable, RefreshTokensTable } from './schema.js';
 import type { RefreshFamily, RefreshTokenRecord, RevocationReason } from '../../domain/refresh-family.js';
 import type { RefreshFamiliesStore } from '../refresh-families.js';
+import { isStorableText } from '../../domain/text.js';
 import type { RevocationEvent } from '../../domain/revocation-event.js';
 import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
@@ -139,6 +140,28 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
   }
 
   /** Removes families that expired before `before`, with their tokens (bounded batch). */
+  async getFamily(familyId: string): Promise<RefreshFamily | undefined> {
+    if (!isStorableText(familyId)) return undefined;
+    const row = await this.db.selectFrom('refresh_families').selectAll().where('id', '=', familyId).executeTakeFirst();
+    return row ? toFamily(row) : undefined;
+  }
+
+  async listLive(owner: { userId: string } | { clientId: string }, now: number, limit = 100): Promise<RefreshFamily[]> {
+    const [column, value] = 'userId' in owner ? (['user_id', owner.userId] as const) : (['client_id', owner.clientId] as const);
+    if (!isStorableText(value)) return [];
+    const rows = await this.db
+      .selectFrom('refresh_families')
+      .selectAll()
+      .where(column, '=', value)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toFamily);
+  }
+
   async pruneExpired(before: number, limit = 500): Promise<number> {
     return atomic(this.db, async (trx) => {
       const doomed = await trx

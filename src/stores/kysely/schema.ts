@@ -22,6 +22,8 @@ export interface TrustedApplicationsTable {
   require_dpop: number;
   enabled: number;
   require_mfa: number;
+  /** 1: the app may request the scope trustgate:admin (migration 012) */
+  admin_api: number;
   access_tokens: string; // none | users | admins
   system_user_id: string | null; // migration 008: the service app's user (client_credentials)
   jwks: string | null; // migration 008: JSON JWK Set of the app's public keys (private_key_jwt)

@@ -4,6 +4,7 @@ import type { Session } from '../../domain/session.js';
 import type { SessionRenewal, SessionsStore } from '../sessions.js';
 import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
+import { isStorableText } from '../../domain/text.js';
 import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
 
 /** SSO sessions, keyed by the SHA-256 of the cookie value; shared by every node. */
@@ -62,6 +63,21 @@ export class KyselySessionsStore implements SessionsStore {
       if (previousIdHash !== null) await new KyselySessionsStore(trx, this.dialect).end(previousIdHash, session.createdAt);
       await trx.insertInto('sessions').values(fromSession(session)).execute();
     });
+  }
+
+  async listByUser(userId: string, now: number, limit = 100): Promise<Session[]> {
+    if (!isStorableText(userId)) return [];
+    const rows = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .orderBy('sid')
+      .limit(limit)
+      .execute();
+    return rows.map(toSession);
   }
 
   /** Ends a session (on logout with its revocation-feed entry: the tokens of its sid); true when this call ended it. */

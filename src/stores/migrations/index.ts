@@ -12,6 +12,7 @@ import * as m010a from './010a-refresh-reuse-grace.js';
 import * as m010b from './010b-pushed-authorization-requests.js';
 import * as m010c from './010c-dpop.js';
 import * as m011 from './011-audit-events.js';
+import * as m012 from './012-admin-api.js';
 
 /** Numbered migrations, in order. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '010b-pushed-authorization-requests': m010b,
   '010c-dpop': m010c,
   '011-audit-events': m011,
+  '012-admin-api': m012,
 };
 
 export const migrationProvider: MigrationProvider = {
