@@ -55,6 +55,8 @@ const SPA_CALLBACK = 'https://spa.example.com/callback';
 describeEachDatabase('docs/common-errors.md matches what the server says', (database) => {
   const clock = testClock();
   let server: TestServer;
+  /** a node of the same deployment with DPOP_NONCE=true (T24, T25) */
+  let nonceNode: TestServer;
   let api: RunningErpApi;
   let billingApi: RunningErpApi;
   let feedApi: RunningErpApi;
@@ -72,6 +74,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
 
   before(async () => {
     server = await startTestServer({ databaseUrl: database().url, now: clock.now });
+    nonceNode = await startTestServer({ databaseUrl: database().url, now: clock.now, env: { DPOP_NONCE: 'true' }, issuer: server.issuer });
     const ctx = server.app.ctx;
     webSecret = (await createTestApp(ctx, { clientId: 'docs.example/web', scopes: ['read', 'update'] })).secret!;
     otherSecret = (await createTestApp(ctx, { clientId: 'docs.example/other', requireConsent: false })).secret!;
@@ -124,6 +127,7 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     await introspectingApi?.close();
     await api?.close();
     await billingApi?.close();
+    await nonceNode?.close();
     await server?.close();
   });
 
@@ -198,8 +202,8 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
     token({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: jwt, ...params });
 
   /** A DPoP proof for a POST to `htu`, made with `key`. */
-  async function dpopProof(key: { privateKey: CryptoKey; publicKey: CryptoKey }, htu: string): Promise<string> {
-    return new SignJWT({ htm: 'POST', htu, jti: randomUUID() })
+  async function dpopProof(key: { privateKey: CryptoKey; publicKey: CryptoKey }, htu: string, nonce?: string): Promise<string> {
+    return new SignJWT({ htm: 'POST', htu, jti: randomUUID(), ...(nonce ? { nonce } : {}) })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(key.publicKey) })
       .setIssuedAt(Math.floor(clock.now() / 1000))
       .sign(key.privateKey);
@@ -431,6 +435,21 @@ describeEachDatabase('docs/common-errors.md matches what the server says', (data
       ...fromJson(await postForm(`${server.issuer}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/dpop' })),
       vars: { client_id: 'docs.example/dpop' },
     }),
+    T24: async () => {
+      const key = await generateKeyPair('ES256', { extractable: true });
+      return fromJson(await postForm(`${nonceNode.origin}${new URL(server.issuer).pathname}/connect/token`, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/spa' }, {
+        headers: { dpop: await dpopProof(key, `${server.issuer}/connect/token`) },
+      }));
+    },
+    T25: async () => {
+      const key = await generateKeyPair('ES256', { extractable: true });
+      const url = `${nonceNode.origin}${new URL(server.issuer).pathname}/connect/token`;
+      const nonce = (await postForm(url, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/spa' })).headers.get('dpop-nonce')!;
+      const forged = `${nonce.split('.')[0]}.${randomToken(32)}`;
+      return fromJson(await postForm(url, { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'docs.example/spa' }, {
+        headers: { dpop: await dpopProof(key, `${server.issuer}/connect/token`, forged) },
+      }));
+    },
     S1: async () => fromJson(await token({ grant_type: 'client_credentials', client_id: 'docs.example/spa' })),
     S2: async () => ({ ...fromJson(await token({ grant_type: 'client_credentials' }, web())), vars: { client_id: 'docs.example/web' } }),
     S3: async () => ({ ...fromJson(await service('docs.example/service-off')), vars: { client_id: 'docs.example/service-off' } }),

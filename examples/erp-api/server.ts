@@ -100,7 +100,7 @@ export async function startErpApi(options: ErpApiOptions): Promise<RunningErpApi
   await app.register(cors, {
     origin: options.corsOrigins, // exact origins only; others get no CORS headers
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'DPoP'],
     exposedHeaders: ['WWW-Authenticate'],
     maxAge: 600,
   });

@@ -14,6 +14,10 @@ export interface SpaOptions {
   scope?: string;
   /** start renewing the access token this many seconds before it expires (default 30) */
   renewBeforeSeconds?: number;
+  /** where the browser keeps the tokens: `session` (sessionStorage, per tab; default) or `local` (localStorage, shared by all tabs) */
+  tokenStorage?: 'session' | 'local';
+  /** bind the tokens to a key kept in the browser (DPoP); the API must verify proofs (trustgate/resource-server does) */
+  dpop?: boolean;
 }
 
 export interface RunningSpa {
@@ -70,6 +74,8 @@ export async function startSpa(options: SpaOptions): Promise<RunningSpa> {
     apiUrl: options.apiUrl,
     scope: options.scope ?? 'openid profile offline_access read update',
     renewBeforeSeconds: options.renewBeforeSeconds ?? 30,
+    tokenStorage: options.tokenStorage ?? 'session',
+    dpop: options.dpop ?? false,
   }));
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();

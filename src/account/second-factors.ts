@@ -17,7 +17,7 @@ import { renderOverview } from './overview.js';
 import { readAccountForm } from './password-form.js';
 import { FORM_NOT_VERIFIED } from './password-change.js';
 import { startAccountSignIn } from './start-sign-in.js';
-import { sendMessage, sendPage } from './render.js';
+import { accountMessages, sendMessage, sendPage } from './render.js';
 import { accountPath } from './paths.js';
 import { PASSKEYS_SECTION_ID, RECOVERY_SECTION_ID, TOTP_SECTION_ID } from './second-factors-section.js';
 
@@ -52,7 +52,7 @@ async function change(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
     });
   if (!csrfAccepted(account, form.get('csrf', (d) => pageError(d)))) {
     await refused('csrf');
-    sendMessage(ctx, reply, 403, { title: 'Nothing was changed', message: FORM_NOT_VERIFIED, kind: 'error' });
+    sendMessage(ctx, reply, 403, { title: (m) => m.account.nothingChanged, message: FORM_NOT_VERIFIED, kind: 'error' });
     return undefined;
   }
   if (!account.fresh) {
@@ -104,15 +104,16 @@ export async function addPasskey(ctx: AppContext, request: FastifyRequest, reply
   if (!allowed) return reply;
   const { account, form } = allowed;
   const name = passkeyName(form);
+  const t = accountMessages(reply, account.live.user).accountFactors;
   const refuse = (error: string) => renderOverview(ctx, reply, account, { status: 400, feedback: { section: PASSKEYS_SECTION_ID, error } });
-  if (!name) return refuse(`Give the passkey a name of at most ${MAX_PASSKEY_NAME} characters.`);
+  if (!name) return refuse(t.badName(MAX_PASSKEY_NAME));
   const registered = await registerPasskey(ctx, account.live.user, bindingOf(account), form.get('response', (d) => pageError(d)), name);
   if (registered.kind === 'failed') {
     await audit(ctx, request, account, 'passkey_registration_failed', { reason: registered.reason }, 'failure');
-    return refuse('The passkey could not be added. Try again.');
+    return refuse(t.addFailed);
   }
   await audit(ctx, request, account, 'passkey_added', { name, backedUp: registered.credential.backedUp });
-  return renderOverview(ctx, reply, account, { notice: `The passkey "${name}" was added.` });
+  return renderOverview(ctx, reply, account, { notice: t.passkeyAdded(name) });
 }
 
 /** POST /account/passkeys/rename */
@@ -122,12 +123,13 @@ export async function renamePasskey(ctx: AppContext, request: FastifyRequest, re
   const { account, form } = allowed;
   const name = passkeyName(form);
   const credential = form.get('credential', (d) => pageError(d)) ?? '';
-  if (!name) return renderOverview(ctx, reply, account, { status: 400, feedback: { section: PASSKEYS_SECTION_ID, error: `Give the passkey a name of at most ${MAX_PASSKEY_NAME} characters.` } });
+  const t = accountMessages(reply, account.live.user).accountFactors;
+  if (!name) return renderOverview(ctx, reply, account, { status: 400, feedback: { section: PASSKEYS_SECTION_ID, error: t.badName(MAX_PASSKEY_NAME) } });
   if (!(await ctx.store.passkeys.rename(account.live.user.id, credential, name))) {
-    return renderOverview(ctx, reply, account, { status: 404, feedback: { section: PASSKEYS_SECTION_ID, error: 'That passkey is not one of yours (any more).' } });
+    return renderOverview(ctx, reply, account, { status: 404, feedback: { section: PASSKEYS_SECTION_ID, error: t.notYours } });
   }
   await audit(ctx, request, account, 'passkey_renamed', { name });
-  return renderOverview(ctx, reply, account, { notice: `The passkey is now called "${name}".` });
+  return renderOverview(ctx, reply, account, { notice: t.passkeyRenamed(name) });
 }
 
 /** POST /account/passkeys/remove */
@@ -137,28 +139,31 @@ export async function removePasskey(ctx: AppContext, request: FastifyRequest, re
   const { account, form } = allowed;
   const credential = form.get('credential', (d) => pageError(d)) ?? '';
   const found = (await ctx.store.passkeys.listForUser(account.live.user.id)).find((p) => p.id === credential);
+  const t = accountMessages(reply, account.live.user).accountFactors;
   if (!found || !(await ctx.store.passkeys.remove(account.live.user.id, credential))) {
-    return renderOverview(ctx, reply, account, { status: 404, feedback: { section: PASSKEYS_SECTION_ID, error: 'That passkey is not one of yours (any more).' } });
+    return renderOverview(ctx, reply, account, { status: 404, feedback: { section: PASSKEYS_SECTION_ID, error: t.notYours } });
   }
   await audit(ctx, request, account, 'passkey_removed', { name: found.name });
-  return renderOverview(ctx, reply, account, { notice: `The passkey "${found.name}" was removed.` });
+  return renderOverview(ctx, reply, account, { notice: t.passkeyRemoved(found.name) });
 }
 
 function sendTotpEnrolment(ctx: AppContext, reply: FastifyReply, account: AccountSession, enrolment: TotpEnrolment, error?: string): FastifyReply {
+  const m = accountMessages(reply, account.live.user);
   return sendPage(
     reply,
     error ? 400 : 200,
     totpEnrolmentPage({
       instanceName: ctx.config.instanceName,
       stylesheet: stylesheetPath(ctx.config),
-      lead: 'Set up an authenticator app for your account. It replaces the app you set up before, if any, once you confirm it with a code.',
+      lead: m.accountFactors.totpLead,
       action: accountPath(ctx, '/totp/confirm'),
       csrf: account.csrf,
       credentialId: enrolment.credentialId,
       qrSvg: enrolment.qrSvg,
       secret: enrolment.secret,
       error,
-      leave: html`<p><a href="${accountPath(ctx)}">Back to your account page (nothing changes)</a></p>`,
+      leave: html`<p><a href="${accountPath(ctx)}">${m.accountFactors.backNothingChanges}</a></p>`,
+      messages: m,
     }),
   );
 }
@@ -179,11 +184,11 @@ export async function confirmAccountTotp(ctx: AppContext, request: FastifyReques
   const credentialId = form.get('credential', (d) => pageError(d)) ?? '';
   if (!(await confirmTotpEnrolment(ctx, user, credentialId, form.get('code', (d) => pageError(d)) ?? ''))) {
     const enrolment = (await resumeTotpEnrolment(ctx, user, credentialId)) ?? (await startTotpEnrolment(ctx, user));
-    return sendTotpEnrolment(ctx, reply, account, enrolment, 'That code is not right. Check the time on your phone and type the code the app shows now.');
+    return sendTotpEnrolment(ctx, reply, account, enrolment, accountMessages(reply, user).secondFactor.enrolWrong);
   }
   await audit(ctx, request, account, 'second_factor_enrolled', { method: 'totp' });
   if ((await ctx.store.secondFactors.recoveryCodesLeft(user.id)) > 0) {
-    return renderOverview(ctx, reply, account, { notice: 'Your authenticator app is set up.' });
+    return renderOverview(ctx, reply, account, { notice: (m) => m.accountFactors.totpSetUp });
   }
   return sendRecoveryCodes(ctx, reply, account, await issueRecoveryCodes(ctx, user.id));
 }
@@ -194,10 +199,10 @@ export async function removeAccountTotp(ctx: AppContext, request: FastifyRequest
   if (!allowed) return reply;
   const { account } = allowed;
   if ((await ctx.store.secondFactors.removeTotp(account.live.user.id)) === 0) {
-    return renderOverview(ctx, reply, account, { status: 404, feedback: { section: TOTP_SECTION_ID, error: 'No authenticator app is set up.' } });
+    return renderOverview(ctx, reply, account, { status: 404, feedback: { section: TOTP_SECTION_ID, error: accountMessages(reply, account.live.user).accountFactors.totpOff } });
   }
   await audit(ctx, request, account, 'second_factor_removed', { method: 'totp' });
-  return renderOverview(ctx, reply, account, { notice: 'Your authenticator app was removed.' });
+  return renderOverview(ctx, reply, account, { notice: (m) => m.accountFactors.totpRemoved });
 }
 
 /** POST /account/recovery-codes — a new set (the old one stops working), shown once. */
@@ -206,13 +211,15 @@ export async function regenerateRecoveryCodes(ctx: AppContext, request: FastifyR
   if (!allowed) return reply;
   const { account } = allowed;
   if (!account.live.user.hasSecondFactor) {
-    return renderOverview(ctx, reply, account, { status: 400, feedback: { section: RECOVERY_SECTION_ID, error: 'Set up a passkey or an authenticator app first.' } });
+    return renderOverview(ctx, reply, account, { status: 400, feedback: { section: RECOVERY_SECTION_ID, error: accountMessages(reply, account.live.user).accountFactors.factorFirst } });
   }
   await audit(ctx, request, account, 'recovery_codes_regenerated');
-  return sendRecoveryCodes(ctx, reply, account, await issueRecoveryCodes(ctx, account.live.user.id));
+  const app = (await ctx.store.secondFactors.confirmedTotp(account.live.user.id)) !== undefined;
+  return sendRecoveryCodes(ctx, reply, account, await issueRecoveryCodes(ctx, account.live.user.id), app);
 }
 
-function sendRecoveryCodes(ctx: AppContext, reply: FastifyReply, account: AccountSession, codes: readonly string[]): FastifyReply {
+function sendRecoveryCodes(ctx: AppContext, reply: FastifyReply, account: AccountSession, codes: readonly string[], authenticatorApp = true): FastifyReply {
+  const m = accountMessages(reply, account.live.user);
   return sendPage(
     reply,
     200,
@@ -222,7 +229,9 @@ function sendRecoveryCodes(ctx: AppContext, reply: FastifyReply, account: Accoun
       codes,
       action: accountPath(ctx, '/done'),
       csrf: account.csrf,
-      continueLabel: 'Back to your account page',
+      continueLabel: m.accountFactors.backToAccount,
+      authenticatorApp,
+      messages: m,
     }),
   );
 }

@@ -5,16 +5,7 @@ import { auditChange, type AdminDeps } from './admin-deps.js';
 import { UserService } from './user-service.js';
 
 /** What an administrator may see of a sign-in session (never the cookie value or its hash). */
-export interface SessionInfo {
-  sid: string;
-  userId: string;
-  /** epoch seconds */
-  authTime: number;
-  amr: string[];
-  createdAt: number;
-  lastSeenAt: number;
-  expiresAt: number;
-}
+export type SessionInfo = Omit<Session, 'idHash' | 'endedAt'>;
 
 /** What an administrator may see of a refresh-token family (never a token or its hash). */
 export interface FamilyInfo {

@@ -36,6 +36,8 @@ export interface Config {
   signingAlg: SigningAlg;
   /** how often signing keys rotate on their own; null: never (only `trustgate keys rotate`) */
   keyRotationIntervalSeconds: number | null;
+  /** DPOP_NONCE: DPoP proofs at the token endpoint and userinfo must carry a server nonce (RFC 9449 8, 9) */
+  dpopNonce: boolean;
   /** REFRESH_REUSE_GRACE_SECONDS: how long a rotated refresh token may come again (0: never) */
   refreshReuseGraceSeconds: number;
   /** audiences put into access tokens */
@@ -201,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowPlaintextKeys: flag(env, 'ALLOW_PLAINTEXT_KEYS'),
     signingAlg: signingAlg(env),
     keyRotationIntervalSeconds: keyRotationInterval(env),
+    dpopNonce: flag(env, 'DPOP_NONCE'),
     refreshReuseGraceSeconds: integer(env, 'REFRESH_REUSE_GRACE_SECONDS', DEFAULT_REFRESH_REUSE_GRACE_SECONDS, 0, MAX_REFRESH_REUSE_GRACE_SECONDS),
     apiAudiences,
     authorizationCodeLifetimeSeconds: integer(env, 'AUTHORIZATION_CODE_LIFETIME', 60, 1, 600),

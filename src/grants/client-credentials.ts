@@ -6,12 +6,14 @@ import type { User } from '../domain/user.js';
 import { invalidClient, invalidScope, unauthorizedClient, unsupportedGrantType } from '../errors/oauth-error.js';
 import { mintServiceAccessToken } from '../tokens/mint.js';
 import { parseScopeParameter } from './subject-checks.js';
-import type { GrantHandler, TokenResponse } from './grant.js';
+import type { GrantHandler, TokenRequestProof, TokenResponse } from './grant.js';
 
 export interface ValidatedClientCredentialsRequest {
   readonly app: TrustedApplication;
   readonly systemUser: User;
   readonly scope: readonly string[];
+  /** the key of the request's DPoP proof: the access token is bound to it (RFC 9449 5) */
+  readonly dpopJkt: string | undefined;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface ValidatedClientCredentialsRequest {
 export const clientCredentialsGrant: GrantHandler<ValidatedClientCredentialsRequest> = {
   type: 'client_credentials',
 
-  async validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams): Promise<ValidatedClientCredentialsRequest> {
+  async validate(ctx: AppContext, client: AuthenticatedClient, form: FormParams, proof: TokenRequestProof = {}): Promise<ValidatedClientCredentialsRequest> {
     const cached = client.app;
     if (cached.clientType === 'public') {
       // the seed's "Grant type not allowed": a public app is interactive only, it can never act as a service
@@ -66,7 +68,7 @@ export const clientCredentialsGrant: GrantHandler<ValidatedClientCredentialsRequ
       }
     }
     if (scope.length === 0) throw invalidScope(`the app "${app.clientId}" has no API scopes to grant; an administrator gives it some with app update --scope`);
-    return Object.freeze({ app, systemUser, scope: Object.freeze([...scope]) });
+    return Object.freeze({ app, systemUser, scope: Object.freeze([...scope]), dpopJkt: proof.dpopJkt });
   },
 
   async issue(ctx: AppContext, request: ValidatedClientCredentialsRequest): Promise<TokenResponse> {
@@ -74,6 +76,7 @@ export const clientCredentialsGrant: GrantHandler<ValidatedClientCredentialsRequ
       ctx,
       { clientId: request.app.clientId, user: request.systemUser, scope: request.scope },
       request.app,
+      request.dpopJkt,
     );
     await ctx.audit.record({
       actor: `app:${request.app.clientId}`,
@@ -84,6 +87,6 @@ export const clientCredentialsGrant: GrantHandler<ValidatedClientCredentialsRequ
       details: { jti: minted.jti, scope: request.scope.join(' ') },
       message: 'client_credentials access token issued',
     });
-    return { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: request.scope.join(' ') };
+    return { access_token: minted.accessToken, token_type: request.dpopJkt ? 'DPoP' : 'Bearer', expires_in: minted.expiresIn, scope: request.scope.join(' ') };
   },
 };

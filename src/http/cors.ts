@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export function corsHeaders(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
   if (request.headers.origin) {
     reply.header('Access-Control-Allow-Origin', '*');
-    reply.header('Access-Control-Expose-Headers', 'WWW-Authenticate');
+    reply.header('Access-Control-Expose-Headers', 'WWW-Authenticate, DPoP-Nonce');
   }
   done();
 }

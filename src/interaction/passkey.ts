@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { pageError } from '../errors/oauth-error.js';
 import { amrOf } from '../domain/authentication-level.js';
 import { setNoStore } from '../http/security-headers.js';
+import type { PageText } from '../http/page-language.js';
 import { attemptPasskey, authenticationOptions, registerPasskey, registrationOptions, type PasskeyAttempt } from '../second-factors/passkeys.js';
 import { issueRecoveryCodes } from '../second-factors/recovery-codes.js';
 import { loadBoundInteraction, type BoundInteraction } from './load.js';
@@ -57,13 +58,13 @@ export async function passkeyOptions(ctx: AppContext, request: InteractionReques
   return reply.code(200).send(options);
 }
 
-function refusedMessage(attempt: Extract<PasskeyAttempt, { kind: 'refused' }>, reply: FastifyReply): string {
+function refusedMessage(attempt: Extract<PasskeyAttempt, { kind: 'refused' }>, reply: FastifyReply): PageText {
   const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
   reply.header('Retry-After', String(Math.max(1, Math.ceil(attempt.retryAfterMs / 1000))));
-  return `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  return (m) => m.passkey.throttled(minutes);
 }
 
-const PASSKEY_FAILED = 'That passkey could not be used to sign in here. Try again, or use another way.';
+const PASSKEY_FAILED: PageText = (m) => m.passkey.failed;
 
 /** POST /connect/interaction/:id/passkey — a passkey assertion: passwordless (purpose sign-in) or as the second factor. */
 export async function submitPasskey(ctx: AppContext, request: InteractionRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -81,8 +82,8 @@ export async function submitPasskey(ctx: AppContext, request: InteractionRequest
     return continueSignIn(ctx, request, reply, bound, attempt.user, amrOf([attempt.method], { userVerified: attempt.userVerified }));
   }
   const { user, methods } = pending;
-  if (attempt.kind === 'refused') return renderSecondFactor(ctx, reply, bound, user, { status: 429, error: refusedMessage(attempt, reply), passkey: true });
-  if (attempt.kind === 'failed') return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: PASSKEY_FAILED, passkey: true });
+  if (attempt.kind === 'refused') return renderSecondFactor(ctx, reply, bound, user, { status: 429, error: refusedMessage(attempt, reply) });
+  if (attempt.kind === 'failed') return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: PASSKEY_FAILED });
   return continueSignIn(ctx, request, reply, bound, user, amrOf([...methods, attempt.method], { userVerified: attempt.userVerified }));
 }
 
@@ -106,7 +107,7 @@ export async function submitPasskeyEnrolment(ctx: AppContext, request: Interacti
     });
     return renderTotpEnrolment(ctx, reply, bound, await startTotpEnrolment(ctx, user), {
       status: 400,
-      error: 'The passkey could not be set up. Try again, or set up an authenticator app.',
+      error: (m) => m.passkey.enrolFailed,
     });
   }
   const method = registration.credential.backedUp ? 'swk' : 'hwk';
@@ -123,5 +124,6 @@ export async function submitPasskeyEnrolment(ctx: AppContext, request: Interacti
   });
   const codes = await issueRecoveryCodes(ctx, user.id);
   await establishSession(ctx, request, reply, bound, { ...user, hasSecondFactor: true }, amrOf([...methods, method]));
-  return renderRecoveryCodes(ctx, reply, bound, codes);
+  // set up at sign-in instead of an app: the user has a passkey and no authenticator app
+  return renderRecoveryCodes(ctx, reply, bound, codes, { authenticatorApp: false });
 }

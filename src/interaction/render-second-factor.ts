@@ -31,16 +31,21 @@ function cancelForm(ctx: AppContext, bound: BoundInteraction, m: Messages) {
 </form>`;
 }
 
-/** The second step of a sign-in: a code from the authenticator app or a recovery code. */
-export function renderSecondFactor(
+/**
+ * The second step of a sign-in: a code from the authenticator app or a recovery code, and the user's
+ * passkeys when they have any (`passkeyOnly`: only a passkey reaches the level the app asked for).
+ * Without an authenticator app the code field is for a recovery code, and says so.
+ */
+export async function renderSecondFactor(
   ctx: AppContext,
   reply: FastifyReply,
   bound: BoundInteraction,
   user: User,
-  options: { status?: number; error?: PageText; passkey?: boolean; passkeyOnly?: boolean } = {},
-): FastifyReply {
+  options: { status?: number; error?: PageText; passkeyOnly?: boolean } = {},
+): Promise<FastifyReply> {
   const m = messagesOf(reply, bound);
-  const passkey = (options.passkey === true || options.passkeyOnly === true) && passkeysAvailable(ctx);
+  const [passkeys, totp] = await Promise.all([ctx.store.passkeys.countForUser(user.id), ctx.store.secondFactors.confirmedTotp(user.id)]);
+  const passkey = (passkeys > 0 || options.passkeyOnly === true) && passkeysAvailable(ctx);
   return send(
     reply,
     options.status ?? 200,
@@ -56,8 +61,9 @@ export function renderSecondFactor(
       error: pageText(options.error, m),
       messages: m,
       codes: options.passkeyOnly !== true,
-      lead: options.passkeyOnly ? `${bound.app.displayName} asks for a passkey.` : undefined,
-      alternatives: passkey ? passkeySecondFactorForm(ctx, bound) : undefined,
+      authenticatorApp: totp !== undefined,
+      lead: options.passkeyOnly ? m.passkey.appAsks(bound.app.displayName) : undefined,
+      alternatives: passkey ? passkeySecondFactorForm(ctx, bound, m) : undefined,
     }),
     passkey,
   );
@@ -86,7 +92,7 @@ export function renderTotpEnrolment(
       qrSvg: enrolment.qrSvg,
       secret: enrolment.secret,
       error: pageText(options.error, m),
-      leave: passkeysAvailable(ctx) ? html`${passkeyEnrolmentForm(ctx, bound)}${cancelForm(ctx, bound, m)}` : cancelForm(ctx, bound, m),
+      leave: passkeysAvailable(ctx) ? html`${passkeyEnrolmentForm(ctx, bound, m)}${cancelForm(ctx, bound, m)}` : cancelForm(ctx, bound, m),
       messages: m,
     }),
     passkeysAvailable(ctx),
@@ -94,7 +100,13 @@ export function renderTotpEnrolment(
 }
 
 /** The new recovery codes, once; "Continue" goes on with the sign-in. */
-export function renderRecoveryCodes(ctx: AppContext, reply: FastifyReply, bound: BoundInteraction, codes: readonly string[]): FastifyReply {
+export function renderRecoveryCodes(
+  ctx: AppContext,
+  reply: FastifyReply,
+  bound: BoundInteraction,
+  codes: readonly string[],
+  options: { authenticatorApp?: boolean } = {},
+): FastifyReply {
   const m = messagesOf(reply, bound);
   return send(
     reply,
@@ -107,6 +119,7 @@ export function renderRecoveryCodes(ctx: AppContext, reply: FastifyReply, bound:
       action: interactionPath(ctx, bound.interaction.id, 'continue'),
       csrf: bound.csrf,
       continueLabel: m.common.continueTo(bound.app.displayName),
+      authenticatorApp: options.authenticatorApp,
       messages: m,
     }),
   );

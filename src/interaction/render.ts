@@ -41,7 +41,7 @@ export function renderLogin(
       error: pageText(options.error, m),
       notice: pageText(options.notice, m),
       messages: m,
-      passkey: passkeys ? passkeySignInForm(ctx, bound) : undefined,
+      passkey: passkeys ? passkeySignInForm(ctx, bound, m) : undefined,
     }),
     passkeys,
   );

@@ -43,9 +43,9 @@ export async function showSecondFactorStep(ctx: AppContext, reply: FastifyReply,
   const passkeys = await ctx.store.passkeys.countForUser(pending.user.id);
   if (levelFor(bound.app, bound.interaction.request, pending.user) === ACR.phr) {
     if (passkeys > 0 && passkeysAvailable(ctx)) return renderSecondFactor(ctx, reply, bound, pending.user, { passkeyOnly: true });
-    return renderBlocked(ctx, reply, bound, `${bound.app.displayName} asks for a passkey, and this account has none it can use here.`);
+    return renderBlocked(ctx, reply, bound, (m) => m.passkey.appAsksNone(bound.app.displayName));
   }
-  if (pending.user.hasSecondFactor) return renderSecondFactor(ctx, reply, bound, pending.user, { passkey: passkeys > 0 });
+  if (pending.user.hasSecondFactor) return renderSecondFactor(ctx, reply, bound, pending.user);
   return renderTotpEnrolment(ctx, reply, bound, await startTotpEnrolment(ctx, pending.user));
 }
 
@@ -60,9 +60,10 @@ export async function submitSecondFactor(ctx: AppContext, request: InteractionRe
   const bound = await loadBoundInteraction(ctx, request, request.params.id, true);
   const { user, methods } = await requirePending(ctx, bound);
   const code = bound.form.get('code', (d) => pageError(d))?.trim();
-  // the page again keeps offering the user's passkeys
-  const passkey = (await ctx.store.passkeys.countForUser(user.id)) > 0;
-  if (!code) return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: (m) => m.secondFactor.missing, passkey });
+  if (!code) {
+    const app = (await ctx.store.secondFactors.confirmedTotp(user.id)) !== undefined;
+    return renderSecondFactor(ctx, reply, bound, user, { status: 400, error: (m) => (app ? m.secondFactor.missing : m.secondFactor.missingRecovery) });
+  }
   const attempt = await attemptSecondFactor(ctx, user, code, bound.app.clientId);
   if (attempt.kind === 'refused') {
     const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
@@ -70,11 +71,10 @@ export async function submitSecondFactor(ctx: AppContext, request: InteractionRe
     return renderSecondFactor(ctx, reply, bound, user, {
       status: 429,
       error: (m) => m.secondFactor.throttled(minutes),
-      passkey,
     });
   }
   if (attempt.kind === 'failed') {
-    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: (m) => m.secondFactor.wrong, passkey });
+    return renderSecondFactor(ctx, reply, bound, user, { status: 401, error: (m) => m.secondFactor.wrong });
   }
   return continueSignIn(ctx, request, reply, bound, user, amrOf([...methods, 'otp']));
 }

@@ -49,7 +49,7 @@ export const PASSKEY_SCRIPT = `'use strict';
         form.submit();
       } catch (problem) {
         button.disabled = false;
-        fail(form, 'The passkey was not used (cancelled, timed out, or not available on this device). Try again, or use another way.');
+        fail(form, form.getAttribute('data-failed'));
       }
     });
   });
@@ -66,11 +66,13 @@ export function passkeyForm(o: {
   csrf: string;
   purpose: string;
   label: string;
+  /** shown when the browser's passkey dialog ends without an answer (in the page's language) */
+  failed: string;
   fields?: SafeHtml | string;
   scripts: { library: string; glue: string };
   className?: string;
 }): SafeHtml {
-  return html`<form method="post" action="${o.action}" class="${o.className ?? 'stack passkey'}" data-passkey data-options="${o.optionsUrl}" hidden>
+  return html`<form method="post" action="${o.action}" class="${o.className ?? 'stack passkey'}" data-passkey data-options="${o.optionsUrl}" data-failed="${o.failed}" hidden>
 <input type="hidden" name="csrf" value="${o.csrf}">
 <input type="hidden" name="purpose" value="${o.purpose}">
 <input type="hidden" name="response" value="">

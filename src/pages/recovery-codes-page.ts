@@ -10,6 +10,8 @@ export interface RecoveryCodesPageOptions {
   action: string;
   csrf: string;
   continueLabel: string;
+  /** false for a user without an authenticator app (passkeys only): the lead speaks of the passkey */
+  authenticatorApp?: boolean;
   /** the page's language (default English) */
   messages?: Messages;
 }
@@ -23,7 +25,7 @@ export function recoveryCodesPage(o: RecoveryCodesPageOptions): string {
     instanceName: o.instanceName,
     stylesheet: o.stylesheet,
     body: html`<h1>${m.recoveryCodes.heading}</h1>
-<p class="lead">${m.recoveryCodes.lead}</p>
+<p class="lead">${o.authenticatorApp === false ? m.recoveryCodes.leadNoApp : m.recoveryCodes.lead}</p>
 <ul class="codes" aria-label="${m.recoveryCodes.listLabel}">
 ${o.codes.map((code) => html`<li><code>${code}</code></li>\n`)}
 </ul>

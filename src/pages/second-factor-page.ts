@@ -16,14 +16,17 @@ export interface SecondFactorPageOptions {
   alternatives?: unknown;
   /** false when only a passkey will do (the app asked for a phishing-resistant sign-in) */
   codes?: boolean;
+  /** false when the user has no authenticator app (passkeys only): the code field is for a recovery code */
+  authenticatorApp?: boolean;
   lead?: string;
   /** the page's language (default English) */
   messages?: Messages;
 }
 
-/** The second step of a sign-in: a code from the user's authenticator app, or a recovery code. */
+/** The second step of a sign-in: a code from the user's authenticator app, or a recovery code (the only code without an app). */
 export function secondFactorPage(o: SecondFactorPageOptions): string {
   const m = o.messages ?? en;
+  const app = o.authenticatorApp !== false;
   return layout({
     lang: m.lang,
     title: m.secondFactor.title,
@@ -34,9 +37,9 @@ export function secondFactorPage(o: SecondFactorPageOptions): string {
 ${o.error ? html`<p class="error" role="alert" id="code-error">${o.error}</p>` : ''}
 ${o.codes === false ? '' : html`<form method="post" action="${o.action}" class="stack">
 <input type="hidden" name="csrf" value="${o.csrf}">
-<label for="code">${m.secondFactor.codeLabel}</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="20" autofocus aria-describedby="code-help${o.error ? ' code-error' : ''}"${o.error ? raw(' aria-invalid="true"') : ''}>
-<p class="hint" id="code-help">${m.secondFactor.codeHelp}</p>
+<label for="code">${app ? m.secondFactor.codeLabel : m.secondFactor.recoveryCodeLabel}</label>
+<input id="code" name="code" type="text"${app ? raw(' inputmode="numeric"') : ''} autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="20" autofocus aria-describedby="code-help${o.error ? ' code-error' : ''}"${o.error ? raw(' aria-invalid="true"') : ''}>
+<p class="hint" id="code-help">${app ? m.secondFactor.codeHelp : m.secondFactor.recoveryCodeHelp}</p>
 <button type="submit">${m.secondFactor.submit}</button>
 </form>`}
 ${o.alternatives ?? ''}

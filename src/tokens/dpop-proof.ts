@@ -17,6 +17,8 @@ export interface VerifiedDpopProof {
   jti: string;
   /** epoch seconds */
   iat: number;
+  /** the server nonce the proof carries (RFC 9449 8), when it carries one */
+  nonce: string | undefined;
 }
 
 export interface DpopExpectations {
@@ -74,7 +76,12 @@ export async function verifyDpopProof(proof: string, expected: DpopExpectations)
   if (expected.accessToken !== undefined && payload.ath !== accessTokenHash(expected.accessToken)) {
     throw new DpopProofRejected('the DPoP proof\'s ath must be the hash of the access token it accompanies');
   }
-  return { jkt: await calculateJwkThumbprint(jwk, 'sha256'), jti: payload.jti, iat: payload.iat };
+  return {
+    jkt: await calculateJwkThumbprint(jwk, 'sha256'),
+    jti: payload.jti,
+    iat: payload.iat,
+    nonce: typeof payload.nonce === 'string' ? payload.nonce : undefined,
+  };
 }
 
 /** htu compared without query and fragment (RFC 9449 4.3 step 9). */

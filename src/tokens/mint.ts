@@ -57,11 +57,14 @@ export async function mintServiceAccessToken(
   ctx: AppContext,
   grant: { clientId: string; user: User; scope: readonly string[] },
   app: MintingApp,
+  dpopJkt?: string | undefined,
 ): Promise<Omit<MintedTokens, 'idToken'>> {
   const lifetime = app.accessTokenLifetime;
   const iat = Math.floor(ctx.now() / 1000);
   const jti = randomId();
   const claims = serviceAccessTokenClaims(grant, { issuer: ctx.config.issuer, audiences: ctx.config.apiAudiences, jti, iat, lifetime });
+  // RFC 9449 6.1: bound to the key of the DPoP proof
+  if (dpopJkt) claims.cnf = { jkt: dpopJkt };
   const accessToken = await sign(claims, 'at+jwt', await ctx.keys.current(tokenSigningAlgs(app, ctx.config.signingAlg).accessToken));
   return { accessToken, jti, accessExpiresAt: claims.exp * 1000, expiresIn: lifetime };
 }

@@ -41,6 +41,8 @@ export async function spawnServer(options: {
     env: {
       PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'info',
+      // one process unless a test asks for a cluster (WORKERS defaults to the number of cores)
+      WORKERS: '1',
       ...testKeyEnv(options.databaseUrl, options.env),
       ...options.env,
       PORT: String(port),

@@ -9,6 +9,9 @@ import { AppService } from '../../src/admin/app-service.js';
 import { UserService } from '../../src/admin/user-service.js';
 import { AdminError } from '../../src/errors/admin-error.js';
 import { createAccessTokenVerifier } from '../../src/resource-server/index.js';
+import * as client from 'openid-client';
+import { calculateJwkThumbprint, exportJWK } from 'jose';
+import { startErpApi } from '../../examples/erp-api/server.js';
 
 /**
  * Service apps (issue 12 C): grant_type=client_credentials as the app's system user. The app and the
@@ -185,6 +188,48 @@ describeEachDatabase('token endpoint: client_credentials (service apps)', (datab
     const cleared = await apps.update(web.clientId, { systemUser: null });
     assert.equal(cleared.app.systemUserId, null);
     assert.equal((await grant(web)).body.error, 'unauthorized_client');
+  });
+
+  it('with a DPoP proof the service token is bound to the key (openid-client): the API admits it only with a proof of that key', async () => {
+    clock.advance(2); // after the revocations the tests above caused (disabled app, user), which refuse older tokens
+    const config = await client.discovery(new URL(server.issuer), service.clientId, undefined, client.ClientSecretBasic(service.secret), { execute: [client.allowInsecureRequests] });
+    const keyPair = await client.randomDPoPKeyPair('ES256');
+    const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey), 'sha256');
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read' }, { DPoP: client.getDPoPHandle(config, keyPair) });
+    assert.equal(tokens.token_type, 'dpop');
+    assert.deepEqual(decodeJwt(tokens.access_token).payload.cnf, { jkt });
+    const introspection = await postForm(`${server.issuer}/connect/introspect`, { token: tokens.access_token }, { basic: service });
+    assert.deepEqual(introspection.body.cnf, { jkt }, JSON.stringify(introspection.body));
+    assert.equal(introspection.body.token_type, 'DPoP');
+
+    const api = await startErpApi({
+      issuer: server.issuer, audience: 'erp-api', databasePath: ':memory:', corsOrigins: [], port: 0, host: '127.0.0.1',
+      verifier: createAccessTokenVerifier({ issuer: server.issuer, audience: 'erp-api', now: clock.now }),
+    });
+    try {
+      const me = new URL(`${api.url}/api/me`);
+      // a copied token is worthless: as Bearer, or as DPoP with a proof of another key
+      const asBearer = await fetch(me, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      assert.equal(asBearer.status, 401);
+      const thief = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+      await assert.rejects(client.fetchProtectedResource(config, tokens.access_token, me, 'GET', undefined, undefined, { DPoP: thief }), (error: any) => error?.status === 401 || error?.response?.status === 401 || /401|invalid_dpop_proof/.test(String(error)));
+      const res = await client.fetchProtectedResource(config, tokens.access_token, me, 'GET', undefined, undefined, { DPoP: client.getDPoPHandle(config, keyPair) });
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { sub: string }).sub, robotId);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('--require-dpop: a service app must send a proof', async () => {
+    const apps = new AppService(ctx());
+    await apps.update(service.clientId, { requireDpop: true });
+    try {
+      const res = await grant(service);
+      assert.equal(res.body.error, 'invalid_request');
+    } finally {
+      await apps.update(service.clientId, { requireDpop: false });
+    }
   });
 
   it('discovery lists the grant', async () => {

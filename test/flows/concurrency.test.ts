@@ -24,7 +24,7 @@ interface Node {
 async function startNode(databaseUrl: string, issuer: string, port: number): Promise<Node> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: { ...process.env, ...testKeyEnv(databaseUrl), HOST: '127.0.0.1', PORT: String(port), ISSUER_URL: issuer, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', CLIENT_CACHE_SECONDS: '0' },
+    env: { ...process.env, ...testKeyEnv(databaseUrl), HOST: '127.0.0.1', PORT: String(port), ISSUER_URL: issuer, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', CLIENT_CACHE_SECONDS: '0', WORKERS: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -37,7 +37,7 @@ describe('choosing the language', () => {
       assert.equal(typeof b, typeof a, path);
       if (path === '.lang') return;
       const sample = (v: any) => String(typeof v === 'function' ? v('X', 'Y') : v);
-      if (!['.account.name', '.issuer.jwksWhat', '.console.nav.apps'].includes(path) || sample(a) !== sample(b)) {
+      if (!['.account.name', '.issuer.jwksWhat', '.accountFactors.passkeysTitle', '.console.nav.apps'].includes(path) || sample(a) !== sample(b)) {
         assert.notEqual(sample(b), sample(a), `${path} is translated`);
       }
     };
@@ -140,6 +140,23 @@ describeEachDatabase('sign-in pages in German', (database) => {
     assert.match(text(await refused.text()), /Ihr aktuelles Passwort ist nicht richtig\./);
   });
 
+  it("the account page's passkey, authenticator-app and recovery-code sections are German", async () => {
+    await createTestUser(server.app.ctx, { login: 'henrik' });
+    const browser = new TestBrowser({ headers: { 'accept-language': 'de' } });
+    const html = text(await signInToAccount(server, browser, 'henrik', PASSWORD));
+    assert.match(html, /<h2 id="passkeys-title">Passkeys<\/h2>/);
+    assert.match(html, /Ein Passkey meldet Sie ohne Passwort an/);
+    assert.match(html, /Sie haben keine Passkeys\./);
+    assert.match(html, /Passkeys setzen voraus, dass dieser Server über einen Domainnamen erreicht wird\./, 'this server is on 127.0.0.1');
+    assert.match(html, /<h2 id="authenticator-app-title">Authenticator-App<\/h2>/);
+    assert.match(html, /Es ist keine Authenticator-App eingerichtet\./);
+    assert.match(html, />Authenticator-App einrichten<\/button>/);
+    assert.match(html, /<h2 id="recovery-codes-title">Wiederherstellungscodes<\/h2>/);
+    assert.match(html, /Sie haben 0 unbenutzte Wiederherstellungscodes\./);
+    assert.match(html, />Neue Wiederherstellungscodes erzeugen<\/button>/);
+    assert.doesNotMatch(html, /authenticator app|recovery code|You have|a passkey|domain name/i, 'no English left in the sections');
+  });
+
   it('discovery advertises ui_locales_supported', async () => {
     const doc = (await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     assert.deepEqual(doc.ui_locales_supported, ['en', 'de']);
@@ -176,5 +193,46 @@ describe('a German Chromium signs in in German', { skip: chromiumSkipReason() },
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await page.getByRole('button', { name: 'Erlauben' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  });
+});
+
+describeEachDatabase('passkey texts on the sign-in pages in German', (database) => {
+  let server: SignInServer;
+  before(async () => {
+    // passkeys are offered only where WebAuthn can work: an issuer on localhost
+    server = await startSignInServer(database().url, {}, { hostName: 'localhost' });
+  });
+  after(async () => server?.close());
+
+  it('login page, second-factor page and passkey set-up at sign-in say "Passkey" in German', async () => {
+    const login = await openInteraction(new TestBrowser({ headers: { 'accept-language': 'de' } }), server.issuer, webParams());
+    assert.match(text(login.html), /Oder ohne Passwort:/);
+    assert.match(text(login.html), /<button type="button" data-passkey-start>Mit einem Passkey anmelden<\/button>/);
+    assert.match(text(login.html), /data-failed="Der Passkey wurde nicht verwendet/);
+
+    // a user with an app and a passkey: the passkey is offered beside the code
+    const { user } = await createTestUser(server.app.ctx, { login: 'petra' });
+    const enrolment = await startTotpEnrolment(server.app.ctx, user);
+    const { Secret, TOTP } = await import('otpauth');
+    const code = new TOTP({ secret: Secret.fromBase32(enrolment.secret), digits: 6, period: 30 }).generate({ timestamp: Date.now() - 30_000 });
+    assert.ok(await confirmTotpEnrolment(server.app.ctx, user, enrolment.credentialId, code));
+    await server.app.ctx.store.passkeys.add({
+      id: 'petra-key', userId: user.id, publicKey: 'not used here', counter: 0, transports: ['internal'], backedUp: false, name: 'Laptop', createdAt: Date.now(), lastUsedAt: null,
+    });
+    const browser = new TestBrowser({ headers: { 'accept-language': 'de' } });
+    const page = await openInteraction(browser, server.issuer, webParams());
+    const afterPassword = await submit(browser, server.origin, page.html, '/login', { login: 'petra', password: PASSWORD });
+    const step = text(await (await browser.get(afterPassword.headers.get('location')!)).text());
+    assert.match(step, />Einen Passkey verwenden<\/button>/);
+
+    // a user who must use a second factor and has none: an app or a passkey, set up now
+    await createTestUser(server.app.ctx, { login: 'paul', requireMfa: true });
+    const enrol = new TestBrowser({ headers: { 'accept-language': 'de' } });
+    const first = await openInteraction(enrol, server.issuer, webParams());
+    const next = await submit(enrol, server.origin, first.html, '/login', { login: 'paul', password: PASSWORD });
+    const setUp = text(await (await enrol.get(next.headers.get('location')!)).text());
+    assert.match(setUp, /<h2>Oder einen Passkey verwenden<\/h2>/);
+    assert.match(setUp, /Ein Passkey auf diesem Gerät/);
+    assert.match(setUp, />Passkey erstellen<\/button>/);
   });
 });

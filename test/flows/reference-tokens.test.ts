@@ -98,6 +98,23 @@ describeEachDatabase('reference tokens: issue, introspect, use at an API, revoke
     await assert.rejects(tokens().revoke(token.id, ADMIN), (e) => e instanceof AdminError && e.reason === 'token_already_revoked');
   });
 
+  it('its app revokes it at /connect/revocation (RFC 7009); another app\'s attempt changes nothing', async () => {
+    const { token, value } = await tokens().create({ user: 'alice', clientId: 'tokens.app', scope: 'read', expiresIn: 86400 }, ADMIN);
+    const other = (await createTestApp(ctx(), { clientId: 'other.revoker', displayName: 'Other' })).secret!;
+    const foreign = await postForm(`${server.issuer}/connect/revocation`, { token: value }, { basic: { clientId: 'other.revoker', secret: other } });
+    assert.equal(foreign.status, 200, 'RFC 7009 2.2: 200 whatever the token');
+    assert.equal((await introspect(value, asApi())).body.active, true, 'another app cannot revoke it');
+    const own = await postForm(`${server.issuer}/connect/revocation`, { token: value, token_type_hint: 'access_token' }, { basic: { clientId: 'tokens.app', secret: toolSecret } });
+    assert.equal(own.status, 200);
+    assert.deepEqual((await introspect(value, asApi())).body, { active: false });
+    assert.equal((await me(value)).status, 401);
+    const [event] = (await ctx().store.auditEvents.query({ action: 'reference_token_revoked', limit: 1 })).events;
+    assert.equal(event?.actor, 'app:tokens.app');
+    assert.equal(event?.targetId, token.id);
+    const again = await postForm(`${server.issuer}/connect/revocation`, { token: value }, { basic: { clientId: 'tokens.app', secret: toolSecret } });
+    assert.equal(again.status, 200, 'revoking twice is fine');
+  });
+
   it('inactive while the user or the app is disabled; a disabled user loses their tokens for good', async () => {
     await createTestUser(ctx(), { login: 'dana' });
     const { value } = await tokens().create({ user: 'dana', clientId: 'tokens.app', scope: 'read', expiresIn: 86400 }, ADMIN);

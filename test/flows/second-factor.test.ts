@@ -100,6 +100,28 @@ describeEachDatabase('second factors at sign-in: TOTP, recovery codes, enrolment
     assert.equal((await submit(second, server.origin, again.html, '/second-factor', { code: code! })).status, 401);
   });
 
+  it('a user with passkeys and no authenticator app: the code field is for a recovery code, and says nothing of an app', async () => {
+    const { user } = await createTestUser(server.app.ctx, { login: 'pia' });
+    await server.app.ctx.store.passkeys.add({
+      id: 'pia-key', userId: user.id, publicKey: 'not used here', counter: 0, transports: ['internal'], backedUp: false, name: 'Laptop', createdAt: Date.now(), lastUsedAt: null,
+    });
+    const { issueRecoveryCodes } = await import('../../src/second-factors/recovery-codes.js');
+    const [code] = await issueRecoveryCodes(server.app.ctx, user.id);
+    const browser = new TestBrowser();
+    const { html } = await afterPassword(browser, 'pia');
+    const page = decodeEntities(html);
+    assert.match(page, /<label for="code">Recovery code<\/label>/);
+    assert.match(page, /If you cannot use your passkey, enter one of your recovery codes\./);
+    assert.doesNotMatch(page, /authenticator app/i);
+    assert.doesNotMatch(page, /inputmode="numeric"/, 'recovery codes are not digits only');
+    const empty = await submit(browser, server.origin, html, '/second-factor', { code: ' ' });
+    assert.equal(empty.status, 400);
+    const emptyHtml = await empty.text();
+    assert.match(decodeEntities(emptyHtml), /Enter one of your recovery codes\./);
+    assert.doesNotMatch(decodeEntities(emptyHtml), /authenticator app/i);
+    assert.ok(redirectParams(await submit(browser, server.origin, emptyHtml, '/second-factor', { code: code! }), TOOL).get('code'));
+  });
+
   it('wrong codes are throttled per user: after five, even the right code is refused (429)', async () => {
     const secret = await enrolled('gabe');
     const browser = new TestBrowser();

@@ -6,6 +6,7 @@ import { setupTokenWorld, type TokenWorld } from '../support/token-helpers.js';
 import { TestBrowser, getAuthorizationCode, pkcePair } from '../support/browser.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp, type RunningApp } from '../../src/app.js';
+import { AppService } from '../../src/admin/app-service.js';
 import { runMain, spawnServer, type SpawnedServer } from '../cli/spawn-server.js';
 import { runCli } from '../cli/run-cli.js';
 import { freePort } from '../support/server.js';
@@ -138,7 +139,19 @@ describeEachDatabase('serve with two workers on one port', (database, kind) => {
     assert.deepEqual(workers, new Set([1, 2]));
   });
 
-  it('a refresh token presented eight times at once, through both workers: exactly one rotation succeeds', async () => {
+  it('a refresh token presented eight times at once, through both workers, within the reuse grace window: all succeed, each with a new token', async () => {
+    const { code, verifier } = await signIn('openid offline_access read');
+    const tokens = await postOnNewConnection(`${server.issuer}/connect/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier }, auth());
+    assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+    const params = { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! };
+    const results = await Promise.all(Array.from({ length: RACERS }, () => postOnNewConnection(`${server.issuer}/connect/token`, params, auth())));
+    assert.deepEqual(results.map((r) => r.status), Array.from({ length: RACERS }, () => 200), JSON.stringify(results.map((r) => r.body.error ?? 'tokens')));
+    assert.equal(new Set(results.map((r) => r.body.refresh_token)).size, RACERS, 'each presentation got its own token');
+  });
+
+  it('with the app\'s reuse grace window off: a refresh token presented eight times at once, through both workers: exactly one rotation succeeds', async () => {
+    // CLIENT_CACHE_SECONDS=0: both workers read the changed app at once
+    await new AppService(seeder.ctx).update(world.web.clientId, { refreshReuseGraceSeconds: 0 });
     for (let round = 0; round < ROUNDS; round++) {
       const { code, verifier } = await signIn('openid offline_access read');
       const tokens = await postOnNewConnection(`${server.issuer}/connect/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier }, auth());

@@ -8,11 +8,12 @@ import { corsHeaders, registerPreflight } from '../../http/cors.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 import { validateTokenRequest } from './validate.js';
 import { respondToTokenRequest } from './respond.js';
-import { readDpopProof } from '../../http/dpop.js';
+import { dpopNonceHeader, readDpopProof } from '../../http/dpop.js';
 
 /** POST {issuer}/connect/token (RFC 6749 3.2): read the form, validate, respond, write JSON. */
 export function registerToken(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/connect/token', { onRequest: corsHeaders }, async (request, reply) => {
+  const nonce = dpopNonceHeader(ctx);
+  app.post('/connect/token', { onRequest: [corsHeaders, nonce] }, async (request, reply) => {
     const form = readForm(request);
     const dpop = await readDpopProof(ctx, request, `${ctx.config.issuer}/connect/token`);
     const validated = await validateTokenRequest(ctx, form, () => authenticateClient(ctx, request, form), { dpopJkt: dpop?.jkt });

@@ -47,6 +47,6 @@ export async function validateTokenRequest(
     case 'refresh_token':
       return Object.freeze({ grantType, request: await refreshTokenGrant.validate(ctx, client, form, proof) });
     case 'client_credentials':
-      return Object.freeze({ grantType, request: await clientCredentialsGrant.validate(ctx, client, form) });
+      return Object.freeze({ grantType, request: await clientCredentialsGrant.validate(ctx, client, form, proof) });
   }
 }

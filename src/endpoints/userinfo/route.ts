@@ -7,11 +7,12 @@ import { userClaims } from '../../domain/token-claims.js';
 import { corsHeaders, registerPreflight } from '../../http/cors.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
 import { readAccessToken } from './bearer.js';
-import { invalidDpopProof, readDpopProof } from '../../http/dpop.js';
+import { dpopNonceHeader, invalidDpopProof, readDpopProof } from '../../http/dpop.js';
 import { OAuthError } from '../../errors/oauth-error.js';
 
 /** GET and POST {issuer}/connect/userinfo (OpenID Connect Core 5.3, RFC 6750 bearer). */
 export function registerUserinfo(app: FastifyInstance, ctx: AppContext): void {
+  const nonce = dpopNonceHeader(ctx);
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { token, scheme } = readAccessToken(request, ctx.config.issuer);
     let claims;
@@ -30,8 +31,8 @@ export function registerUserinfo(app: FastifyInstance, ctx: AppContext): void {
     setNoStore(reply);
     return reply.send(userClaims(user, scope));
   };
-  app.get('/connect/userinfo', { onRequest: corsHeaders }, handler);
-  app.post('/connect/userinfo', { onRequest: corsHeaders }, handler);
+  app.get('/connect/userinfo', { onRequest: [corsHeaders, nonce] }, handler);
+  app.post('/connect/userinfo', { onRequest: [corsHeaders, nonce] }, handler);
   registerPreflight(app, '/connect/userinfo', 'GET, POST');
   registerMethodNotAllowed(app, '/connect/userinfo', ['GET', 'POST']);
 }

@@ -37,9 +37,22 @@ export async function startAppsEnvironment(options: {
   accessTokenLifetime?: number;
   /** the SPA renews this many seconds before its access token expires */
   spaRenewBeforeSeconds?: number;
+  /** the host name in Trustgate's issuer (default 127.0.0.1); `localhost` for passkeys (WebAuthn) */
+  hostName?: string;
+  /** where the SPA keeps its tokens (default sessionStorage; `local`: shared by its tabs) */
+  spaTokenStorage?: 'session' | 'local';
+  /** the SPA binds its tokens with DPoP */
+  spaDpop?: boolean;
+  /** Trustgate's environment beyond the defaults (e.g. DPOP_NONCE) */
+  serverEnv?: Record<string, string>;
 }): Promise<AppsEnvironment> {
   const clock = new TestClock();
-  const server = await startTestServer({ databaseUrl: options.databaseUrl, now: clock.now });
+  const server = await startTestServer({
+    databaseUrl: options.databaseUrl,
+    now: clock.now,
+    hostName: options.hostName,
+    ...(options.serverEnv ? { env: options.serverEnv } : {}),
+  });
   const ctx = server.app.ctx;
   const [apiPort, webPort, spaPort] = [await freePort(), await freePort(), await freePort()];
   const spaOrigin = `http://127.0.0.1:${spaPort}`;
@@ -105,6 +118,8 @@ export async function startAppsEnvironment(options: {
     port: spaPort,
     host: '127.0.0.1',
     renewBeforeSeconds: options.spaRenewBeforeSeconds,
+    tokenStorage: options.spaTokenStorage,
+    dpop: options.spaDpop,
   });
   return {
     clock,
