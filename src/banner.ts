@@ -9,7 +9,7 @@ export function startupBanner(config: Config, metricsPort: number | undefined): 
   const links = issuerLinks(config.issuer);
   const lines = [
     '',
-    `  ${config.instanceName} (Trustgate) is running`,
+    config.instanceName === 'Trustgate' ? '  Trustgate is running' : `  ${config.instanceName} (Trustgate) is running`,
     `  Issuer          ${links.issuer}`,
     `  Discovery       ${links.discovery}`,
     `  Console         ${links.console}`,
