@@ -56,6 +56,14 @@ export interface AppSpec {
   requirePar?: boolean;
   /** token requests must carry a DPoP proof (RFC 9449) */
   requireDpop?: boolean;
+  /** a service app's system user (its login; null: none) */
+  systemUser?: string | null;
+  /** private_key_jwt: where the app publishes its public keys (null: none) */
+  jwksUri?: string | null;
+  /** private_key_jwt: the app's public keys as a JWK Set (null: none) */
+  jwks?: Record<string, unknown> | null;
+  /** the refresh reuse grace window in seconds (null: REFRESH_REUSE_GRACE_SECONDS) */
+  refreshReuseGraceSeconds?: number | null;
   secrets?: SecretSpec[];
 }
 
@@ -76,10 +84,13 @@ export interface ConfigDocument {
 /** The settings a file carries, in the order they are written. */
 type Setting = Exclude<(typeof APP_SETTINGS)[number], (typeof NOT_IN_FILES)[number]>;
 /**
- * Service-app settings (a user id, client keys) and the refresh reuse grace window (a number or null for
- * the server's default) are not carried by files yet: set them with the CLI or the admin API.
+ * Settings a file writes in another form (EXTRA_SETTINGS below): the system user by its login, not its
+ * id; client keys and the grace window, which may be null.
  */
 const NOT_IN_FILES = ['systemUserId', 'jwks', 'jwksUri', 'refreshReuseGraceSeconds'] as const;
+/** Written only when set; in a file, null removes (or, for the grace window, means the server's default). */
+const EXTRA_SETTINGS = ['systemUser', 'jwksUri', 'jwks', 'refreshReuseGraceSeconds'] as const;
+type ExtraSetting = (typeof EXTRA_SETTINGS)[number];
 const SETTINGS = APP_SETTINGS.filter((name): name is Setting => !(NOT_IN_FILES as readonly string[]).includes(name));
 
 const BOOLEANS = new Set<Setting>(['enabled', 'allowInternalUsers', 'allowCommunityUsers', 'allowRefreshTokens', 'requireConsent', 'requireMfa', 'requirePar', 'requireDpop', 'adminApi']);
@@ -89,8 +100,8 @@ const ALGS = new Set<Setting>(['idTokenSignedResponseAlg', 'accessTokenSigningAl
 
 /** One change `apply` makes (or, with a dry run, would make). */
 export type ConfigChange =
-  | { kind: 'create'; clientId: string; settings: Partial<Record<Setting, unknown>>; secrets: string[] }
-  | { kind: 'update'; clientId: string; changes: { field: Setting; from: unknown; to: unknown }[] }
+  | { kind: 'create'; clientId: string; settings: Partial<Record<Setting | ExtraSetting, unknown>>; secrets: string[] }
+  | { kind: 'update'; clientId: string; changes: { field: Setting | ExtraSetting; from: unknown; to: unknown }[] }
   | { kind: 'add_secret'; clientId: string; secret: string }
   | { kind: 'unchanged'; clientId: string }
   | { kind: 'create_api'; audience: string; displayName: string; scopes: string[]; secrets: string[] }
@@ -163,7 +174,7 @@ function parseApiSpec(entry: unknown, at: string): ApiSpec {
 
 function parseAppSpec(entry: unknown, at: string): AppSpec {
   if (!isRecord(entry)) throw invalid('config_shape', `${at} must be a mapping of app settings`, [at]);
-  unknownKeys(entry, ['clientId', ...SETTINGS, 'secrets'], at);
+  unknownKeys(entry, ['clientId', ...SETTINGS, ...EXTRA_SETTINGS, 'secrets'], at);
   if (typeof entry.clientId !== 'string' || entry.clientId === '') throw invalid('config_shape', `${at}.clientId must be the app's ApplicationUri`, [`${at}.clientId`]);
   const spec: AppSpec = { clientId: entry.clientId };
   const out = spec as unknown as Record<string, unknown>;
@@ -190,11 +201,34 @@ function parseAppSpec(entry: unknown, at: string): AppSpec {
       out[name] = value;
     }
   }
+  parseExtraSettings(entry, at, spec);
   if (entry.secrets !== undefined) {
     if (!Array.isArray(entry.secrets)) throw invalid('config_shape', `${at}.secrets must be a list`, [`${at}.secrets`]);
     spec.secrets = entry.secrets.map((secret, j) => parseSecretSpec(secret, `${at}.secrets[${j}]`));
   }
   return spec;
+}
+
+function parseExtraSettings(entry: Record<string, unknown>, at: string, spec: AppSpec): void {
+  const nullableText = (name: 'systemUser' | 'jwksUri') => {
+    const value = entry[name];
+    if (value === undefined) return;
+    if (value !== null && typeof value !== 'string') throw invalid('config_shape', `${at}.${name} must be text or null`, [`${at}.${name}`]);
+    spec[name] = value;
+  };
+  nullableText('systemUser');
+  nullableText('jwksUri');
+  if (entry.jwks !== undefined) {
+    if (entry.jwks !== null && !isRecord(entry.jwks)) throw invalid('config_shape', `${at}.jwks must be a JWK Set ({keys: [...]}) or null`, [`${at}.jwks`]);
+    spec.jwks = entry.jwks;
+  }
+  const grace = entry.refreshReuseGraceSeconds;
+  if (grace !== undefined) {
+    if (grace !== null && !(typeof grace === 'number' && Number.isInteger(grace))) {
+      throw invalid('config_shape', `${at}.refreshReuseGraceSeconds must be whole seconds or null (REFRESH_REUSE_GRACE_SECONDS)`, [`${at}.refreshReuseGraceSeconds`]);
+    }
+    spec.refreshReuseGraceSeconds = grace;
+  }
 }
 
 function parseSecretSpec(entry: unknown, at: string): SecretSpec {
@@ -250,12 +284,21 @@ export class ConfigFileService {
     return {
       version: CONFIG_VERSION,
       ...(apis.length > 0 ? { apis: apis.map((api) => ({ audience: api.audience, displayName: api.displayName, scopes: api.scopes })) } : {}),
-      apps: apps.map((app) => {
-        const spec: Record<string, unknown> = { clientId: app.clientId };
-        for (const name of SETTINGS) spec[name] = app[name];
-        return spec as unknown as AppSpec;
-      }),
+      apps: await Promise.all(
+        apps.map(async (app) => {
+          const spec: Record<string, unknown> = { clientId: app.clientId };
+          for (const name of SETTINGS) spec[name] = app[name];
+          for (const [name, value] of Object.entries(await this.extraSettingsOf(app))) if (value !== null) spec[name] = value;
+          return spec as unknown as AppSpec;
+        }),
+      ),
     };
+  }
+
+  /** The settings a file writes in their own form: the system user's login, client keys, the grace window. */
+  private async extraSettingsOf(app: TrustedApplication): Promise<Record<ExtraSetting, unknown>> {
+    const systemUser = app.systemUserId ? ((await this.deps.store.users.getById(app.systemUserId))?.login ?? null) : null;
+    return { systemUser, jwksUri: app.jwksUri ?? null, jwks: app.jwks ?? null, refreshReuseGraceSeconds: app.refreshReuseGraceSeconds };
   }
 
   /**
@@ -315,8 +358,8 @@ export class ConfigFileService {
         }
       };
       if (!current) {
-        const settings: Partial<Record<Setting, unknown>> = {};
-        for (const name of SETTINGS) if (spec[name] !== undefined) settings[name] = spec[name];
+        const settings: Partial<Record<Setting | ExtraSetting, unknown>> = {};
+        for (const name of [...SETTINGS, ...EXTRA_SETTINGS]) if (spec[name] !== undefined) settings[name] = spec[name];
         const [first, ...rest] = secrets;
         const input = { ...(settings as Partial<NewAppInput>), clientId: spec.clientId, ...(first ? firstSecret(first) : {}) } as NewAppInput;
         // every rule of `app create` (and of the further secrets) before anything changes
@@ -329,10 +372,15 @@ export class ConfigFileService {
         });
         continue;
       }
-      const diff: { field: Setting; from: unknown; to: unknown }[] = [];
+      const diff: { field: Setting | ExtraSetting; from: unknown; to: unknown }[] = [];
       for (const name of SETTINGS) {
         const wanted = spec[name];
         if (wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(current[name])) diff.push({ field: name, from: current[name], to: wanted });
+      }
+      const extras = await this.extraSettingsOf(current);
+      for (const name of EXTRA_SETTINGS) {
+        const wanted = spec[name];
+        if (wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(extras[name])) diff.push({ field: name, from: extras[name], to: wanted });
       }
       const toAdd = secrets.filter((secret) => !secret.held);
       if (diff.length === 0 && toAdd.length === 0) {

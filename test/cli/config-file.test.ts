@@ -126,6 +126,35 @@ describeEachDatabase('CLI: trustgate export, apply and app lint', (database) => 
     assert.equal((await cli('apply', '-f', file)).stdout, '= API erp-api unchanged\nNo changes.\n');
   });
 
+  it('service-app settings are in the file: the system user by login, client keys and the reuse grace window; a second apply is a no-op', async () => {
+    succeeded(await runCli(['user', 'create', 'svc-robot', '--name', 'Robot', '--kind', 'internal', '--password-stdin'], { env, input: 'copper-meadow-lantern-9931\n' }));
+    const file = path.join(dir, 'service.yaml');
+    const jwks = { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'svc-1' }] };
+    writeFileSync(file, stringify({
+      version: 1,
+      apps: [{ clientId: 'svc.app', displayName: 'Nightly sync', clientType: 'confidential', scopes: ['read'], systemUser: 'svc-robot', jwks, refreshReuseGraceSeconds: 10 }],
+    }));
+    const created = await cli('apply', '-f', file);
+    succeeded(created);
+    assert.match(created.stdout, /\+ create app svc\.app\n[^]*    systemUser: "svc-robot"\n/);
+    const shown = json<{ app: { systemUserId: string | null; jwks: unknown; refreshReuseGraceSeconds: number | null } }>(await cli('app', 'show', 'svc.app', '--json')).app;
+    assert.ok(shown.systemUserId, 'the system user is set');
+    assert.deepEqual(shown.jwks, jwks);
+    const exported = (parse((await cli('export')).stdout) as { apps: Record<string, unknown>[] }).apps.find((app) => app.clientId === 'svc.app')!;
+    assert.equal(exported.systemUser, 'svc-robot', 'exported by login, not by id');
+    assert.deepEqual(exported.jwks, jwks);
+    assert.equal(exported.refreshReuseGraceSeconds, 10);
+    assert.equal(exported.systemUserId, undefined);
+    assert.equal((await cli('apply', '-f', file)).stdout, '= app svc.app unchanged\nNo changes.\n');
+    writeFileSync(file, stringify({ version: 1, apps: [{ clientId: 'svc.app', refreshReuseGraceSeconds: null }] }));
+    const changed = await cli('apply', '-f', file);
+    succeeded(changed);
+    assert.equal(changed.stdout, '~ update app svc.app\n    refreshReuseGraceSeconds: 10 → null\nApplied: 0 created, 1 updated, 0 secrets added, 0 unchanged.\n');
+    writeFileSync(file, stringify({ version: 1, apps: [{ clientId: 'svc.app', systemUser: 'nobody-by-that-name' }] }));
+    failedWith(await cli('apply', '-f', file), /nobody-by-that-name/);
+    assert.equal(json<{ app: { systemUserId: string | null } }>(await cli('app', 'show', 'svc.app', '--json')).app.systemUserId, shown.systemUserId, 'a refused file changes nothing');
+  });
+
   it('refuses secrets written into the file, unresolvable references and unknown fields, changing nothing', async () => {
     const write = (name: string, text: string) => {
       writeFileSync(path.join(dir, name), text);
