@@ -86,6 +86,8 @@ export interface MetricsSource {
  * cluster messages) instead of a listener of their own, so one scrape sees every worker.
  */
 export function shareWithClusterPrimary(metrics: PrometheusMetrics): void {
+  // constructing one installs prom-client's listener for the primary's requests (setRegistries does not)
+  new AggregatorRegistry();
   AggregatorRegistry.setRegistries([metrics.registry]);
 }
 

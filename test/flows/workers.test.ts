@@ -85,11 +85,15 @@ describeEachDatabase('serve with two workers on one port', (database, kind) => {
   let world: TokenWorld;
   const auth = () => ({ clientId: world.web.clientId, secret: world.web.secret });
 
+  let metricsPort: number;
+
   before(async () => {
+    metricsPort = await freePort();
+    const env = { CLIENT_CACHE_SECONDS: '0', METRICS_PORT: String(metricsPort) };
     // the cluster starts on the empty database: its primary migrates and creates the keys
     server = kind === 'sqlite'
-      ? await spawnServer({ databaseUrl: database().url, viaCli: true, args: ['--workers', '2'], env: { CLIENT_CACHE_SECONDS: '0' } })
-      : await spawnServer({ databaseUrl: database().url, env: { WORKERS: '2', CLIENT_CACHE_SECONDS: '0' } });
+      ? await spawnServer({ databaseUrl: database().url, viaCli: true, args: ['--workers', '2'], env })
+      : await spawnServer({ databaseUrl: database().url, env: { ...env, WORKERS: '2' } });
     // the app and user go in through an in-process app on the same database (the workers see them)
     seeder = await createApp(loadConfig({ ISSUER_URL: server.issuer, DATABASE_URL: database().url, LOG_LEVEL: 'silent', ...testKeyEnv(database().url) }));
     world = await setupTokenWorld(seeder.ctx);
@@ -137,6 +141,17 @@ describeEachDatabase('serve with two workers on one port', (database, kind) => {
     await eventually('token requests logged', () => logLines(server).some((l) => l.route?.endsWith('/connect/token')));
     const workers = new Set(logLines(server).filter((l) => l.msg === 'request' && l.route?.endsWith('/connect/token')).map((l) => l.worker));
     assert.deepEqual(workers, new Set([1, 2]));
+  });
+
+  it('one /metrics listener, the primary\'s, counts the requests of both workers', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const counted = text
+      .split('\n')
+      .filter((line) => line.startsWith('trustgate_http_requests_total{') && line.includes('/connect/token"'))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    // the token requests so far are the code races' (both workers answered some, see above): one worker
+    // alone would show only its part
+    assert.equal(counted, ROUNDS * RACERS);
   });
 
   it('a refresh token presented eight times at once, through both workers, within the reuse grace window: all succeed, each with a new token', async () => {
