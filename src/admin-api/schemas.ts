@@ -1,5 +1,4 @@
-import { isBuiltInClientId } from '../domain/built-in-apps.js';
-import type { TrustedApplication } from '../domain/trusted-application.js';
+import { appView } from '../admin/app-view.js';
 import type { User } from '../domain/user.js';
 import type { SecretInfo } from '../admin/secret-info.js';
 import type { FamilyInfo, SessionInfo } from '../admin/access-service.js';
@@ -51,11 +50,17 @@ export const appSchema = object({
   requireConsent: bool,
   requireMfa: bool,
   adminApi: bool,
+  requirePar: bool,
+  requireDpop: bool,
   accessTokens: accessTokensPolicy,
   accessTokenLifetime: { type: 'integer' },
   refreshTokenLifetime: { type: 'integer' },
   idTokenSignedResponseAlg: nullable(alg),
   accessTokenSigningAlg: nullable(alg),
+  refreshReuseGraceSeconds: { ...nullable({ type: 'integer' }), description: "null: the server's REFRESH_REUSE_GRACE_SECONDS" },
+  systemUserId: { ...nullable(str), description: 'the user a service app acts as with client_credentials' },
+  jwks: { ...nullable({ type: 'object' }), description: 'private_key_jwt: the public keys as a JWK Set' },
+  jwksUri: { ...nullable(str), description: 'private_key_jwt: where the app publishes its public keys' },
   createdAt: time,
   updatedAt: time,
 });
@@ -81,6 +86,12 @@ export const appWritable = {
   refreshTokenLifetime: { type: 'integer' },
   idTokenSignedResponseAlg: nullable(alg),
   accessTokenSigningAlg: nullable(alg),
+  requirePar: bool,
+  requireDpop: bool,
+  refreshReuseGraceSeconds: { ...nullable({ type: 'integer' }), description: "seconds; null: the server's REFRESH_REUSE_GRACE_SECONDS" },
+  systemUser: { ...nullable(str), description: "a service app's system user (login); null removes it" },
+  jwks: { ...nullable({ type: 'object' }), description: 'private_key_jwt: the public keys as a JWK Set; null removes them' },
+  jwksUri: { ...nullable(str), description: 'private_key_jwt: https URL of the public keys; null removes it' },
 } as const;
 
 export const secretSchema = object({
@@ -166,31 +177,8 @@ export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-export function appJson(app: TrustedApplication) {
-  return {
-    clientId: app.clientId,
-    displayName: app.displayName,
-    clientType: app.clientType,
-    builtIn: isBuiltInClientId(app.clientId),
-    enabled: app.enabled,
-    loginRedirectUris: app.loginRedirectUris,
-    logoutRedirectUris: app.logoutRedirectUris,
-    scopes: app.scopes,
-    allowInternalUsers: app.allowInternalUsers,
-    allowCommunityUsers: app.allowCommunityUsers,
-    allowRefreshTokens: app.allowRefreshTokens,
-    requireConsent: app.requireConsent,
-    requireMfa: app.requireMfa,
-    adminApi: app.adminApi === true,
-    accessTokens: app.accessTokens,
-    accessTokenLifetime: app.accessTokenLifetime,
-    refreshTokenLifetime: app.refreshTokenLifetime,
-    idTokenSignedResponseAlg: app.idTokenSignedResponseAlg,
-    accessTokenSigningAlg: app.accessTokenSigningAlg,
-    createdAt: iso(app.createdAt),
-    updatedAt: iso(app.updatedAt),
-  };
-}
+/** The admin API's view of an app is the one the CLI prints with `--json`. */
+export const appJson = appView;
 
 export function secretJson(secret: SecretInfo) {
   return { ...secret, createdAt: iso(secret.createdAt), expiresAt: iso(secret.expiresAt), revokedAt: iso(secret.revokedAt) };

@@ -84,6 +84,15 @@ describeEachDatabase('admin API', (database) => {
     assert.equal((await call('GET', '/apps')).status, 200);
     const updated = await call('PATCH', `/apps/${id}`, { displayName: 'CRM 2', requireMfa: true });
     assert.equal(updated.body.app.displayName, 'CRM 2');
+    // the settings the CLI has (PAR, DPoP, the reuse grace window) are the API's too
+    const hardened = await call('PATCH', `/apps/${id}`, { requirePar: true, requireDpop: true, refreshReuseGraceSeconds: 5 });
+    assert.equal(hardened.status, 200, JSON.stringify(hardened.body));
+    assert.deepEqual(
+      [hardened.body.app.requirePar, hardened.body.app.requireDpop, hardened.body.app.refreshReuseGraceSeconds, hardened.body.app.systemUserId],
+      [true, true, 5, null],
+    );
+    const stored = (await server.app.ctx.store.apps.get('https://crm.example.com'))!;
+    assert.deepEqual([stored.requirePar, stored.requireDpop, stored.refreshReuseGraceSeconds], [true, true, 5]);
     const added = await call('POST', `/apps/${id}/secrets`, { generateSecret: true, description: 'rotation' });
     assert.equal(added.status, 201);
     assert.ok(added.body.generatedSecret);

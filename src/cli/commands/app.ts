@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { Env } from '../../config/config.js';
 import { AppService, type AppChanges } from '../../admin/app-service.js';
 import { ACCESS_TOKENS_POLICIES, tokenSigningAlgs, type AccessTokensPolicy, type TrustedApplication } from '../../domain/trusted-application.js';
+import { appView } from '../../admin/app-view.js';
 import { isBuiltInClientId } from '../../domain/built-in-apps.js';
 import { SIGNING_ALGS, type SigningAlg } from '../../domain/signing-alg.js';
 import { CliUsageError } from '../cli-error.js';
@@ -51,42 +52,6 @@ interface AppOptions {
 type SigningAlgChoice = SigningAlg | 'default';
 const SIGNING_ALG_CHOICES: readonly SigningAlgChoice[] = [...SIGNING_ALGS, 'default'];
 
-/** An app as scripts see it (`--json`): never a secret or a hash. */
-export function appView(app: TrustedApplication): Record<string, unknown> {
-  return {
-    clientId: app.clientId,
-    displayName: app.displayName,
-    clientType: app.clientType,
-    builtIn: isBuiltInClientId(app.clientId),
-    enabled: app.enabled,
-    loginRedirectUris: app.loginRedirectUris,
-    logoutRedirectUris: app.logoutRedirectUris,
-    scopes: app.scopes,
-    allowInternalUsers: app.allowInternalUsers,
-    allowCommunityUsers: app.allowCommunityUsers,
-    allowRefreshTokens: app.allowRefreshTokens,
-    requireConsent: app.requireConsent,
-    requireMfa: app.requireMfa,
-    adminApi: app.adminApi === true,
-    requirePar: app.requirePar,
-    requireDpop: app.requireDpop,
-    accessTokenLifetime: app.accessTokenLifetime,
-    refreshTokenLifetime: app.refreshTokenLifetime,
-    // null: the server's SIGNING_ALG
-    idTokenSignedResponseAlg: app.idTokenSignedResponseAlg,
-    accessTokenSigningAlg: app.accessTokenSigningAlg,
-    // null: the server's REFRESH_REUSE_GRACE_SECONDS
-    refreshReuseGraceSeconds: app.refreshReuseGraceSeconds,
-    accessTokens: app.accessTokens,
-    // the user a service app acts as (client_credentials); null: none
-    systemUserId: app.systemUserId ?? null,
-    // private_key_jwt: the public keys by value, or where they are published
-    jwks: app.jwks ?? null,
-    jwksUri: app.jwksUri ?? null,
-    createdAt: isoTime(app.createdAt),
-    updatedAt: isoTime(app.updatedAt),
-  };
-}
 
 function userKinds(app: TrustedApplication): string {
   return [app.allowInternalUsers ? 'internal' : '', app.allowCommunityUsers ? 'community' : ''].filter(Boolean).join(', ');
