@@ -2,7 +2,7 @@ import { isBuiltInClientId } from '../domain/built-in-apps.js';
 import type { TrustedApplication } from '../domain/trusted-application.js';
 
 /**
- * An app as scripts see it (the CLI's `--json`, the admin API): every setting, never a secret or a hash.
+ * An app as scripts see it (the CLI's JSON output, the admin API): every setting, never a secret or a hash.
  * One view, so the CLI and the admin API cannot drift apart as settings are added.
  */
 export function appView(app: TrustedApplication) {
