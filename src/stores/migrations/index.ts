@@ -13,6 +13,7 @@ import * as m010b from './010b-pushed-authorization-requests.js';
 import * as m010c from './010c-dpop.js';
 import * as m011 from './011-audit-events.js';
 import * as m012 from './012-admin-api.js';
+import * as m013 from './013-refresh-live-token-indexes.js';
 
 /** Numbered migrations, in order. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '010c-dpop': m010c,
   '011-audit-events': m011,
   '012-admin-api': m012,
+  '013-refresh-live-token-indexes': m013,
 };
 
 export const migrationProvider: MigrationProvider = {
