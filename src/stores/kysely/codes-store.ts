@@ -3,20 +3,34 @@ import type { AuthorizationCodesTable, Database } from './schema.js';
 import type { AuthorizationCodeRecord } from '../../domain/authorization-code.js';
 import type { CodesStore, IssuedFromCode } from '../codes.js';
 import { affected } from './atomic.js';
+import { columnsOf, Precompiled } from './precompiled.js';
+
+const CODE_COLUMNS: Record<keyof AuthorizationCodesTable, true> = {
+  code_hash: true, client_id: true, user_id: true, redirect_uri: true, scope: true, code_challenge: true,
+  code_challenge_method: true, nonce: true, sid: true, auth_time: true, amr: true, created_at: true,
+  expires_at: true, consumed_at: true, issued_family_id: true, issued_access_jti: true, issued_access_expires_at: true,
+};
+const insertCode = new Precompiled((db, p: AuthorizationCodesTable) => db.insertInto('authorization_codes').values(columnsOf(p, CODE_COLUMNS)));
+const codeByHash = new Precompiled((db, p: { codeHash: string }) =>
+  db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', p.codeHash),
+);
+const consumeCode = new Precompiled((db, p: { codeHash: string; at: number; familyId: string | null; accessJti: string | null; accessExpiresAt: number | null }) =>
+  db
+    .updateTable('authorization_codes')
+    .set({ consumed_at: p.at, issued_family_id: p.familyId, issued_access_jti: p.accessJti, issued_access_expires_at: p.accessExpiresAt })
+    .where('code_hash', '=', p.codeHash)
+    .where('consumed_at', 'is', null),
+);
 
 export class KyselyCodesStore implements CodesStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(code: AuthorizationCodeRecord): Promise<void> {
-    await this.db.insertInto('authorization_codes').values(fromCode(code)).execute();
+    await insertCode.execute(this.db, fromCode(code));
   }
 
   async get(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
-    const row = await this.db
-      .selectFrom('authorization_codes')
-      .selectAll()
-      .where('code_hash', '=', codeHash)
-      .executeTakeFirst();
+    const row = await codeByHash.first(this.db, { codeHash });
     return row ? toCode(row) : undefined;
   }
 
@@ -29,18 +43,14 @@ export class KyselyCodesStore implements CodesStore {
     at: number,
     issued: IssuedFromCode,
   ): Promise<boolean> {
-    const result = await this.db
-      .updateTable('authorization_codes')
-      .set({
-        consumed_at: at,
-        issued_family_id: issued.familyId,
-        issued_access_jti: issued.accessJti,
-        issued_access_expires_at: issued.accessExpiresAt,
-      })
-      .where('code_hash', '=', codeHash)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
-    return affected(result) === 1;
+    const claimed = await consumeCode.affected(this.db, {
+      codeHash,
+      at,
+      familyId: issued.familyId,
+      accessJti: issued.accessJti,
+      accessExpiresAt: issued.accessExpiresAt,
+    });
+    return claimed === 1;
   }
 
   /** Removes codes that expired before `before` (bounded batch). */

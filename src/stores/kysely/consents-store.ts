@@ -4,6 +4,11 @@ import { unionScopes } from '../../domain/consent.js';
 import type { ConsentsStore } from '../consents.js';
 import { affected, atomic } from './atomic.js';
 import type { Dialect } from '../store-ports.js';
+import { Precompiled } from './precompiled.js';
+
+const consentedScopes = new Precompiled((db, p: { userId: string; clientId: string }) =>
+  db.selectFrom('consents').select('scopes').where('user_id', '=', p.userId).where('client_id', '=', p.clientId),
+);
 
 /** Remembered consent: per user and app, the union of the scopes the user allowed. */
 export class KyselyConsentsStore implements ConsentsStore {
@@ -13,12 +18,7 @@ export class KyselyConsentsStore implements ConsentsStore {
   ) {}
 
   async get(userId: string, clientId: string): Promise<string[]> {
-    const row = await this.db
-      .selectFrom('consents')
-      .select('scopes')
-      .where('user_id', '=', userId)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
+    const row = await consentedScopes.first(this.db, { userId, clientId });
     return row ? row.scopes.split(' ').filter(Boolean) : [];
   }
 

@@ -4,6 +4,9 @@ import type { RevokedTokensStore } from '../revoked-tokens.js';
 import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
 import { appendRevocationEvents } from './revocation-events-store.js';
+import { Precompiled } from './precompiled.js';
+
+const revokedJti = new Precompiled((db, p: { jti: string }) => db.selectFrom('revoked_access_tokens').select('jti').where('jti', '=', p.jti));
 
 /**
  * The deny list of access tokens (by `jti`) revoked before they expired. A row is kept only until the
@@ -31,12 +34,7 @@ export class KyselyRevokedTokensStore implements RevokedTokensStore {
   }
 
   async isRevoked(jti: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('revoked_access_tokens')
-      .select('jti')
-      .where('jti', '=', jti)
-      .executeTakeFirst();
-    return row !== undefined;
+    return (await revokedJti.first(this.db, { jti })) !== undefined;
   }
 
   /** Removes entries whose token has expired (bounded batch). */

@@ -6,6 +6,12 @@ import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
 import { isStorableText } from '../../domain/text.js';
 import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
+import { Precompiled } from './precompiled.js';
+
+const sessionByHash = new Precompiled((db, p: { idHash: string }) => db.selectFrom('sessions').selectAll().where('id_hash', '=', p.idHash));
+const touchSession = new Precompiled((db, p: { idHash: string; now: number }) =>
+  db.updateTable('sessions').set({ last_seen_at: p.now }).where('id_hash', '=', p.idHash).where('ended_at', 'is', null),
+);
 
 /** SSO sessions, keyed by the SHA-256 of the cookie value; shared by every node. */
 export class KyselySessionsStore implements SessionsStore {
@@ -19,7 +25,7 @@ export class KyselySessionsStore implements SessionsStore {
   }
 
   async get(idHash: string): Promise<Session | undefined> {
-    const row = await this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    const row = await sessionByHash.first(this.db, { idHash });
     return row ? toSession(row) : undefined;
   }
 
@@ -30,13 +36,7 @@ export class KyselySessionsStore implements SessionsStore {
 
   /** Slides the idle expiry; false when the session is gone or ended. */
   async touch(idHash: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('sessions')
-      .set({ last_seen_at: now })
-      .where('id_hash', '=', idHash)
-      .where('ended_at', 'is', null)
-      .executeTakeFirst();
-    return affected(result) === 1;
+    return (await touchSession.affected(this.db, { idHash, now })) === 1;
   }
 
   /** The same user signed in again: the record moves to the new cookie hash in one statement, keeping its sid. */

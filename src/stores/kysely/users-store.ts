@@ -7,6 +7,31 @@ import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
 import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
 import { revokeUserReferenceTokens } from './reference-tokens-store.js';
+import { Precompiled } from './precompiled.js';
+
+/** Users with whether they have a second factor to sign in with (derived in the same query). */
+function selectUsers(db: Kysely<Database>) {
+  return db
+    .selectFrom('users')
+    .selectAll('users')
+    .select((eb) =>
+      eb
+        .or([
+          eb.exists(
+            eb
+              .selectFrom('totp_credentials')
+              .select('totp_credentials.id')
+              .whereRef('totp_credentials.user_id', '=', 'users.id')
+              .where('totp_credentials.confirmed_at', 'is not', null),
+          ),
+          eb.exists(eb.selectFrom('passkey_credentials').select('passkey_credentials.id').whereRef('passkey_credentials.user_id', '=', 'users.id')),
+        ])
+        .as('has_second_factor'),
+    );
+}
+
+// every token request and authorization reads its user
+const userById = new Precompiled((db, p: { id: string }) => selectUsers(db).where('id', '=', p.id));
 
 export class KyselyUsersStore implements UsersStore {
   constructor(
@@ -14,30 +39,13 @@ export class KyselyUsersStore implements UsersStore {
     private readonly dialect: Dialect,
   ) {}
 
-  /** Users with whether they have a second factor to sign in with (derived in the same query). */
   private selectUsers() {
-    return this.db
-      .selectFrom('users')
-      .selectAll('users')
-      .select((eb) =>
-        eb
-          .or([
-            eb.exists(
-              eb
-                .selectFrom('totp_credentials')
-                .select('totp_credentials.id')
-                .whereRef('totp_credentials.user_id', '=', 'users.id')
-                .where('totp_credentials.confirmed_at', 'is not', null),
-            ),
-            eb.exists(eb.selectFrom('passkey_credentials').select('passkey_credentials.id').whereRef('passkey_credentials.user_id', '=', 'users.id')),
-          ])
-          .as('has_second_factor'),
-      );
+    return selectUsers(this.db);
   }
 
   async getById(id: string): Promise<User | undefined> {
     if (!isStorableText(id)) return undefined;
-    const row = await this.selectUsers().where('id', '=', id).executeTakeFirst();
+    const row = await userById.first(this.db, { id });
     return row ? toUser(row) : undefined;
   }
 
