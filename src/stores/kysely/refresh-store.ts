@@ -237,7 +237,10 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
   }
 }
 
-/** Takes the family's row lock (PostgreSQL) while it is live; false when it is revoked or unknown. */
+/**
+ * Updates the family's row while it is live (what serializes a family's operations; on PostgreSQL
+ * `refresh_advance` does the same first); false when it is revoked or unknown.
+ */
 async function lockLiveFamily(trx: Kysely<Database>, familyId: string, at: number): Promise<boolean> {
   const locked = await trx
     .updateTable('refresh_families')
