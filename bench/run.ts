@@ -166,6 +166,10 @@ const WHATIFS: Record<string, { nodeArgs?: string[]; env?: Record<string, string
   'semi-space-4': { nodeArgs: ['--max-semi-space-size=4'], label: 'node --max-semi-space-size=4 (smaller V8 young generation)' },
   'malloc-mmap': { env: { MALLOC_MMAP_THRESHOLD_: '131072' }, label: 'MALLOC_MMAP_THRESHOLD_=131072 (glibc returns large freed blocks, e.g. argon2id memory, to the OS)' },
   'threadpool-1': { env: { UV_THREADPOOL_SIZE: '1' }, label: 'UV_THREADPOOL_SIZE=1 (one argon2id / signature at a time)' },
+  'refresh-transaction': {
+    nodeArgs: ['--import', dist('bench/tools/refresh-transaction.js')],
+    label: 'the refresh grant\'s round trips before migration 014: token and user read apart, the rotation as a transaction of separate statements (bench/tools/refresh-transaction.ts)',
+  },
 };
 const whatifs = (args.whatif?.split(',').map((w) => w.trim()).filter(Boolean) ?? []).map((name) => {
   const variant = WHATIFS[name];

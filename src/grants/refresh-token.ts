@@ -27,8 +27,6 @@ export interface ValidatedRefreshRequest {
 const MAX_TOKEN_LENGTH = 512;
 const refused = (reason: string) => invalidGrant(`${REFRESH_REFUSED}: ${reason}`);
 
-class LostClaim extends Error {}
-
 /**
  * grant_type=refresh_token (RFC 6749 6) with rotation and reuse detection (RFC 9700 4.14.2): every
  * refresh returns a new refresh token and consumes the presented one; a consumed token presented again
@@ -52,10 +50,12 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
     if (presented.length > MAX_TOKEN_LENGTH) throw refused('the refresh token is unknown');
 
     const presentedHash = sha256(presented);
-    const found = await ctx.store.refresh.find(presentedHash);
+    // the token, its family and its user in one read: the user's state (disabled, deleted, its kind) is
+    // judged from this request's read, as before, only without a second round trip
+    const found = await ctx.store.refresh.findWithUser(presentedHash);
     const decision = judgeRefreshToken(found?.token, found?.family, client.app.clientId, ctx.now());
     if (decision.kind === 'refused') throw refused(decision.reason);
-    const { token, family } = found!;
+    const { token, family, user } = found!;
     if (decision.kind === 'reuse') {
       await revokeFamily(ctx, family.id, 'reuse');
       throw refused('the refresh token was already used; every token of this sign-in is now revoked, sign the user in again');
@@ -71,7 +71,6 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       );
     }
     if (!client.app.allowRefreshTokens) throw refused('the app no longer allows refresh tokens');
-    const user = await ctx.store.users.getById(family.userId);
     const problem = grantProblem(client.app, user, token.scope);
     if (problem) throw refused(problem);
 
@@ -117,15 +116,13 @@ export const refreshTokenGrant: GrantHandler<ValidatedRefreshRequest> = {
       accessExpiresAt: minted.accessExpiresAt,
       graceUntil: null,
     };
-    try {
-      // a concurrent request may have rotated the token since it was judged: then its window decides
-      const accepted =
-        (request.mode === 'rotate' &&
-          (await ctx.store.refresh.rotate(request.presentedHash, next, now, graceUntil(now, refreshReuseGraceSeconds(ctx, app))))) ||
-        (await ctx.store.refresh.reissueWithinGrace(request.presentedHash, next, now));
-      if (!accepted) throw new LostClaim();
-    } catch (error) {
-      if (!(error instanceof LostClaim)) throw error;
+    // one atomic step: a concurrent request may have rotated the token since it was judged, then its window
+    // decides (a token judged within its window is only re-issued)
+    const outcome =
+      request.mode === 'rotate'
+        ? await ctx.store.refresh.rotateOrReissue(request.presentedHash, next, now, graceUntil(now, refreshReuseGraceSeconds(ctx, app)))
+        : (await ctx.store.refresh.reissueWithinGrace(request.presentedHash, next, now)) ? 'reissued' : 'lost';
+    if (outcome === 'lost') {
       // another request rotated this token first and it has no open grace window (or the family was just
       // revoked): a reuse
       await revokeFamily(ctx, request.familyId, 'reuse');

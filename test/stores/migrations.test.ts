@@ -6,6 +6,7 @@ import { migrateToLatest, openDatabase, type OpenDatabase } from '../../src/stor
 import type { Database } from '../../src/stores/kysely/schema.js';
 import { openStore } from '../../src/stores/store.js';
 import * as m001 from '../../src/stores/migrations/001-initial.js';
+import * as m014 from '../../src/stores/migrations/014-refresh-rotation-function.js';
 
 const T = Date.parse('2027-01-01T00:00:00Z');
 
@@ -116,6 +117,25 @@ describeEachDatabase('migration 006 on a database with keys and apps', (database
       assert.deepEqual([app.idTokenSignedResponseAlg, app.accessTokenSigningAlg], [null, null]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('migration 014 (PostgreSQL): the refresh rotation function', { skip: postgresSkipReason() }, () => {
+  it('is created in the current schema and down() drops it', async () => {
+    const fresh = await createTestDatabase('postgres');
+    const own = await openDatabase(fresh.url);
+    const functions = async () =>
+      (await sql<{ schema: string }>`select n.nspname as schema from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where p.proname = 'refresh_advance' and n.nspname = current_schema()`.execute(own.db)).rows.length;
+    try {
+      await migrateToLatest(own.db);
+      assert.equal(await functions(), 1);
+      await m014.down(own.db);
+      assert.equal(await functions(), 0);
+    } finally {
+      await own.close();
+      await fresh.drop();
     }
   });
 });

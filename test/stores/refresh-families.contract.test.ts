@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { describeEachDatabase } from '../support/databases.js';
-import { aFamily, aToken, race, startSecondNode, useStores, wins } from './support.js';
+import { inspectDatabase } from '../support/inspect-database.js';
+import { openStore, type Store } from '../../src/stores/store.js';
+import { aFamily, aToken, aUser, race, startSecondNode, useStores, wins } from './support.js';
 
 /** RefreshFamiliesStore: rotation wins once across nodes; a revoked family refreshes no more and deny-lists its access tokens. */
-describeEachDatabase('store contract: refresh families', (database) => {
+describeEachDatabase('store contract: refresh families', (database, kind) => {
   const { store } = useStores(database);
 
   /** How many of the given token hashes are stored. */
@@ -23,6 +26,26 @@ describeEachDatabase('store contract: refresh families', (database) => {
     await store().refresh.insertFamily(bare, noAccess);
     assert.deepEqual(await store().refresh.find('rt-bare-t'), { token: noAccess, family: bare });
     assert.equal(await store().refresh.find('rt-unknown'), undefined);
+  });
+
+  it('findWithUser reads the token, its family and the user as getById does (second factor included); a deleted user is undefined', async () => {
+    await store().users.insert(aUser('fw-u', 'fw-login'));
+    await store().refresh.insertFamily(aFamily('fw', { userId: 'fw-u' }), aToken('fw-0', 'fw'));
+    const read = async () => {
+      const found = await store().refresh.findWithUser('fw-0');
+      assert.deepEqual(found, { token: aToken('fw-0', 'fw'), family: aFamily('fw', { userId: 'fw-u' }), user: await store().users.getById('fw-u') });
+      return found!.user;
+    };
+    assert.equal((await read())!.hasSecondFactor, false);
+    await store().passkeys.add({
+      id: 'fw-key', userId: 'fw-u', publicKey: 'pk', counter: 0, transports: [], backedUp: false, name: 'key', createdAt: 1_000, lastUsedAt: null,
+    });
+    assert.equal((await read())!.hasSecondFactor, true);
+    await store().users.update({ ...(await store().users.getById('fw-u'))!, enabled: false });
+    assert.equal((await read())!.enabled, false, 'a disabled user is read as disabled at once');
+    await store().refresh.insertFamily(aFamily('fw-gone', { userId: 'fw-nobody' }), aToken('fw-gone-0', 'fw-gone'));
+    assert.deepEqual(await store().refresh.findWithUser('fw-gone-0'), { token: aToken('fw-gone-0', 'fw-gone'), family: aFamily('fw-gone', { userId: 'fw-nobody' }), user: undefined });
+    assert.equal(await store().refresh.findWithUser('fw-unknown'), undefined);
   });
 
   it('insertFamily is atomic: a first token that cannot be stored leaves no family', async () => {
@@ -197,6 +220,81 @@ describeEachDatabase('store contract: refresh families', (database) => {
       await store().refresh.revokeFamily('gr', T0 + 1, 'reuse');
       assert.equal(await store().refresh.reissueWithinGrace('gr-0', aToken('gr-2', 'gr'), T0 + 2), false);
       assert.equal(await store().refresh.find('gr-2'), undefined);
+    });
+
+    it('rotateOrReissue rotates a live token, re-issues a rotated one within its window, and else writes nothing', async () => {
+      await store().refresh.insertFamily(aFamily('ro'), aToken('ro-0', 'ro'));
+      assert.equal(await store().refresh.rotateOrReissue('ro-0', aToken('ro-1', 'ro'), T0, T0 + 30_000), 'rotated');
+      assert.deepEqual((await store().refresh.find('ro-0'))!.token, aToken('ro-0', 'ro', { consumedAt: T0, graceUntil: T0 + 30_000 }));
+      assert.equal(await store().refresh.rotateOrReissue('ro-0', aToken('ro-1b', 'ro'), T0 + 1, T0 + 30_001), 'reissued');
+      assert.deepEqual((await store().refresh.find('ro-0'))!.token.graceUntil, T0 + 30_000, 'a re-issue leaves the window as it was');
+      assert.deepEqual(await live('ro', ['ro-0', 'ro-1', 'ro-1b']), ['ro-1', 'ro-1b']);
+      assert.equal(await store().refresh.rotateOrReissue('ro-0', aToken('ro-late', 'ro'), T0 + 30_000, T0 + 60_000), 'lost', 'after the window');
+      assert.equal(await store().refresh.rotateOrReissue('ro-1b', aToken('ro-2', 'ro'), T0 + 2, T0 + 30_002), 'rotated');
+      assert.equal(await store().refresh.rotateOrReissue('ro-1', aToken('ro-retired', 'ro'), T0 + 3, T0 + 30_003), 'lost', 'a retired sibling has no window');
+      await store().refresh.revokeFamily('ro', T0 + 4, 'reuse');
+      assert.equal(await store().refresh.rotateOrReissue('ro-1b', aToken('ro-revoked', 'ro'), T0 + 5, T0 + 30_005), 'lost', 'a revoked family');
+      assert.equal(await stored(['ro-late', 'ro-retired', 'ro-revoked']), 0, 'nothing written when lost');
+    });
+
+    describe('PostgreSQL: statements after the family lock see what the holder committed', { skip: kind !== 'postgres' && 'SQLite transactions begin with the write lock' }, () => {
+      const WAITER = `tg-refresh-waiter-${process.pid}`;
+      let waiter: Store | undefined;
+      const waiting = () => waiter!;
+      before(async () => {
+        const url = new URL(database().url);
+        url.searchParams.set('application_name', WAITER);
+        waiter = await openStore(url.toString());
+      });
+      after(async () => waiter?.close());
+
+      /** Resolves once `count` of the waiter's statements wait for a lock; rejects when `calls` settle first. */
+      const blocked = async (count: number, calls: Promise<unknown>) => {
+        const inspect = await inspectDatabase({ config: { databaseUrl: database().url } } as never);
+        let settled = false;
+        void calls.finally(() => (settled = true));
+        for (;;) {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = ${WAITER} and wait_event_type = 'Lock'`.execute(inspect);
+          if (rows[0]!.n >= count) return;
+          if (settled) throw new Error('the waiting calls finished without waiting for the family lock');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      };
+
+      it('a rotation that waited for a grace re-issue retires the sibling it inserted: one live token', async () => {
+        await store().refresh.insertFamily(aFamily('wl'), aToken('wl-0', 'wl'));
+        assert.equal(await store().refresh.rotate('wl-0', aToken('wl-1', 'wl'), T0, T0 + 30_000), true);
+        let rotation: Promise<boolean> | undefined;
+        await store().withTransaction(async (tx) => {
+          // the re-issue holds the family lock until this transaction commits
+          assert.equal(await tx.refresh.reissueWithinGrace('wl-0', aToken('wl-1b', 'wl'), T0 + 1), true);
+          rotation = waiting().refresh.rotate('wl-1', aToken('wl-2', 'wl'), T0 + 2, T0 + 30_002);
+          await blocked(1, rotation);
+        });
+        assert.equal(await rotation, true);
+        assert.deepEqual(await live('wl', ['wl-0', 'wl-1', 'wl-1b', 'wl-2']), ['wl-2'], 'the sibling inserted while the rotation waited is retired');
+        assert.equal((await store().refresh.find('wl-0'))!.token.graceUntil, null, 'the earlier window is closed');
+      });
+
+      it('calls that waited for a rotation see its claim: its token is re-issued within the window, a retired sibling is lost', async () => {
+        await store().refresh.insertFamily(aFamily('wr'), aToken('wr-0', 'wr'));
+        await store().refresh.rotate('wr-0', aToken('wr-1', 'wr'), T0, T0 + 30_000);
+        await store().refresh.reissueWithinGrace('wr-0', aToken('wr-1b', 'wr'), T0 + 1);
+        let results: Promise<[string, string, boolean]> | undefined;
+        await store().withTransaction(async (tx) => {
+          assert.equal(await tx.refresh.rotate('wr-1', aToken('wr-2', 'wr'), T0 + 2, T0 + 30_002), true);
+          results = Promise.all([
+            waiting().refresh.rotateOrReissue('wr-1', aToken('wr-3', 'wr'), T0 + 3, T0 + 30_003),
+            waiting().refresh.rotateOrReissue('wr-1b', aToken('wr-4', 'wr'), T0 + 3, T0 + 30_003),
+            waiting().refresh.rotate('wr-1', aToken('wr-5', 'wr'), T0 + 3, T0 + 30_003),
+          ]);
+          await blocked(3, results);
+        });
+        assert.deepEqual(await results, ['reissued', 'lost', false]);
+        assert.deepEqual(await live('wr', ['wr-1', 'wr-1b', 'wr-2', 'wr-3', 'wr-4', 'wr-5']), ['wr-2', 'wr-3']);
+        assert.equal(await store().refresh.rotate('wr-3', aToken('wr-6', 'wr'), T0 + 4, T0 + 30_004), true);
+        assert.deepEqual(await live('wr', ['wr-1', 'wr-1b', 'wr-2', 'wr-3', 'wr-4', 'wr-5', 'wr-6']), ['wr-6'], 'one live token after a rotation');
+      });
     });
 
     it('two nodes: a rotation raced by re-issues and a sibling\'s rotation leaves exactly one live token', async () => {

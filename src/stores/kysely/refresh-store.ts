@@ -1,7 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, RefreshFamiliesTable, RefreshTokensTable } from './schema.js';
 import type { RefreshFamily, RefreshTokenRecord, RevocationReason } from '../../domain/refresh-family.js';
-import type { RefreshFamiliesStore } from '../refresh-families.js';
+import type { RefreshFamiliesStore, RefreshOutcome } from '../refresh-families.js';
+import type { User } from '../../domain/user.js';
+import { hasSecondFactor, toUser } from './users-store.js';
 import { isStorableText } from '../../domain/text.js';
 import type { RevocationEvent } from '../../domain/revocation-event.js';
 import type { Dialect } from '../store-ports.js';
@@ -27,7 +29,47 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
 
   /** The token and its family, in one query. */
   async find(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamily } | undefined> {
-    const row = await this.db
+    const row = await this.selectTokens(tokenHash).executeTakeFirst();
+    return row ? { token: tokenOf(row), family: toFamily(row) } : undefined;
+  }
+
+  /** The token, its family and the family's user (with whether it has a second factor), in one query. */
+  async findWithUser(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamily; user: User | undefined } | undefined> {
+    const row = await this.selectTokens(tokenHash)
+      .leftJoin('users as u', 'u.id', 'f.user_id')
+      .select((eb) => [
+        'u.id as user_id_found', 'u.login as user_login', 'u.login_key as user_login_key', 'u.display_name as user_display_name',
+        'u.email as user_email', 'u.email_verified as user_email_verified', 'u.locale as user_locale', 'u.kind as user_kind',
+        'u.is_admin as user_is_admin', 'u.enabled as user_enabled', 'u.require_mfa as user_require_mfa',
+        'u.password_hash as user_password_hash', 'u.created_at as user_created_at', 'u.updated_at as user_updated_at',
+        hasSecondFactor(eb, 'u.id').as('user_has_second_factor'),
+      ])
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const user = row.user_id_found === null
+      ? undefined
+      : toUser({
+          id: row.user_id_found,
+          login: row.user_login!,
+          login_key: row.user_login_key!,
+          display_name: row.user_display_name!,
+          email: row.user_email,
+          email_verified: row.user_email_verified!,
+          locale: row.user_locale,
+          kind: row.user_kind!,
+          is_admin: row.user_is_admin!,
+          enabled: row.user_enabled!,
+          require_mfa: row.user_require_mfa!,
+          password_hash: row.user_password_hash!,
+          created_at: row.user_created_at!,
+          updated_at: row.user_updated_at!,
+          has_second_factor: row.user_has_second_factor,
+        });
+    return { token: tokenOf(row), family: toFamily(row), user };
+  }
+
+  private selectTokens(tokenHash: string) {
+    return this.db
       .selectFrom('refresh_tokens as t')
       .innerJoin('refresh_families as f', 'f.id', 't.family_id')
       .select([
@@ -36,77 +78,93 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
         'f.id', 'f.client_id', 'f.user_id', 'f.scope', 'f.sid', 'f.auth_time', 'f.amr', 'f.nonce', 'f.created_at',
         'f.expires_at', 'f.revoked_at', 'f.revoked_reason', 'f.dpop_jkt',
       ])
-      .where('t.token_hash', '=', tokenHash)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      token: toToken({
-        token_hash: row.token_hash,
-        family_id: row.family_id,
-        scope: row.token_scope,
-        created_at: row.token_created_at,
-        consumed_at: row.consumed_at,
-        access_jti: row.access_jti,
-        access_expires_at: row.access_expires_at,
-        grace_until: row.grace_until,
-      }),
-      family: toFamily(row),
-    };
+      .where('t.token_hash', '=', tokenHash);
   }
 
   /**
    * Rotation: claims the presented token (only while unconsumed and its family, `next.familyId`, is not
    * revoked), retires the family's other live tokens, closes earlier grace windows and inserts the
-   * successor, in one transaction; false when another request won the claim. The family row is updated
-   * first: on PostgreSQL its row lock makes a family's rotations (and grace re-issues) run one at a time,
-   * so each sees what the one before it committed.
+   * successor, atomically; false when another request won the claim.
    */
   async rotate(presentedHash: string, next: RefreshTokenRecord, at: number, graceUntil: number | null = null): Promise<boolean> {
-    return atomic(this.db, async (trx) => {
-      if (!(await lockLiveFamily(trx, next.familyId, at))) return false;
-      const claimed = await trx
-        .updateTable('refresh_tokens')
-        .set({ consumed_at: at, grace_until: graceUntil })
-        .where('token_hash', '=', presentedHash)
-        .where('family_id', '=', next.familyId)
-        .where('consumed_at', 'is', null)
-        .executeTakeFirst();
-      if (affected(claimed) !== 1) return false;
-      // siblings issued within a grace window: the chain goes on from the presented one only
-      await trx
-        .updateTable('refresh_tokens')
-        .set({ consumed_at: at })
-        .where('family_id', '=', next.familyId)
-        .where('consumed_at', 'is', null)
-        .execute();
-      // the presented token's own window is the only open one: older tokens are reuses from now on
-      await trx
-        .updateTable('refresh_tokens')
-        .set({ grace_until: null })
-        .where('family_id', '=', next.familyId)
-        .where('token_hash', '!=', presentedHash)
-        .where('grace_until', 'is not', null)
-        .execute();
-      await trx.insertInto('refresh_tokens').values(fromToken(next)).execute();
-      return true;
-    });
+    return (await this.advance(presentedHash, next, at, graceUntil, { rotate: true, reissue: false })) === 'rotated';
   }
 
   async reissueWithinGrace(presentedHash: string, next: RefreshTokenRecord, at: number): Promise<boolean> {
+    return (await this.advance(presentedHash, next, at, null, { rotate: false, reissue: true })) === 'reissued';
+  }
+
+  async rotateOrReissue(presentedHash: string, next: RefreshTokenRecord, at: number, graceUntil: number | null = null): Promise<RefreshOutcome> {
+    return this.advance(presentedHash, next, at, graceUntil, { rotate: true, reissue: true });
+  }
+
+  /**
+   * The rotation and the grace re-issue. The family row is updated first: on PostgreSQL its row lock
+   * makes a family's rotations, re-issues and revocation run one at a time, and every statement after
+   * it sees what the one before committed. On PostgreSQL all of it is one call of the function
+   * `refresh_advance` (migration 014: one round trip, a fresh snapshot per statement); on SQLite the same
+   * statements run in a transaction (in-process, no round trips to save).
+   */
+  private async advance(
+    presentedHash: string,
+    next: RefreshTokenRecord,
+    at: number,
+    graceUntil: number | null,
+    steps: { rotate: boolean; reissue: boolean },
+  ): Promise<RefreshOutcome> {
+    if (this.dialect === 'postgres') {
+      const { rows } = await sql<{ outcome: RefreshOutcome }>`select refresh_advance(
+        ${presentedHash}, ${next.familyId}, ${at}, ${graceUntil}, ${steps.rotate}, ${steps.reissue}, ${next.tokenHash},
+        ${next.scope.join(' ')}, ${next.createdAt}, ${next.consumedAt}, ${next.accessJti}, ${next.accessExpiresAt}, ${next.graceUntil}
+      ) as outcome`.execute(this.db);
+      return rows[0]!.outcome;
+    }
     return atomic(this.db, async (trx) => {
-      if (!(await lockLiveFamily(trx, next.familyId, at))) return false;
-      // read under the family's lock: no rotation of this family can commit in between
-      const open = await trx
-        .selectFrom('refresh_tokens')
-        .select('token_hash')
-        .where('token_hash', '=', presentedHash)
-        .where('family_id', '=', next.familyId)
-        .where('consumed_at', 'is not', null)
-        .where('grace_until', '>', at)
-        .executeTakeFirst();
-      if (!open) return false;
-      await trx.insertInto('refresh_tokens').values(fromToken(next)).execute();
-      return true;
+      if (!(await lockLiveFamily(trx, next.familyId, at))) return 'lost';
+      if (steps.rotate) {
+        const claimed = await trx
+          .updateTable('refresh_tokens')
+          .set({ consumed_at: at, grace_until: graceUntil })
+          .where('token_hash', '=', presentedHash)
+          .where('family_id', '=', next.familyId)
+          .where('consumed_at', 'is', null)
+          .executeTakeFirst();
+        if (affected(claimed) === 1) {
+          // siblings issued within a grace window: the chain goes on from the presented one only
+          await trx
+            .updateTable('refresh_tokens')
+            .set({ consumed_at: at })
+            .where('family_id', '=', next.familyId)
+            .where('consumed_at', 'is', null)
+            .execute();
+          // the presented token's own window is the only open one: older tokens are reuses from now on
+          await trx
+            .updateTable('refresh_tokens')
+            .set({ grace_until: null })
+            .where('family_id', '=', next.familyId)
+            .where('token_hash', '!=', presentedHash)
+            .where('grace_until', 'is not', null)
+            .execute();
+          await trx.insertInto('refresh_tokens').values(fromToken(next)).execute();
+          return 'rotated';
+        }
+      }
+      if (steps.reissue) {
+        // read under the family's lock: no rotation of this family can commit in between
+        const open = await trx
+          .selectFrom('refresh_tokens')
+          .select('token_hash')
+          .where('token_hash', '=', presentedHash)
+          .where('family_id', '=', next.familyId)
+          .where('consumed_at', 'is not', null)
+          .where('grace_until', '>', at)
+          .executeTakeFirst();
+        if (open) {
+          await trx.insertInto('refresh_tokens').values(fromToken(next)).execute();
+          return 'reissued';
+        }
+      }
+      return 'lost';
     });
   }
 
@@ -179,7 +237,10 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
   }
 }
 
-/** Takes the family's row lock (PostgreSQL) while it is live; false when it is revoked or unknown. */
+/**
+ * Updates the family's row while it is live (what serializes a family's operations; on PostgreSQL
+ * `refresh_advance` does the same first); false when it is revoked or unknown.
+ */
 async function lockLiveFamily(trx: Kysely<Database>, familyId: string, at: number): Promise<boolean> {
   const locked = await trx
     .updateTable('refresh_families')
@@ -225,6 +286,11 @@ function fromFamily(family: RefreshFamily): RefreshFamiliesTable {
     rotated_at: null,
     dpop_jkt: family.dpopJkt,
   };
+}
+
+/** The token of a row of `selectTokens` (its scope and created_at are aliased: the family has its own). */
+function tokenOf(row: Omit<Selectable<RefreshTokensTable>, 'scope' | 'created_at'> & { token_scope: string; token_created_at: number }): RefreshTokenRecord {
+  return toToken({ ...row, scope: row.token_scope, created_at: row.token_created_at });
 }
 
 function toToken(row: Selectable<RefreshTokensTable>): RefreshTokenRecord {

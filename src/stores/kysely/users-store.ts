@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, ReferenceExpression, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import { loginKey, type User } from '../../domain/user.js';
 import type { EndAccess, UsersStore } from '../users.js';
@@ -14,20 +14,7 @@ function selectUsers(db: Kysely<Database>) {
   return db
     .selectFrom('users')
     .selectAll('users')
-    .select((eb) =>
-      eb
-        .or([
-          eb.exists(
-            eb
-              .selectFrom('totp_credentials')
-              .select('totp_credentials.id')
-              .whereRef('totp_credentials.user_id', '=', 'users.id')
-              .where('totp_credentials.confirmed_at', 'is not', null),
-          ),
-          eb.exists(eb.selectFrom('passkey_credentials').select('passkey_credentials.id').whereRef('passkey_credentials.user_id', '=', 'users.id')),
-        ])
-        .as('has_second_factor'),
-    );
+    .select((eb) => hasSecondFactor(eb, 'users.id').as('has_second_factor'));
 }
 
 // every token request and authorization reads its user
@@ -129,7 +116,26 @@ async function endAccess(trx: Kysely<Database>, dialect: Dialect, userId: string
   await appendRevocationEvents(trx, dialect, [...references, sub]);
 }
 
-function toUser(row: Selectable<UsersTable> & { has_second_factor: unknown }): User {
+/**
+ * Whether the user `userId` names (a column reference of the query) has a second factor to sign in with:
+ * a confirmed TOTP credential or a passkey.
+ */
+export function hasSecondFactor<DB extends Database, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, userId: ReferenceExpression<DB, TB>) {
+  const inner = eb as unknown as ExpressionBuilder<Database, keyof Database>;
+  const user = userId as unknown as ReferenceExpression<Database, keyof Database>;
+  return inner.or([
+    inner.exists(
+      inner
+        .selectFrom('totp_credentials')
+        .select('totp_credentials.id')
+        .whereRef('totp_credentials.user_id', '=', user)
+        .where('totp_credentials.confirmed_at', 'is not', null),
+    ),
+    inner.exists(inner.selectFrom('passkey_credentials').select('passkey_credentials.id').whereRef('passkey_credentials.user_id', '=', user)),
+  ]);
+}
+
+export function toUser(row: Selectable<UsersTable> & { has_second_factor: unknown }): User {
   return {
     id: row.id,
     login: row.login,

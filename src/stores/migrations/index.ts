@@ -14,6 +14,7 @@ import * as m010c from './010c-dpop.js';
 import * as m011 from './011-audit-events.js';
 import * as m012 from './012-admin-api.js';
 import * as m013 from './013-refresh-live-token-indexes.js';
+import * as m014 from './014-refresh-rotation-function.js';
 
 /** Numbered migrations, in order. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '011-audit-events': m011,
   '012-admin-api': m012,
   '013-refresh-live-token-indexes': m013,
+  '014-refresh-rotation-function': m014,
 };
 
 export const migrationProvider: MigrationProvider = {
