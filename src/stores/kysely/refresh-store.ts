@@ -9,6 +9,70 @@ import type { RevocationEvent } from '../../domain/revocation-event.js';
 import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
 import { appendRevocationEvents } from './revocation-events-store.js';
+import { columnsOf, Precompiled } from './precompiled.js';
+
+function selectTokens(db: Kysely<Database>, tokenHash: string) {
+  return db
+    .selectFrom('refresh_tokens as t')
+    .innerJoin('refresh_families as f', 'f.id', 't.family_id')
+    .select([
+      't.token_hash', 't.family_id', 't.scope as token_scope', 't.created_at as token_created_at', 't.consumed_at',
+      't.access_jti', 't.access_expires_at', 't.grace_until',
+      'f.id', 'f.client_id', 'f.user_id', 'f.scope', 'f.sid', 'f.auth_time', 'f.amr', 'f.nonce', 'f.created_at',
+      'f.expires_at', 'f.revoked_at', 'f.revoked_reason', 'f.dpop_jkt',
+    ])
+    .where('t.token_hash', '=', tokenHash);
+}
+
+// the statements of every refresh, compiled once (precompiled.ts)
+const tokenWithFamily = new Precompiled((db, p: { tokenHash: string }) => selectTokens(db, p.tokenHash));
+const tokenWithFamilyAndUser = new Precompiled((db, p: { tokenHash: string }) =>
+  selectTokens(db, p.tokenHash)
+    .leftJoin('users as u', 'u.id', 'f.user_id')
+    .select((eb) => [
+      'u.id as user_id_found', 'u.login as user_login', 'u.login_key as user_login_key', 'u.display_name as user_display_name',
+      'u.email as user_email', 'u.email_verified as user_email_verified', 'u.locale as user_locale', 'u.kind as user_kind',
+      'u.is_admin as user_is_admin', 'u.enabled as user_enabled', 'u.require_mfa as user_require_mfa',
+      'u.password_hash as user_password_hash', 'u.created_at as user_created_at', 'u.updated_at as user_updated_at',
+      hasSecondFactor(eb, 'u.id').as('user_has_second_factor'),
+    ]),
+);
+/** SQLite: the family is live (BEGIN IMMEDIATE already holds the database's write lock: no row lock to take) */
+const liveFamily = new Precompiled((db, p: { familyId: string }) =>
+  db.selectFrom('refresh_families').select('id').where('id', '=', p.familyId).where('revoked_at', 'is', null),
+);
+const claimToken = new Precompiled((db, p: { presentedHash: string; familyId: string; at: number; graceUntil: number | null }) =>
+  db
+    .updateTable('refresh_tokens')
+    .set({ consumed_at: p.at, grace_until: p.graceUntil })
+    .where('token_hash', '=', p.presentedHash)
+    .where('family_id', '=', p.familyId)
+    .where('consumed_at', 'is', null),
+);
+const retireSiblings = new Precompiled((db, p: { familyId: string; at: number }) =>
+  db.updateTable('refresh_tokens').set({ consumed_at: p.at }).where('family_id', '=', p.familyId).where('consumed_at', 'is', null),
+);
+const closeEarlierWindows = new Precompiled((db, p: { familyId: string; presentedHash: string; nothing: null }) =>
+  db
+    .updateTable('refresh_tokens')
+    .set({ grace_until: p.nothing })
+    .where('family_id', '=', p.familyId)
+    .where('token_hash', '!=', p.presentedHash)
+    .where('grace_until', 'is not', null),
+);
+const openWindow = new Precompiled((db, p: { presentedHash: string; familyId: string; at: number }) =>
+  db
+    .selectFrom('refresh_tokens')
+    .select('token_hash')
+    .where('token_hash', '=', p.presentedHash)
+    .where('family_id', '=', p.familyId)
+    .where('consumed_at', 'is not', null)
+    .where('grace_until', '>', p.at),
+);
+const TOKEN_COLUMNS: Record<keyof RefreshTokensTable, true> = {
+  token_hash: true, family_id: true, scope: true, created_at: true, consumed_at: true, access_jti: true, access_expires_at: true, grace_until: true,
+};
+const insertToken = new Precompiled((db, p: RefreshTokensTable) => db.insertInto('refresh_tokens').values(columnsOf(p, TOKEN_COLUMNS)));
 
 /**
  * Refresh-token families and their tokens (stored only as SHA-256 hashes). Rotation is an atomic
@@ -29,22 +93,13 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
 
   /** The token and its family, in one query. */
   async find(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamily } | undefined> {
-    const row = await this.selectTokens(tokenHash).executeTakeFirst();
+    const row = await tokenWithFamily.first(this.db, { tokenHash });
     return row ? { token: tokenOf(row), family: toFamily(row) } : undefined;
   }
 
   /** The token, its family and the family's user (with whether it has a second factor), in one query. */
   async findWithUser(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamily; user: User | undefined } | undefined> {
-    const row = await this.selectTokens(tokenHash)
-      .leftJoin('users as u', 'u.id', 'f.user_id')
-      .select((eb) => [
-        'u.id as user_id_found', 'u.login as user_login', 'u.login_key as user_login_key', 'u.display_name as user_display_name',
-        'u.email as user_email', 'u.email_verified as user_email_verified', 'u.locale as user_locale', 'u.kind as user_kind',
-        'u.is_admin as user_is_admin', 'u.enabled as user_enabled', 'u.require_mfa as user_require_mfa',
-        'u.password_hash as user_password_hash', 'u.created_at as user_created_at', 'u.updated_at as user_updated_at',
-        hasSecondFactor(eb, 'u.id').as('user_has_second_factor'),
-      ])
-      .executeTakeFirst();
+    const row = await tokenWithFamilyAndUser.first(this.db, { tokenHash });
     if (!row) return undefined;
     const user = row.user_id_found === null
       ? undefined
@@ -68,19 +123,6 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
     return { token: tokenOf(row), family: toFamily(row), user };
   }
 
-  private selectTokens(tokenHash: string) {
-    return this.db
-      .selectFrom('refresh_tokens as t')
-      .innerJoin('refresh_families as f', 'f.id', 't.family_id')
-      .select([
-        't.token_hash', 't.family_id', 't.scope as token_scope', 't.created_at as token_created_at', 't.consumed_at',
-        't.access_jti', 't.access_expires_at', 't.grace_until',
-        'f.id', 'f.client_id', 'f.user_id', 'f.scope', 'f.sid', 'f.auth_time', 'f.amr', 'f.nonce', 'f.created_at',
-        'f.expires_at', 'f.revoked_at', 'f.revoked_reason', 'f.dpop_jkt',
-      ])
-      .where('t.token_hash', '=', tokenHash);
-  }
-
   /**
    * Rotation: claims the presented token (only while unconsumed and its family, `next.familyId`, is not
    * revoked), retires the family's other live tokens, closes earlier grace windows and inserts the
@@ -99,11 +141,13 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
   }
 
   /**
-   * The rotation and the grace re-issue. The family row is updated first: on PostgreSQL its row lock
-   * makes a family's rotations, re-issues and revocation run one at a time, and every statement after
-   * it sees what the one before committed. On PostgreSQL all of it is one call of the function
-   * `refresh_advance` (migration 014: one round trip, a fresh snapshot per statement); on SQLite the same
-   * statements run in a transaction (in-process, no round trips to save).
+   * The rotation and the grace re-issue, one family at a time. On PostgreSQL it is one call of the
+   * function `refresh_advance` (migration 014: one round trip), which updates the family row first: its
+   * row lock makes a family's rotations, re-issues and revocation run one at a time, and every statement
+   * after it (a fresh snapshot each) sees what the one before committed. On SQLite the same statements run
+   * in a transaction, which BEGIN IMMEDIATE starts by taking the database's write lock (every process on
+   * the file waits for it), so a read of the family suffices there: no row to write, one page fewer per
+   * commit.
    */
   private async advance(
     presentedHash: string,
@@ -120,49 +164,20 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
       return rows[0]!.outcome;
     }
     return atomic(this.db, async (trx) => {
-      if (!(await lockLiveFamily(trx, next.familyId, at))) return 'lost';
-      if (steps.rotate) {
-        const claimed = await trx
-          .updateTable('refresh_tokens')
-          .set({ consumed_at: at, grace_until: graceUntil })
-          .where('token_hash', '=', presentedHash)
-          .where('family_id', '=', next.familyId)
-          .where('consumed_at', 'is', null)
-          .executeTakeFirst();
-        if (affected(claimed) === 1) {
-          // siblings issued within a grace window: the chain goes on from the presented one only
-          await trx
-            .updateTable('refresh_tokens')
-            .set({ consumed_at: at })
-            .where('family_id', '=', next.familyId)
-            .where('consumed_at', 'is', null)
-            .execute();
-          // the presented token's own window is the only open one: older tokens are reuses from now on
-          await trx
-            .updateTable('refresh_tokens')
-            .set({ grace_until: null })
-            .where('family_id', '=', next.familyId)
-            .where('token_hash', '!=', presentedHash)
-            .where('grace_until', 'is not', null)
-            .execute();
-          await trx.insertInto('refresh_tokens').values(fromToken(next)).execute();
-          return 'rotated';
-        }
+      if (!(await liveFamily.first(trx, { familyId: next.familyId }))) return 'lost';
+      const familyId = next.familyId;
+      if (steps.rotate && (await claimToken.affected(trx, { presentedHash, familyId, at, graceUntil })) === 1) {
+        // siblings issued within a grace window: the chain goes on from the presented one only
+        await retireSiblings.execute(trx, { familyId, at });
+        // the presented token's own window is the only open one: older tokens are reuses from now on
+        await closeEarlierWindows.execute(trx, { familyId, presentedHash, nothing: null });
+        await insertToken.execute(trx, fromToken(next));
+        return 'rotated';
       }
-      if (steps.reissue) {
-        // read under the family's lock: no rotation of this family can commit in between
-        const open = await trx
-          .selectFrom('refresh_tokens')
-          .select('token_hash')
-          .where('token_hash', '=', presentedHash)
-          .where('family_id', '=', next.familyId)
-          .where('consumed_at', 'is not', null)
-          .where('grace_until', '>', at)
-          .executeTakeFirst();
-        if (open) {
-          await trx.insertInto('refresh_tokens').values(fromToken(next)).execute();
-          return 'reissued';
-        }
+      // read within the transaction: no rotation of this family can commit in between
+      if (steps.reissue && (await openWindow.first(trx, { presentedHash, familyId, at }))) {
+        await insertToken.execute(trx, fromToken(next));
+        return 'reissued';
       }
       return 'lost';
     });
@@ -235,20 +250,6 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
       return ids.length;
     });
   }
-}
-
-/**
- * Updates the family's row while it is live (what serializes a family's operations; on PostgreSQL
- * `refresh_advance` does the same first); false when it is revoked or unknown.
- */
-async function lockLiveFamily(trx: Kysely<Database>, familyId: string, at: number): Promise<boolean> {
-  const locked = await trx
-    .updateTable('refresh_families')
-    .set({ rotated_at: at })
-    .where('id', '=', familyId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return affected(locked) === 1;
 }
 
 function toFamily(row: Omit<Selectable<RefreshFamiliesTable>, 'rotated_at'>): RefreshFamily {
