@@ -22,7 +22,7 @@ export const MAX_PASSKEY_NAME = 60;
 let webAuthn: Promise<typeof import('@simplewebauthn/server')> | undefined;
 /**
  * @simplewebauthn/server (and its ASN.1/CBOR libraries: ~10 MB resident) is loaded on the first passkey
- * ceremony, not at start-up: most processes never see one (test/flows/lazy-modules.test.ts checks it).
+ * ceremony, not at start-up: most processes never see one (test/cli/lazy-modules.test.ts checks it).
  */
 function loadWebAuthn(): Promise<typeof import('@simplewebauthn/server')> {
   return (webAuthn ??= import('@simplewebauthn/server'));
