@@ -9,6 +9,8 @@ import type { FastifyServerOptions } from 'fastify';
  * which never serves an admin call. Same compilers, same options, same results; only the moment
  * changes (a schema error would now surface on the route's first request: test/flows/admin-api*
  * exercise every route). test/cli/lazy-modules.test.ts checks that Ajv is not loaded at idle.
+ * One difference a future route could meet: Fastify treats a compiler given this way as custom and
+ * then does not lower-case the property names of a `headers` schema (no route declares one).
  */
 
 type Validate = ((data: unknown, context?: unknown) => unknown) & { errors?: unknown; schemaEnv?: unknown };
