@@ -16,7 +16,10 @@ RUN npm ci && npm prune --omit=dev
 
 # --- runtime: no compilers, no sources, no root
 FROM node:20-bookworm-slim
+# MALLOC_ARENA_MAX=2: the thread pool's threads share two malloc arenas, so the 19 MiB a finished
+# argon2id hash freed is reused instead of staying resident per thread (peak RSS under sign-in load)
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     PORT=8080 \
     HOST=0.0.0.0 \
     DATABASE_URL=sqlite:/data/trustgate.db

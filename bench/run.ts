@@ -164,6 +164,13 @@ const WHATIFS: Record<string, { nodeArgs?: string[]; env?: Record<string, string
   'sync-sign': { nodeArgs: ['--import', dist('bench/tools/sync-sign.js')], label: 'RS256 signed on the event loop instead of the thread pool (bench/tools/sync-sign.ts)' },
   'log-warn': { env: { LOG_LEVEL: 'warn' }, label: 'LOG_LEVEL=warn (no request and audit lines)' },
   'semi-space-4': { nodeArgs: ['--max-semi-space-size=4'], label: 'node --max-semi-space-size=4 (smaller V8 young generation)' },
+  'semi-space-2': { nodeArgs: ['--max-semi-space-size=2'], label: 'node --max-semi-space-size=2 (smaller V8 young generation)' },
+  'arena-2': { env: { MALLOC_ARENA_MAX: '2' }, label: 'MALLOC_ARENA_MAX=2 (as the Dockerfile and deploy/trustgate.service set it: the thread pool shares two malloc arenas, so freed argon2id blocks are reused)' },
+  lean: {
+    nodeArgs: ['--max-semi-space-size=4'],
+    env: { MALLOC_ARENA_MAX: '2' },
+    label: 'node --max-semi-space-size=4 and MALLOC_ARENA_MAX=2',
+  },
   'malloc-mmap': { env: { MALLOC_MMAP_THRESHOLD_: '131072' }, label: 'MALLOC_MMAP_THRESHOLD_=131072 (glibc returns large freed blocks, e.g. argon2id memory, to the OS)' },
   'threadpool-1': { env: { UV_THREADPOOL_SIZE: '1' }, label: 'UV_THREADPOOL_SIZE=1 (one argon2id / signature at a time)' },
   'refresh-transaction': {

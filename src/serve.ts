@@ -2,11 +2,11 @@ import cluster, { type Worker } from 'node:cluster';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { loadConfig, redactUrl, type Config } from './config/config.js';
-import { createApp, prepareDatabase, type RunningApp } from './app.js';
+import type { RunningApp } from './app.js';
+import { prepareDatabase } from './prepare.js';
 import { createLogger, flushLogs } from './http/logger.js';
 import { argon2Slots } from './domain/password.js';
 import { startupBanner } from './banner.js';
-import { createClusterMetricsSource } from './metrics/prometheus.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 
 /** How long the primary waits for its workers to finish their requests on shutdown before killing them. */
@@ -39,6 +39,7 @@ function listeningFields(config: Config) {
 
 /** One process: open, migrate, listen; SIGTERM/SIGINT close it. */
 async function serveOne(config: Config): Promise<void> {
+  const { createApp } = await import('./app.js');
   const app = await createApp(config);
   const { log } = app.ctx;
   await app.server.listen({ port: config.port, host: config.host });
@@ -76,6 +77,7 @@ async function serveWorker(config: Config): Promise<void> {
   // from the start: a stop while the worker is still opening ends it cleanly too
   let app: RunningApp | undefined;
   stopOnSignals(log, () => app?.close() ?? Promise.resolve(), true);
+  const { createApp } = await import('./app.js');
   app = await createApp(config, { log, clusterWorker: true });
   await app.server.listen({ port: config.port, host: config.host });
   log.info({ pid: process.pid }, 'worker listening');
@@ -93,6 +95,7 @@ async function servePrimary(config: Config): Promise<void> {
   // the workers' metrics, summed, on the one METRICS_PORT listener (each worker answers the primary)
   let metricsServer: MetricsServer | undefined;
   if (config.metricsPort !== null) {
+    const { createClusterMetricsSource } = await import('./metrics/prometheus.js');
     metricsServer = await startMetricsServer(createClusterMetricsSource(), config.metricsPort, config.metricsHost);
     log.info({ host: config.metricsHost, port: metricsServer.port }, 'metrics listening');
   }

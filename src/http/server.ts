@@ -8,6 +8,7 @@ import { hstsHeaderValue, setBaseHeaders } from './security-headers.js';
 import { registerRoutes } from './routes.js';
 import { ADMIN_API_PREFIX } from '../admin-api/routes.js';
 import { sendProblem } from '../admin-api/problem.js';
+import { lazySchemaController } from './lazy-schema-compilers.js';
 
 /** Largest request body accepted on any endpoint (forms and tokens are small). */
 const BODY_LIMIT = 64 * 1024;
@@ -27,6 +28,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: trustProxyOption(ctx.config.trustProxy),
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // route schemas (only the admin API has them) are compiled on their first request
+    schemaController: lazySchemaController,
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 1024 },
     // a URL that cannot be routed (undecodable, too long a parameter): under the admin API a problem
     // document like its other errors; elsewhere Fastify's own 400 answer, as before

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { AppContext } from '../context.js';
 import type { User } from '../domain/user.js';
@@ -22,6 +18,15 @@ import { sha256 } from '../tokens/opaque.js';
 const CHALLENGE_MS = 5 * 60_000;
 const MAX_RESPONSE = 20_000;
 export const MAX_PASSKEY_NAME = 60;
+
+let webAuthn: Promise<typeof import('@simplewebauthn/server')> | undefined;
+/**
+ * @simplewebauthn/server (and its ASN.1/CBOR libraries: ~10 MB resident) is loaded on the first passkey
+ * ceremony, not at start-up: most processes never see one (test/cli/lazy-modules.test.ts checks it).
+ */
+function loadWebAuthn(): Promise<typeof import('@simplewebauthn/server')> {
+  return (webAuthn ??= import('@simplewebauthn/server'));
+}
 
 /** Passkeys need the issuer to be named by a domain (WebAuthn refuses IP addresses as relying-party ids). */
 export function passkeysAvailable(ctx: Pick<AppContext, 'config'>): boolean {
@@ -84,7 +89,7 @@ function parseResponse<T extends RegistrationResponseJSON | AuthenticationRespon
 export async function registrationOptions(ctx: AppContext, user: User, binding: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const rp = relyingParty(ctx);
   const existing = await ctx.store.passkeys.listForUser(user.id);
-  return generateRegistrationOptions({
+  return (await loadWebAuthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.rpID,
     userName: user.login,
@@ -107,6 +112,7 @@ export async function registerPasskey(ctx: AppContext, user: User, binding: stri
   const answered = await consumeAnswered(ctx, response.response.clientDataJSON, 'register', binding);
   if (!answered || answered.userId !== user.id) return { kind: 'failed', reason: 'unknown_challenge' };
   const rp = relyingParty(ctx);
+  const { verifyRegistrationResponse } = await loadWebAuthn();
   let verified;
   try {
     verified = await verifyRegistrationResponse({
@@ -144,7 +150,7 @@ export async function registerPasskey(ctx: AppContext, user: User, binding: stri
 export async function authenticationOptions(ctx: AppContext, binding: string, user: User | null): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const rp = relyingParty(ctx);
   const allow = user ? (await ctx.store.passkeys.listForUser(user.id)).map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransport[] })) : undefined;
-  return generateAuthenticationOptions({
+  return (await loadWebAuthn()).generateAuthenticationOptions({
     rpID: rp.rpID,
     allowCredentials: allow,
     challenge: await newChallenge(ctx, 'authenticate', binding, user?.id ?? null),
@@ -218,6 +224,7 @@ export async function attemptPasskey(
     return { kind: 'refused', retryAfterMs: decision.retryAfterMs };
   }
   const rp = relyingParty(ctx);
+  const { verifyAuthenticationResponse } = await loadWebAuthn();
   let verified;
   try {
     verified = await verifyAuthenticationResponse({

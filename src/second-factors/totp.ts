@@ -1,5 +1,4 @@
-import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
+import type { Secret, TOTP } from 'otpauth';
 import type { AppContext } from '../context.js';
 import type { User } from '../domain/user.js';
 import { randomId } from '../tokens/opaque.js';
@@ -22,7 +21,20 @@ export interface TotpEnrolment {
   qrSvg: string;
 }
 
-function totp(ctx: AppContext, user: Pick<User, 'login'>, secret: Secret): TOTP {
+let otpauth: Promise<typeof import('otpauth')> | undefined;
+/** otpauth is loaded when a code is first checked or an app enrolled, not at start-up (most users have no TOTP app). */
+function loadOtpauth(): Promise<typeof import('otpauth')> {
+  return (otpauth ??= import('otpauth'));
+}
+
+/** The QR code of an otpauth:// URI as SVG; qrcode (~5 MB resident with its PNG encoder) is loaded on the first enrolment. */
+async function qrSvg(uri: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode');
+  return QRCode.toString(uri, { type: 'svg', margin: 1 });
+}
+
+async function totp(ctx: AppContext, user: Pick<User, 'login'>, secret: Secret): Promise<TOTP> {
+  const { TOTP } = await loadOtpauth();
   return new TOTP({ issuer: ctx.config.instanceName, label: user.login, algorithm: 'SHA1', digits: DIGITS, period: PERIOD, secret });
 }
 
@@ -34,6 +46,7 @@ export function normaliseCode(input: string): string | undefined {
 
 /** Starts enrolling a TOTP app: a new 160-bit secret, stored encrypted and unconfirmed until a code proves the app has it. */
 export async function startTotpEnrolment(ctx: AppContext, user: User): Promise<TotpEnrolment> {
+  const { Secret } = await loadOtpauth();
   const secret = new Secret({ size: 20 });
   const credentialId = randomId();
   await ctx.store.secondFactors.addPendingTotp({
@@ -44,24 +57,26 @@ export async function startTotpEnrolment(ctx: AppContext, user: User): Promise<T
     confirmedAt: null,
     lastUsedStep: null,
   });
-  const uri = totp(ctx, user, secret).toString();
-  return { credentialId, secret: secret.base32, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1 }) };
+  const uri = (await totp(ctx, user, secret)).toString();
+  return { credentialId, secret: secret.base32, uri, qrSvg: await qrSvg(uri) };
 }
 
 /** The enrolment page shown again (after a wrong code): the same pending secret, if it is still there. */
 export async function resumeTotpEnrolment(ctx: AppContext, user: User, credentialId: string): Promise<TotpEnrolment | undefined> {
   const pending = await ctx.store.secondFactors.pendingTotp(user.id, credentialId);
   if (!pending) return undefined;
+  const { Secret } = await loadOtpauth();
   const secret = Secret.fromBase32(await openSecret(pending.secret, ctx.config.keyEncryptionSecret));
-  const uri = totp(ctx, user, secret).toString();
-  return { credentialId, secret: secret.base32, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1 }) };
+  const uri = (await totp(ctx, user, secret)).toString();
+  return { credentialId, secret: secret.base32, uri, qrSvg: await qrSvg(uri) };
 }
 
 /** The time step a code matches for this secret now, or undefined. */
 async function matchingStep(ctx: AppContext, user: Pick<User, 'login'>, sealed: string, code: string): Promise<number | undefined> {
+  const { Secret } = await loadOtpauth();
   const secret = Secret.fromBase32(await openSecret(sealed, ctx.config.keyEncryptionSecret));
   const now = ctx.now();
-  const delta = totp(ctx, user, secret).validate({ token: code, timestamp: now, window: WINDOW });
+  const delta = (await totp(ctx, user, secret)).validate({ token: code, timestamp: now, window: WINDOW });
   return delta === null ? undefined : Math.floor(now / 1000 / PERIOD) + delta;
 }
 
