@@ -52,10 +52,10 @@ const claimToken = new Precompiled((db, p: { presentedHash: string; familyId: st
 const retireSiblings = new Precompiled((db, p: { familyId: string; at: number }) =>
   db.updateTable('refresh_tokens').set({ consumed_at: p.at }).where('family_id', '=', p.familyId).where('consumed_at', 'is', null),
 );
-const closeEarlierWindows = new Precompiled((db, p: { familyId: string; presentedHash: string; nothing: null }) =>
+const closeEarlierWindows = new Precompiled((db, p: { familyId: string; presentedHash: string }) =>
   db
     .updateTable('refresh_tokens')
-    .set({ grace_until: p.nothing })
+    .set({ grace_until: null })
     .where('family_id', '=', p.familyId)
     .where('token_hash', '!=', p.presentedHash)
     .where('grace_until', 'is not', null),
@@ -170,7 +170,7 @@ export class KyselyRefreshFamiliesStore implements RefreshFamiliesStore {
         // siblings issued within a grace window: the chain goes on from the presented one only
         await retireSiblings.execute(trx, { familyId, at });
         // the presented token's own window is the only open one: older tokens are reuses from now on
-        await closeEarlierWindows.execute(trx, { familyId, presentedHash, nothing: null });
+        await closeEarlierWindows.execute(trx, { familyId, presentedHash });
         await insertToken.execute(trx, fromToken(next));
         return 'rotated';
       }
