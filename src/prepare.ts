@@ -3,6 +3,7 @@ import type { Config } from './config/config.js';
 import type { AppContext } from './context.js';
 import { openStore, type Store } from './stores/store.js';
 import { ClientRegistry } from './stores/client-registry.js';
+import { ApiRegistry } from './stores/api-registry.js';
 import { registerAccountApp } from './account/register-app.js';
 import { openKeyRing } from './keys/open-key-ring.js';
 import { rotateDueKeys } from './keys/rotation-schedule.js';
@@ -28,7 +29,8 @@ export async function prepareContext(
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const { keys, config } = await openKeyRing(given, store, now, log, { warn: options.warn });
   const clients = new ClientRegistry(store.apps, config.clientCacheSeconds * 1000, now);
-  const ctx: AppContext = { config, store, keys, clients, log, now, metrics: options.metrics ?? NO_METRICS, audit: undefined as never };
+  const apiRegistry = new ApiRegistry(store.apis, config.clientCacheSeconds * 1000, now);
+  const ctx: AppContext = { config, store, keys, clients, apiRegistry, log, now, metrics: options.metrics ?? NO_METRICS, audit: undefined as never };
   // the recorder reads ctx.log at each event, so a logger replaced later (tests) is the one used
   ctx.audit = createAuditRecorder(ctx);
   await registerAccountApp(ctx);

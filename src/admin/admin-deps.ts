@@ -10,6 +10,8 @@ export interface AdminDeps {
   now: () => number;
   /** a local client cache to forget changed apps in (other nodes' caches expire within seconds) */
   clients?: { invalidate(clientId: string): void };
+  /** a local cache of API ownership to forget after a change to the registered APIs */
+  apiRegistry?: { invalidate(): void };
   /** every change is recorded here, with `actor` */
   audit: AuditRecorder;
   /**

@@ -67,6 +67,7 @@ export class ApiService {
     const api: RegisteredApi = { audience, displayName, scopes, createdAt: now, updatedAt: now };
     try {
       await this.deps.store.apis.insert(api, [newSecret(audience, secretValue, {}, now)]);
+      this.deps.apiRegistry?.invalidate();
     } catch (error) {
       if (isUniqueViolation(error)) {
         // another administrator registered the audience or one of the scopes meanwhile
@@ -92,6 +93,7 @@ export class ApiService {
     const api: RegisteredApi = { ...current, displayName, scopes, updatedAt: Math.max(this.deps.now(), current.updatedAt) };
     try {
       if (!(await this.deps.store.apis.update(api))) throw apiNotFound(audience);
+      this.deps.apiRegistry?.invalidate();
     } catch (error) {
       if (isUniqueViolation(error)) await this.refuseTakenScopes(audience, scopes);
       throw error;
@@ -109,6 +111,7 @@ export class ApiService {
   async delete(audience: string): Promise<void> {
     await this.require(audience);
     if (!(await this.deps.store.apis.delete(audience))) throw apiNotFound(audience);
+    this.deps.apiRegistry?.invalidate();
     await auditChange(this.deps, { action: 'api_deleted', target: { type: 'api', id: audience }, message: 'API deleted' });
   }
 

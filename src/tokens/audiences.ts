@@ -7,9 +7,9 @@ import { PROTOCOL_SCOPES } from '../domain/trusted-application.js';
  * registered API is named at all (a token of protocol scopes only). Without registered APIs every token
  * is for API_AUDIENCE, as before APIs could be registered.
  */
-export async function tokenAudiences(ctx: Pick<AppContext, 'store' | 'config'>, scope: readonly string[]): Promise<string[]> {
+export async function tokenAudiences(ctx: Pick<AppContext, 'apiRegistry' | 'config'>, scope: readonly string[]): Promise<string[]> {
   const apiScopes = scope.filter((s) => !(PROTOCOL_SCOPES as readonly string[]).includes(s));
-  const owners = await ctx.store.apis.owners(apiScopes);
+  const owners = await ctx.apiRegistry.owners(apiScopes);
   const registered = [...new Set(owners.values())].sort();
   const unowned = apiScopes.some((s) => !owners.has(s));
   if (registered.length === 0 || unowned) {
@@ -19,8 +19,8 @@ export async function tokenAudiences(ctx: Pick<AppContext, 'store' | 'config'>, 
 }
 
 /** Whether a token's `aud` names this server's APIs: a default one (API_AUDIENCE) or a registered one. */
-export async function isOurAudience(ctx: Pick<AppContext, 'store' | 'config'>, aud: unknown): Promise<boolean> {
+export async function isOurAudience(ctx: Pick<AppContext, 'apiRegistry' | 'config'>, aud: unknown): Promise<boolean> {
   const audiences = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
   if (audiences.some((a) => ctx.config.apiAudiences.includes(a))) return true;
-  return (await ctx.store.apis.registered(audiences)).length > 0;
+  return ctx.apiRegistry.anyRegistered(audiences);
 }
