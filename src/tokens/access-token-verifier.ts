@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import type { AccessTokenClaims } from '../domain/token-claims.js';
 import { isSigningAlg } from '../domain/signing-alg.js';
 import { isOurAudience } from './audiences.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Why an access token is refused; the message is safe to show. */
 export class AccessTokenRejected extends Error {}
@@ -28,6 +29,7 @@ interface PublishedKey {
 export class AccessTokenVerifier {
   private readonly publicKeys = new Map<string, PublishedKey>();
   private lastForcedReload = -Infinity;
+  private readonly verified = new VerifiedTokenCache<AccessTokenClaims>(CLOCK_TOLERANCE_SECONDS);
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -42,6 +44,13 @@ export class AccessTokenVerifier {
   /** Signature, header and claims only (no deny-list lookup). */
   async verifySignatureAndClaims(token: string): Promise<AccessTokenClaims> {
     if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new AccessTokenRejected('the access token is malformed');
+    const seen = this.verified.get(token, this.ctx.now());
+    if (seen) {
+      // its signature was verified before: what can change during its life is checked again
+      if (!(await this.findPublished(seen.kid))) throw new AccessTokenRejected('the access token was not signed by a key of this server');
+      if (!(await isOurAudience(this.ctx, seen.claims.aud))) throw new AccessTokenRejected('the access token is not meant for this server (aud)');
+      return { ...seen.claims };
+    }
     let kid: unknown;
     try {
       const header = decodeProtectedHeader(token);
@@ -64,7 +73,9 @@ export class AccessTokenVerifier {
         requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'scope', 'aud'],
       });
       if (!(await isOurAudience(this.ctx, payload.aud))) throw new AccessTokenRejected('the access token is not meant for this server (aud)');
-      return payload as unknown as AccessTokenClaims;
+      const claims = payload as unknown as AccessTokenClaims;
+      this.verified.add(token, kid, { ...claims });
+      return claims;
     } catch (error) {
       if (error instanceof AccessTokenRejected) throw error;
       throw new AccessTokenRejected(describe(error));
