@@ -163,6 +163,7 @@ const WHATIFS: Record<string, { nodeArgs?: string[]; env?: Record<string, string
   },
   'sync-sign': { nodeArgs: ['--import', dist('bench/tools/sync-sign.js')], label: 'RS256 signed on the event loop instead of the thread pool (bench/tools/sync-sign.ts)' },
   'log-warn': { env: { LOG_LEVEL: 'warn' }, label: 'LOG_LEVEL=warn (no request and audit lines)' },
+  'log-unbuffered': { env: { LOG_FLUSH_MS: '0' }, label: 'LOG_FLUSH_MS=0 (one write per log line, as before log lines were gathered)' },
   'semi-space-4': { nodeArgs: ['--max-semi-space-size=4'], label: 'node --max-semi-space-size=4 (smaller V8 young generation)' },
   'semi-space-2': { nodeArgs: ['--max-semi-space-size=2'], label: 'node --max-semi-space-size=2 (smaller V8 young generation)' },
   'arena-2': { env: { MALLOC_ARENA_MAX: '2' }, label: 'MALLOC_ARENA_MAX=2 (as the Dockerfile and deploy/trustgate.service set it: the thread pool shares two malloc arenas, so freed argon2id blocks are reused)' },

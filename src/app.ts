@@ -31,7 +31,7 @@ export async function createApp(
     clusterWorker?: boolean;
   } = {},
 ): Promise<RunningApp> {
-  const log = options.log ?? createLogger(given.logLevel);
+  const log = options.log ?? createLogger(given.logLevel, given.logFlushMs);
   const now = options.now ?? Date.now;
   // prom-client is loaded only when metrics are served (METRICS_PORT): most processes never need it
   const metricsModule = given.metricsPort === null ? undefined : await import('./metrics/prometheus.js');

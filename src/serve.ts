@@ -73,7 +73,7 @@ async function serveWorker(config: Config): Promise<void> {
   const id = cluster.worker!.id;
   // argon2id: one computation per core across all workers, not per worker
   argon2Slots.resize(Math.max(1, Math.floor(os.availableParallelism() / config.workers)));
-  const log = createLogger(config.logLevel).child({ worker: id });
+  const log = createLogger(config.logLevel, config.logFlushMs).child({ worker: id });
   // from the start: a stop while the worker is still opening ends it cleanly too
   let app: RunningApp | undefined;
   stopOnSignals(log, () => app?.close() ?? Promise.resolve(), true);
@@ -90,7 +90,7 @@ async function serveWorker(config: Config): Promise<void> {
  * on SIGTERM/SIGINT. It serves no requests itself.
  */
 async function servePrimary(config: Config): Promise<void> {
-  const log = createLogger(config.logLevel).child({ role: 'primary' });
+  const log = createLogger(config.logLevel, config.logFlushMs).child({ role: 'primary' });
   await prepareDatabase(config, log);
   // the workers' metrics, summed, on the one METRICS_PORT listener (each worker answers the primary)
   let metricsServer: MetricsServer | undefined;

@@ -25,6 +25,8 @@ export interface Config {
   databaseUrl: string;
   instanceName: string;
   logLevel: string;
+  /** log lines are gathered for at most this long (or 4 KiB) before one write; 0 writes each line at once */
+  logFlushMs: number;
   /**
    * KEY_ENCRYPTION_SECRET as given; in a running server's context, the secret resolved at start-up (on
    * SQLite without the variable, the key-secret file's: see keys/key-encryption-secret.ts)
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     instanceName: env.INSTANCE_NAME?.trim() || 'Trustgate',
     logLevel,
+    logFlushMs: integer(env, 'LOG_FLUSH_MS', 100, 0, 1000),
     keyEncryptionSecret,
     allowPlaintextKeys: flag(env, 'ALLOW_PLAINTEXT_KEYS'),
     signingAlg: signingAlg(env),
