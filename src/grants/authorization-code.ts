@@ -46,8 +46,10 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
     if (code.length > MAX_CODE_LENGTH) throw invalidGrant(UNKNOWN_CODE);
 
     const codeHash = sha256(code);
-    const record = await ctx.store.codes.get(codeHash);
-    if (!record) throw invalidGrant(UNKNOWN_CODE);
+    // the code and its user in one read (the user is undefined when they no longer exist)
+    const found = await ctx.store.codes.getWithUser(codeHash);
+    if (!found) throw invalidGrant(UNKNOWN_CODE);
+    const { code: record, user } = found;
     if (record.consumedAt !== null) return refuseReplay(ctx, record, client, redirectUri, verifier);
     if (record.clientId !== client.app.clientId) {
       throw invalidGrant('authorization code was issued to another client', { detail: `issued to ${record.clientId}` });
@@ -56,7 +58,6 @@ export const authorizationCodeGrant: GrantHandler<ValidatedCodeRequest> = {
     const mismatch = codeBindingProblem(record, client.app.clientType, redirectUri, verifier);
     if (mismatch) throw invalidGrant(mismatch);
 
-    const user = await ctx.store.users.getById(record.userId);
     const problem = grantProblem(client.app, user, record.scope);
     if (problem) throw invalidGrant(`the authorization can no longer be used: ${problem}`);
 

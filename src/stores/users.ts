@@ -10,8 +10,21 @@ export interface EndAccess {
 }
 
 /** Users; logins are unique without regard to case. */
+/** A user read together with whether an access token of theirs is on the deny list (one statement). */
+export interface UserUnlessRevoked {
+  /** undefined: no such user */
+  user: User | undefined;
+  /** the jti is on the deny list of revoked access tokens */
+  revoked: boolean;
+}
+
 export interface UsersStore {
   getById(id: string): Promise<User | undefined>;
+  /**
+   * The user `id` and whether the access token `jti` is revoked, in one round trip (userinfo: the
+   * deny-list check and the user read of every call).
+   */
+  getByIdUnlessRevoked(id: string, jti: string): Promise<UserUnlessRevoked>;
   getByLogin(login: string): Promise<User | undefined>;
   list(): Promise<User[]>;
   insert(user: User): Promise<void>;

@@ -9,6 +9,9 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 /** Why an access token is refused; the message is safe to show. */
 export class AccessTokenRejected extends Error {}
 
+/** The refusal of a token on the deny list (also where the caller reads the deny list itself). */
+export const REVOKED = 'the access token was revoked';
+
 /** A minimum pause between two forced key-ring reloads for an unknown `kid`. */
 const UNKNOWN_KID_RELOAD_MS = 5_000;
 const CLOCK_TOLERANCE_SECONDS = 5;
@@ -36,7 +39,7 @@ export class AccessTokenVerifier {
   async verify(token: string, options: { checkDenyList?: boolean } = {}): Promise<AccessTokenClaims> {
     const claims = await this.verifySignatureAndClaims(token);
     if (options.checkDenyList !== false && (await this.ctx.store.revokedTokens.isRevoked(claims.jti))) {
-      throw new AccessTokenRejected('the access token was revoked');
+      throw new AccessTokenRejected(REVOKED);
     }
     return claims;
   }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { setNoStore } from '../../http/security-headers.js';
 import { insufficientScope, invalidToken } from '../../errors/oauth-error.js';
-import { accessTokenVerifier, AccessTokenRejected } from '../../tokens/access-token-verifier.js';
+import { accessTokenVerifier, AccessTokenRejected, REVOKED } from '../../tokens/access-token-verifier.js';
 import { userClaims } from '../../domain/token-claims.js';
 import { corsHeaders, registerPreflight } from '../../http/cors.js';
 import { registerMethodNotAllowed } from '../../http/method-not-allowed.js';
@@ -17,15 +17,18 @@ export function registerUserinfo(app: FastifyInstance, ctx: AppContext): void {
     const { token, scheme } = readAccessToken(request, ctx.config.issuer);
     let claims;
     try {
-      claims = await accessTokenVerifier(ctx).verify(token);
+      // the deny list is read below, with the user, in one statement
+      claims = await accessTokenVerifier(ctx).verify(token, { checkDenyList: false });
     } catch (error) {
       if (error instanceof AccessTokenRejected) throw invalidToken(error.message);
       throw error;
     }
+    const { user, revoked } = await ctx.store.users.getByIdUnlessRevoked(claims.sub, claims.jti);
+    if (revoked) throw invalidToken(REVOKED);
     await checkPossession(ctx, request, token, scheme, claims.cnf?.jkt);
     const scope = claims.scope.split(' ');
     if (!scope.includes('openid')) throw insufficientScope('openid');
-    const [user, client] = await Promise.all([ctx.store.users.getById(claims.sub), ctx.clients.get(claims.client_id)]);
+    const client = await ctx.clients.get(claims.client_id);
     if (!user || !user.enabled) throw invalidToken('the user of this access token is disabled or no longer exists');
     if (!client || !client.app.enabled) throw invalidToken('the app this access token was issued to is disabled');
     setNoStore(reply);

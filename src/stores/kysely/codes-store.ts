@@ -1,6 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { AuthorizationCodesTable, Database } from './schema.js';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { AuthorizationCodesTable, Database, UsersTable } from './schema.js';
 import type { AuthorizationCodeRecord } from '../../domain/authorization-code.js';
+import type { User } from '../../domain/user.js';
+import { isStorableText } from '../../domain/text.js';
+import { hasSecondFactor, toUser } from './users-store.js';
 import type { CodesStore, IssuedFromCode } from '../codes.js';
 import { affected } from './atomic.js';
 import { columnsOf, Precompiled } from './precompiled.js';
@@ -13,6 +16,23 @@ const CODE_COLUMNS: Record<keyof AuthorizationCodesTable, true> = {
 const insertCode = new Precompiled((db, p: AuthorizationCodesTable) => db.insertInto('authorization_codes').values(columnsOf(p, CODE_COLUMNS)));
 const codeByHash = new Precompiled((db, p: { codeHash: string }) =>
   db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', p.codeHash),
+);
+// every code exchange: the code with its user (as users.getById reads it), in one round trip; the
+// user's columns are prefixed (both tables have created_at) and null when the user is gone
+const codeWithUser = new Precompiled((db, p: { codeHash: string }) =>
+  db
+    .selectFrom('authorization_codes')
+    .leftJoin('users', 'users.id', 'authorization_codes.user_id')
+    .selectAll('authorization_codes')
+    .select([
+      'users.id as u_id', 'users.login as u_login', 'users.login_key as u_login_key', 'users.display_name as u_display_name',
+      'users.email as u_email', 'users.email_verified as u_email_verified', 'users.locale as u_locale', 'users.kind as u_kind',
+      'users.is_admin as u_is_admin', 'users.enabled as u_enabled', 'users.require_mfa as u_require_mfa',
+      'users.password_hash as u_password_hash', 'users.created_at as u_created_at', 'users.updated_at as u_updated_at',
+    ])
+    // (the left join makes the users columns nullable in the builder's types; the expression is the same)
+    .select((eb) => hasSecondFactor(eb as unknown as ExpressionBuilder<Database, 'users'>, 'users.id').as('u_has_second_factor'))
+    .where('authorization_codes.code_hash', '=', p.codeHash),
 );
 const consumeCode = new Precompiled((db, p: { codeHash: string; at: number; familyId: string | null; accessJti: string | null; accessExpiresAt: number | null }) =>
   db
@@ -32,6 +52,13 @@ export class KyselyCodesStore implements CodesStore {
   async get(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
     const row = await codeByHash.first(this.db, { codeHash });
     return row ? toCode(row) : undefined;
+  }
+
+  async getWithUser(codeHash: string): Promise<{ code: AuthorizationCodeRecord; user: User | undefined } | undefined> {
+    if (!isStorableText(codeHash)) return undefined;
+    const row = await codeWithUser.first(this.db, { codeHash });
+    if (!row) return undefined;
+    return { code: toCode(row), user: row.u_id === null ? undefined : toUser(prefixedUser(row)) };
   }
 
   /**
@@ -85,6 +112,13 @@ function toCode(row: Selectable<AuthorizationCodesTable>): AuthorizationCodeReco
     issuedAccessJti: row.issued_access_jti,
     issuedAccessExpiresAt: row.issued_access_expires_at,
   };
+}
+
+/** The user's columns of a joined row (`u_` + column). */
+function prefixedUser(row: Record<string, unknown>): Selectable<UsersTable> & { has_second_factor: unknown } {
+  const user: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) if (column.startsWith('u_')) user[column.slice(2)] = value;
+  return user as Selectable<UsersTable> & { has_second_factor: unknown };
 }
 
 function fromCode(code: AuthorizationCodeRecord): AuthorizationCodesTable {

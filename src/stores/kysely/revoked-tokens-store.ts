@@ -8,6 +8,11 @@ import { Precompiled } from './precompiled.js';
 
 const revokedJti = new Precompiled((db, p: { jti: string }) => db.selectFrom('revoked_access_tokens').select('jti').where('jti', '=', p.jti));
 
+/** Whether `jti` is on the deny list. */
+export async function isJtiRevoked(db: Kysely<Database>, jti: string): Promise<boolean> {
+  return (await revokedJti.first(db, { jti })) !== undefined;
+}
+
 /**
  * The deny list of access tokens (by `jti`) revoked before they expired. A row is kept only until the
  * token would have expired anyway; after that, `exp` alone refuses it.
@@ -34,7 +39,7 @@ export class KyselyRevokedTokensStore implements RevokedTokensStore {
   }
 
   async isRevoked(jti: string): Promise<boolean> {
-    return (await revokedJti.first(this.db, { jti })) !== undefined;
+    return isJtiRevoked(this.db, jti);
   }
 
   /** Removes entries whose token has expired (bounded batch). */

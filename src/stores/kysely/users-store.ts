@@ -1,13 +1,14 @@
 import type { ExpressionBuilder, Kysely, ReferenceExpression, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import { loginKey, type User } from '../../domain/user.js';
-import type { EndAccess, UsersStore } from '../users.js';
+import type { EndAccess, UsersStore, UserUnlessRevoked } from '../users.js';
 import { isStorableText } from '../../domain/text.js';
 import type { Dialect } from '../store-ports.js';
 import { affected, atomic } from './atomic.js';
 import { appendRevocationEvents, untilForIssuedBefore } from './revocation-events-store.js';
 import { revokeUserReferenceTokens } from './reference-tokens-store.js';
 import { Precompiled } from './precompiled.js';
+import { isJtiRevoked } from './revoked-tokens-store.js';
 
 /** Users with whether they have a second factor to sign in with (derived in the same query). */
 function selectUsers(db: Kysely<Database>) {
@@ -19,6 +20,20 @@ function selectUsers(db: Kysely<Database>) {
 
 // every token request and authorization reads its user
 const userById = new Precompiled((db, p: { id: string }) => selectUsers(db).where('id', '=', p.id));
+
+// every userinfo call: the user and the deny-list check in one round trip. The one-row derived table
+// answers `revoked` also when the user does not exist (the user's columns are then null).
+const userByIdUnlessRevoked = new Precompiled((db, p: { id: string; jti: string }) =>
+  db
+    .selectFrom(db.selectNoFrom((eb) => eb.lit(1).as('one')).as('one'))
+    .leftJoin('users', (join) => join.on('users.id', '=', p.id))
+    .selectAll('users')
+    .select((eb) => [
+      // (the left join makes the users columns nullable in the builder's types; the expression is the same)
+      hasSecondFactor(eb as unknown as ExpressionBuilder<Database, 'users'>, 'users.id').as('has_second_factor'),
+      eb.exists(eb.selectFrom('revoked_access_tokens').select('revoked_access_tokens.jti').where('revoked_access_tokens.jti', '=', p.jti)).as('revoked'),
+    ]),
+);
 
 export class KyselyUsersStore implements UsersStore {
   constructor(
@@ -34,6 +49,18 @@ export class KyselyUsersStore implements UsersStore {
     if (!isStorableText(id)) return undefined;
     const row = await userById.first(this.db, { id });
     return row ? toUser(row) : undefined;
+  }
+
+  async getByIdUnlessRevoked(id: string, jti: string): Promise<UserUnlessRevoked> {
+    // an identifier PostgreSQL cannot hold is no user and on no deny list (nothing stores it)
+    if (!isStorableText(jti)) return { user: await this.getById(id), revoked: false };
+    if (!isStorableText(id)) return { user: undefined, revoked: await isJtiRevoked(this.db, jti) };
+    const row = await userByIdUnlessRevoked.first(this.db, { id, jti });
+    if (!row) throw new Error('the user and deny-list read returned no row');
+    return {
+      user: row.id === null ? undefined : toUser(row as Selectable<UsersTable> & { has_second_factor: unknown }),
+      revoked: Boolean(Number(row.revoked)),
+    };
   }
 
   async getByLogin(login: string): Promise<User | undefined> {
