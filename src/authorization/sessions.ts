@@ -26,7 +26,10 @@ export async function touchSession(ctx: AppContext, session: Session): Promise<v
 /** The session if it is live and its user still exists and is enabled. */
 async function liveSession(ctx: AppContext, session: Session | undefined): Promise<LiveSession | undefined> {
   if (!session || !isSessionLive(session, ctx.now(), lifetimes(ctx))) return undefined;
-  const user = await ctx.store.users.getById(session.userId);
+  return withEnabledUser(session, await ctx.store.users.getById(session.userId));
+}
+
+function withEnabledUser(session: Session, user: User | undefined): LiveSession | undefined {
   if (!user || !user.enabled) return undefined;
   return { session, user };
 }
@@ -46,6 +49,29 @@ export async function currentSession(ctx: AppContext, request: FastifyRequest): 
   const cookie = readCookie(request, ctx.config, SESSION_COOKIE);
   if (!cookie) return undefined;
   return liveSessionByHash(ctx, sha256(cookie));
+}
+
+/** A live session with the scopes its user already allowed one app. */
+export interface LiveSessionWithConsent extends LiveSession {
+  /** as ConsentsStore.get: empty when the user allowed the app nothing */
+  consentedScopes: string[];
+}
+
+/**
+ * The browser's SSO session, if it still authorizes (as currentSession), with its user's consent to the app
+ * `clientId`: one read of the store for what an authorization request needs to complete silently.
+ */
+export async function currentSessionForApp(
+  ctx: AppContext,
+  request: FastifyRequest,
+  clientId: string,
+): Promise<LiveSessionWithConsent | undefined> {
+  const cookie = readCookie(request, ctx.config, SESSION_COOKIE);
+  if (!cookie) return undefined;
+  const read = await ctx.store.sessions.getWithUserAndConsent(sha256(cookie), clientId);
+  if (!read || !isSessionLive(read.session, ctx.now(), lifetimes(ctx))) return undefined;
+  const live = withEnabledUser(read.session, read.user);
+  return live && { ...live, consentedScopes: read.consentedScopes };
 }
 
 /**

@@ -12,7 +12,7 @@ import { randomToken, sha256 } from '../tokens/opaque.js';
 import { issueCode } from './issue-code.js';
 import { INTERACTION_COOKIE, readCookie, setInteractionCookie } from './cookies.js';
 import { csrfToken } from './csrf.js';
-import { currentSession, touchSession, type LiveSession } from './sessions.js';
+import { currentSessionForApp, touchSession, type LiveSession } from './sessions.js';
 
 /** Why the user must (re)authenticate before this request can complete; undefined when the session will do. */
 export function loginNeededBecause(
@@ -40,10 +40,18 @@ export function levelFor(app: TrustedApplication, req: AuthorizationRequest, use
 
 /** Whether the consent page must be shown for this user. */
 export async function consentNeeded(ctx: AppContext, app: TrustedApplication, req: AuthorizationRequest, userId: string) {
+  return consentNeededGiven(app, req, () => ctx.store.consents.get(userId, app.clientId));
+}
+
+/** The same, given the scopes the user allowed the app (read only when they matter). */
+async function consentNeededGiven(
+  app: TrustedApplication,
+  req: AuthorizationRequest,
+  granted: () => Promise<readonly string[]> | readonly string[],
+): Promise<boolean> {
   if (req.prompt.includes('consent')) return true;
   if (!app.requireConsent) return false;
-  const granted = await ctx.store.consents.get(userId, app.clientId);
-  return ungrantedScopes(req.scope, granted).length > 0;
+  return ungrantedScopes(req.scope, await granted()).length > 0;
 }
 
 /**
@@ -57,7 +65,8 @@ export async function startSignIn(
   app: TrustedApplication,
   req: AuthorizationRequest,
 ): Promise<FastifyReply> {
-  const live = await currentSession(ctx, request);
+  // session, user and consent in one read (a silent authorization then only writes its code)
+  const live = await currentSessionForApp(ctx, request, app.clientId);
   const loginReason = loginNeededBecause(app, req, live, ctx.now());
   const silent = req.prompt.includes('none');
   if (loginReason !== undefined) {
@@ -70,7 +79,7 @@ export async function startSignIn(
     if (silent) throw interactionRequired('this request needs a second factor the session has not used, and prompt=none forbids asking');
     return startInteraction(ctx, request, reply, app, req, undefined, { userId: session.user.id, amr: session.session.amr, sid: session.session.sid });
   }
-  if (await consentNeeded(ctx, app, req, session.user.id)) {
+  if (await consentNeededGiven(app, req, () => session.consentedScopes)) {
     if (silent) throw consentRequired('the user has not allowed this app the requested scopes and prompt=none forbids asking');
     return startInteraction(ctx, request, reply, app, req, session);
   }

@@ -1,4 +1,5 @@
 import type { Session } from '../domain/session.js';
+import type { User } from '../domain/user.js';
 
 /** What a successful sign-in changes on a session it renews. */
 export interface SessionRenewal {
@@ -11,10 +12,25 @@ export interface SessionRenewal {
   expiresAt: number;
 }
 
+/** A session with its user and the user's consent to one app, read together. */
+export interface SessionWithUserAndConsent {
+  session: Session;
+  /** as UsersStore.getById: undefined when the user no longer exists */
+  user: User | undefined;
+  /** as ConsentsStore.get: the scopes the user allowed the app, empty when none */
+  consentedScopes: string[];
+}
+
 /** SSO sessions, keyed by the SHA-256 of the cookie value; shared by every node. */
 export interface SessionsStore {
   insert(session: Session): Promise<void>;
   get(idHash: string): Promise<Session | undefined>;
+  /**
+   * What an authorization request of `clientId` needs from the browser's session, in one statement: the
+   * session (as `get`, whether live or not), its user and the user's consent to the app. Undefined when no
+   * session has `idHash` (or either value is not storable text: no session or app can have it).
+   */
+  getWithUserAndConsent(idHash: string, clientId: string): Promise<SessionWithUserAndConsent | undefined>;
   getBySid(sid: string): Promise<Session | undefined>;
   /** Slides the idle expiry; false when the session is gone or ended. */
   touch(idHash: string, now: number): Promise<boolean>;
