@@ -24,6 +24,7 @@ import { migrationProvider } from '../migrations/index.js';
 
 import type { Dialect } from '../store-ports.js';
 import type { StatementObserver, StatementOperation } from '../statement-observer.js';
+import { nameStatements } from './named-statements.js';
 
 export interface OpenDatabase {
   db: Kysely<Database>;
@@ -133,6 +134,7 @@ async function openPostgres(url: string, log?: (event: LogEvent) => void): Promi
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // an unreachable or restarted server must not crash the process; queries report the failure
   pool.on('error', () => undefined);
+  nameStatements(pool);
   const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }), ...(log ? { log } : {}) });
   const backup = async () => {
     throw new AdminError(
